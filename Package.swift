@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+//
+// Kabar: an offline bulletin mesh for village halls.
+// No package dependencies, by design: a village node must rebuild from a copy of the
+// source with no network. See README.md and Documentation/.
+import PackageDescription
+
+let package = Package(
+    name: "Kabar",
+    products: [
+        .executable(name: "kabar", targets: ["kabar"]),
+    ],
+    dependencies: [],
+    targets: [
+        // SHA-256, SHA-512, Ed25519, CRC32C, hex, constant-time helpers. Standard library only.
+        .target(name: "KabarCrypto"),
+        // The pure protocol core: bulletins, validation, policy, store protocol, wire codec,
+        // reconciliation, Node. No clock, no randomness, no IO.
+        .target(name: "Kabar", dependencies: ["KabarCrypto"]),
+        // Thin typed wrappers over Glibc: sockets, poll, files, clocks, getrandom, signals.
+        .target(name: "KabarPlatform"),
+        // The real node: file store, daemon loop, control socket, config, REPL.
+        .target(name: "KabarNode", dependencies: ["Kabar", "KabarCrypto", "KabarPlatform"]),
+        // The discrete-event simulator that drives real Nodes over a virtual network.
+        .target(name: "KabarSimulation", dependencies: ["Kabar", "KabarCrypto"], path: "Simulation/KabarSimulation"),
+        // Command-line parsing and every `kabar` command, benchmarks included.
+        .target(
+            name: "KabarCLI",
+            dependencies: ["Kabar", "KabarCrypto", "KabarPlatform", "KabarNode", "KabarSimulation"]
+        ),
+        .executableTarget(name: "kabar", dependencies: ["KabarCLI"]),
+
+        .testTarget(name: "KabarCryptoTests", dependencies: ["KabarCrypto"]),
+        .testTarget(name: "KabarTests", dependencies: ["Kabar", "KabarCrypto"]),
+        .testTarget(name: "KabarNodeTests", dependencies: ["KabarNode", "Kabar", "KabarCrypto", "KabarPlatform"]),
+        .testTarget(name: "KabarSimulationTests", dependencies: ["KabarSimulation", "Kabar", "KabarCrypto"]),
+        .testTarget(name: "KabarCLITests", dependencies: ["KabarCLI", "Kabar", "KabarCrypto", "KabarNode"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,77 @@
+import Foundation
+import Kabar
+
+/// What a command may touch of the outside world: its streams, environment and language.
+/// Tests build one over in-memory streams.
+public final class CommandContext: @unchecked Sendable {
+    /// Environment variables.
+    public let environment: [String: String]
+    /// The language for messages a person reads.
+    public var language: Language
+    private let writeOutput: (String) -> Void
+    private let writeError: (String) -> Void
+    /// Reads all of standard input, up to `limit` bytes; nil when more than `limit` arrived.
+    public let readInput: (_ limit: Int) -> [UInt8]?
+    /// Reads one line of standard input without its newline; nil at end of input.
+    public let readLine: () -> String?
+    /// True when standard input is a terminal.
+    public let inputIsTerminal: Bool
+
+    /// A context over arbitrary streams.
+    public init(
+        environment: [String: String], language: Language, inputIsTerminal: Bool,
+        output: @escaping (String) -> Void, error: @escaping (String) -> Void,
+        readInput: @escaping (Int) -> [UInt8]?, readLine: @escaping () -> String?
+    ) {
+        self.environment = environment
+        self.language = language
+        self.inputIsTerminal = inputIsTerminal
+        self.writeOutput = output
+        self.writeError = error
+        self.readInput = readInput
+        self.readLine = readLine
+    }
+
+    /// The process's own standard streams and environment.
+    public static func standard() -> CommandContext {
+        let environment = ProcessInfo.processInfo.environment
+        return CommandContext(
+            environment: environment,
+            language: Language.from(environment: environment),
+            inputIsTerminal: isatty(STDIN_FILENO) == 1,
+            output: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
+            error: { text in FileHandle.standardError.write(Data(text.utf8)) },
+            readInput: { limit in StandardInput.readAll(limit: limit) },
+            readLine: { Swift.readLine(strippingNewline: true) })
+    }
+
+    /// Writes `text` and a newline to standard output.
+    public func print(_ text: String) { writeOutput(text + "\n") }
+
+    /// Writes `text` to standard output as it is.
+    public func write(_ text: String) { writeOutput(text) }
+
+    /// Writes `text` and a newline to standard error.
+    public func printError(_ text: String) { writeError(text + "\n") }
+
+    /// `text` in this context's language.
+    public func text(_ text: Localized) -> String { text[language] }
+}
+
+/// Reads standard input in chunks, with a limit so a huge pipe cannot exhaust memory.
+enum StandardInput {
+    static func readAll(limit: Int) -> [UInt8]? {
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return result
+            }
+            if count == 0 { return result }
+            if result.count + count > limit { return nil }
+            result.append(contentsOf: chunk[0..<count])
+        }
+    }
+}

@@ -1,0 +1,18 @@
+/// A registered command: its spec and how to run it. (A value rather than `any Command.Type`,
+/// which both keeps the table `Sendable` and avoids a compiler crash on existential metatypes.)
+struct CommandEntry: Sendable {
+    let spec: CommandSpec
+    let run: @Sendable (ParsedArguments, CommandContext) throws -> Int32
+
+    init<C: Command>(_ command: C.Type) {
+        spec = C.spec
+        run = { arguments, context in try C.run(arguments, context) }
+    }
+}
+
+/// Every `kabar` command. Add a new command's type here; help lists them in this order.
+enum CommandRegistry {
+    static let commands: [CommandEntry] = [
+        CommandEntry(VersionCommand.self),
+    ]
+}

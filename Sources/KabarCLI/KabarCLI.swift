@@ -1,0 +1,89 @@
+import Kabar
+
+/// The `kabar` program: finds the command named by the arguments, parses, runs, reports errors.
+public enum KabarCLI {
+    /// Kabar's version, printed by `kabar version` and `kabar --version`.
+    public static let version = "0.1.0"
+
+    /// Runs `kabar` with `arguments` (without the program name) and returns the exit code.
+    public static func main(_ arguments: [String], context: CommandContext) -> Int32 {
+        var arguments = arguments
+        if let at = arguments.firstIndex(of: "--lang"), at + 1 < arguments.count,
+            let language = Language(code: arguments[at + 1]), !isCommandOption(arguments, at)
+        {
+            context.language = language
+            arguments.removeSubrange(at...(at + 1))
+        }
+        if arguments.isEmpty {
+            return runDefault(context)
+        }
+        if arguments == ["--version"] || arguments == ["-V"] {
+            context.print("kabar \(version)")
+            return 0
+        }
+        if arguments[0] == "help" || arguments[0] == "--help" || arguments[0] == "-h" {
+            return Help.show(path: Array(arguments.dropFirst()), context: context)
+        }
+        guard let command = findCommand(arguments) else {
+            return Help.unknown(arguments, context: context)
+        }
+        let rest = Array(arguments.dropFirst(command.spec.path.count))
+        if rest.contains("--help") || rest.contains("-h") {
+            context.write(Help.text(for: command.spec, language: context.language))
+            return 0
+        }
+        do {
+            let parsed = try ArgumentParser.parse(rest, spec: command.spec)
+            if let code = parsed.value("--lang") {
+                guard let language = Language(code: code) else {
+                    throw CLIError.usage(Localized(
+                        en: "--lang takes id or en, not '\(code)'", id: "--lang menerima id atau en, bukan '\(code)'"))
+                }
+                context.language = language
+            }
+            return try command.run(parsed, context)
+        } catch let error as CLIError {
+            context.printError(context.text(Localized(en: "error: ", id: "galat: ")) + context.text(error.localizedMessage))
+            if case .usage = error {
+                context.printError(context.text(Localized(
+                    en: "see '\(command.spec.fullName) --help'", id: "lihat '\(command.spec.fullName) --help'")))
+            }
+            return error.exitCode
+        } catch let error as LocalizedError {
+            context.printError(context.text(Localized(en: "error: ", id: "galat: ")) + context.text(error.localizedMessage))
+            return 1
+        } catch {
+            context.printError(context.text(Localized(en: "error: ", id: "galat: ")) + "\(error)")
+            return 1
+        }
+    }
+
+    /// `kabar` with no arguments. Until the node lands this prints usage.
+    static func runDefault(_ context: CommandContext) -> Int32 {
+        Help.show(path: [], context: context)
+    }
+
+    /// The command whose path is the longest prefix of `arguments`.
+    static func findCommand(_ arguments: [String]) -> CommandEntry? {
+        CommandRegistry.commands
+            .filter { arguments.starts(with: $0.spec.path) }
+            .max { $0.spec.path.count < $1.spec.path.count }
+    }
+
+    /// True when the command at hand declares `--lang` itself (then its parser handles it).
+    private static func isCommandOption(_ arguments: [String], _ index: Int) -> Bool {
+        guard let command = findCommand(arguments) else { return false }
+        return command.spec.options.contains { $0.name == "--lang" }
+    }
+}
+
+/// `kabar version`.
+enum VersionCommand: Command {
+    static let spec = CommandSpec(
+        path: ["version"], summary: Localized(en: "print the version", id: "cetak versi"))
+
+    static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
+        context.print("kabar \(KabarCLI.version)")
+        return 0
+    }
+}
