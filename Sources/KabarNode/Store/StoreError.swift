@@ -1,0 +1,52 @@
+import Kabar
+import KabarPlatform
+
+/// Why the store could not do what was asked. Each case carries what a person needs to act.
+public enum StoreError: Error, Equatable, CustomStringConvertible {
+    /// Another process holds the store's lock file.
+    case locked(directory: String, processID: Int32?)
+    /// A system call failed on `path`.
+    case system(SystemError, path: String)
+    /// A record is larger than the log accepts.
+    case recordTooLarge(bytes: Int, limit: Int)
+    /// The store is closed.
+    case closed
+
+    /// The message in both languages.
+    public var message: Localized {
+        switch self {
+        case .locked(let directory, let processID):
+            let who = processID.map { "another kabar process (pid \($0))" } ?? "another kabar process"
+            let siapa = processID.map { "proses kabar lain (pid \($0))" } ?? "proses kabar lain"
+            return Localized(
+                en: "\(who) is using \(directory); stop it or use another --data folder",
+                id: "\(siapa) sedang memakai \(directory); hentikan proses itu atau pakai folder --data lain")
+        case .system(let error, let path):
+            return Localized(
+                en: "cannot use \(path): \(error)", id: "tidak dapat memakai \(path): \(error)")
+        case .recordTooLarge(let bytes, let limit):
+            return Localized(
+                en: "record of \(bytes) bytes is over the limit of \(limit) bytes",
+                id: "rekaman \(bytes) byte melebihi batas \(limit) byte")
+        case .closed:
+            return Localized(en: "the store is closed", id: "penyimpanan sudah ditutup")
+        }
+    }
+
+    public var description: String { message.en }
+}
+
+extension StoreError {
+    /// Runs `body`, turning a `SystemError` into `.system(_, path:)`.
+    static func wrap<Result>(_ path: String, _ body: () throws -> Result) throws(StoreError) -> Result {
+        do {
+            return try body()
+        } catch let error as SystemError {
+            throw .system(error, path: path)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .system(SystemError("unknown", code: 0), path: path)
+        }
+    }
+}

@@ -1,0 +1,356 @@
+import KabarPlatform
+
+/// Where one record lives in the log.
+public struct RecordLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The segment's number (`segment-000001.log` is 1).
+    public let segment: UInt32
+    /// The offset of the record's header in the segment file.
+    public let offset: Int64
+    /// The payload's length in bytes.
+    public let payloadBytes: UInt32
+
+    public static func < (lhs: RecordLocation, rhs: RecordLocation) -> Bool {
+        (lhs.segment, lhs.offset) < (rhs.segment, rhs.offset)
+    }
+
+    public var description: String { "segment \(segment) offset \(offset)" }
+}
+
+/// What opening the log found and repaired. Nothing here stops the store from opening.
+public struct RecoveryReport: Sendable, Equatable {
+    /// A stretch of a segment that held no valid record and was stepped over.
+    public struct SkippedRegion: Sendable, Equatable {
+        /// The segment's number.
+        public let segment: UInt32
+        /// Where the bad bytes start.
+        public let offset: Int64
+        /// How many bytes were skipped.
+        public let bytes: Int64
+    }
+
+    /// Valid records read.
+    public var records = 0
+    /// Bytes cut from the newest segment's torn or corrupted tail.
+    public var truncatedBytes: Int64 = 0
+    /// Bad stretches in the middle of segments (records after them were still read).
+    public var skipped: [SkippedRegion] = []
+    /// Segment files whose both header copies were unreadable; left in place, not read.
+    public var unreadableSegments: [String] = []
+    /// Leftover temporary files (from a crash during segment creation or compaction) removed.
+    public var removedTemporaryFiles: [String] = []
+
+    /// True when the log was read with no damage at all.
+    public var isClean: Bool {
+        truncatedBytes == 0 && skipped.isEmpty && unreadableSegments.isEmpty
+    }
+}
+
+/// The store's append-only log: records in numbered segment files, framed and checksummed
+/// (`LogFormat`), made durable in groups.
+///
+/// Theory of operation. `append` writes a record to the newest segment (into the page cache);
+/// `sync` makes everything appended so far durable with one `fdatasync` per written segment:
+/// a caller appends a batch and syncs once (group commit). A segment rolls over at
+/// `segmentBytesMax`; the old one is synced first, and a new one appears by atomic rename, so a
+/// segment file is never seen half-made. Nothing already written is ever rewritten in place:
+/// compaction writes new segments and only then deletes old ones, oldest first, so at every
+/// moment replaying the files in number order yields the same live set.
+///
+/// `open` replays every record in order. A torn or corrupted tail of the newest segment is cut
+/// back to the last good record; a bad stretch in the middle is stepped over (the scan
+/// resynchronises on the next frame whose checksum holds) and reported.
+///
+/// One writer: `open` takes `flock(LOCK_EX | LOCK_NB)` on `lock` in the folder and keeps it.
+public final class StoreLog {
+    /// Segments roll over when the next record would take them past this size.
+    public let segmentBytesMax: Int
+    /// The folder holding the segments and the lock.
+    public let directory: String
+    /// Bytes appended since open (headers included): the numerator of write amplification.
+    public private(set) var bytesAppended: Int64 = 0
+
+    struct Segment {
+        let number: UInt32
+        let salt: UInt64
+        let file: File
+        var size: Int64
+    }
+
+    private var segments: [Segment] = []
+    private var unsynced: Set<UInt32> = []
+    private var lockFile: File?
+
+    private init(directory: String, segmentBytesMax: Int, lockFile: File) {
+        self.directory = directory
+        self.segmentBytesMax = segmentBytesMax
+        self.lockFile = lockFile
+    }
+
+    /// The default segment size: 16 MiB.
+    public static let defaultSegmentBytesMax = 16 << 20
+
+    /// Opens (creating if needed) the log in `directory`, replaying every valid record in order
+    /// through `visit`, repairing what a crash left. Throws `.locked` when another process has it.
+    public static func open(
+        directory: String, segmentBytesMax: Int = defaultSegmentBytesMax,
+        visit: (_ type: UInt8, _ payload: UnsafeRawBufferPointer, _ location: RecordLocation) -> Void
+    ) throws(StoreError) -> (log: StoreLog, report: RecoveryReport) {
+        try StoreError.wrap(directory) { try FileSystem.makeDirectory(directory) }
+        let lockFile = try lock(directory)
+        let log = StoreLog(directory: directory, segmentBytesMax: max(segmentBytesMax, 4096), lockFile: lockFile)
+        var report = RecoveryReport()
+        let names = try StoreError.wrap(directory) { try FileSystem.contentsOfDirectory(directory) }
+        for name in names where name.hasPrefix("segment-") && name.hasSuffix(".tmp") {
+            try StoreError.wrap(directory) { try FileSystem.removeFile(log.path(name)) }
+            report.removedTemporaryFiles.append(name)
+        }
+        let numbered = names.compactMap { name in segmentNumber(name).map { ($0, name) } }.sorted { $0.0 < $1.0 }
+        var highest: UInt32 = 0
+        for (index, (number, name)) in numbered.enumerated() {
+            highest = max(highest, number)
+            let isNewest = index == numbered.count - 1
+            try log.recover(name: name, number: number, isNewest: isNewest, report: &report, visit: visit)
+        }
+        // An unreadable newest segment is left alone: appends go to a fresh one after it.
+        if log.segments.last?.number != highest || log.segments.isEmpty { try log.startSegment(number: highest + 1) }
+        if !report.removedTemporaryFiles.isEmpty || report.truncatedBytes > 0 {
+            try StoreError.wrap(directory) { try FileSystem.syncDirectory(directory) }
+        }
+        return (log, report)
+    }
+
+    /// Appends one record to the newest segment. Not durable until `sync()`.
+    @discardableResult
+    public func append(type: UInt8, payload: [UInt8]) throws(StoreError) -> RecordLocation {
+        guard lockFile != nil else { throw .closed }
+        guard payload.count <= LogFormat.recordPayloadBytesMax else {
+            throw .recordTooLarge(bytes: payload.count, limit: LogFormat.recordPayloadBytesMax)
+        }
+        var current = segments[segments.count - 1]
+        let recordBytes = Int64(LogFormat.recordHeaderBytes + payload.count)
+        if current.size + recordBytes > Int64(segmentBytesMax) && current.size > Int64(LogFormat.firstRecordOffset) {
+            try startSegment(number: current.number + 1)
+            current = segments[segments.count - 1]
+        }
+        let record = LogFormat.record(type: type, payload: payload, salt: current.salt)
+        let offset = current.size
+        do {
+            try current.file.write(record, at: offset)
+        } catch {
+            // A half-written record (no space left, say) must not stay in front of the next one.
+            try? current.file.truncate(to: offset)
+            throw StoreError.wrapping(error, path: current.file.path)
+        }
+        segments[segments.count - 1].size = offset + recordBytes
+        unsynced.insert(current.number)
+        bytesAppended += recordBytes
+        return RecordLocation(segment: current.number, offset: offset, payloadBytes: UInt32(payload.count))
+    }
+
+    /// Makes every record appended so far durable: one `fdatasync` per segment written since
+    /// the last sync (normally one). Cheap when nothing is pending.
+    public func sync() throws(StoreError) {
+        for number in unsynced.sorted() {
+            guard let segment = segments.first(where: { $0.number == number }) else { continue }
+            try StoreError.wrap(segment.file.path) { try segment.file.syncData() }
+        }
+        unsynced.removeAll()
+    }
+
+    /// True when records were appended since the last `sync`.
+    public var hasUnsyncedRecords: Bool { !unsynced.isEmpty }
+
+    /// The payload of the record at `location`, re-checked against its checksum; nil when the
+    /// bytes on disk no longer check out (or the segment is gone).
+    public func read(_ location: RecordLocation) throws(StoreError) -> [UInt8]? {
+        guard let segment = segments.first(where: { $0.number == location.segment }) else { return nil }
+        let count = LogFormat.recordHeaderBytes + Int(location.payloadBytes)
+        let bytes = try StoreError.wrap(segment.file.path) { try segment.file.read(count: count, at: location.offset) }
+        return bytes.withUnsafeBytes { buffer -> [UInt8]? in
+            guard let record = LogFormat.parseRecord(buffer, at: 0, salt: segment.salt) else { return nil }
+            return Array(buffer[record.payload])
+        }
+    }
+
+    /// Bytes the segment files take on disk.
+    public var diskBytes: Int64 { segments.reduce(0) { $0 + $1.size } }
+
+    /// The segment numbers, oldest first.
+    public var segmentNumbers: [UInt32] { segments.map(\.number) }
+
+    /// Syncs, closes every segment and releases the lock.
+    public func close() throws(StoreError) {
+        guard let lockFile else { return }
+        try sync()
+        for segment in segments { try? segment.file.close() }
+        segments.removeAll()
+        try? lockFile.close()
+        self.lockFile = nil
+    }
+
+    deinit {
+        for segment in segments { try? segment.file.close() }
+    }
+
+    // MARK: - Compaction
+
+    /// Rewrites the records `keep` accepts into new segments and deletes every old one, telling
+    /// `moved` where each kept record now lives. Crash-safe at every step: new segments appear by
+    /// rename after an fsync, and old ones are deleted oldest first only after that, so replay
+    /// of whatever files exist always gives the same live set.
+    public func compact(
+        keep: (_ type: UInt8, _ payload: UnsafeRawBufferPointer, _ location: RecordLocation) -> Bool,
+        moved: (_ type: UInt8, _ payload: UnsafeRawBufferPointer, _ location: RecordLocation) -> Void
+    ) throws(StoreError) {
+        guard lockFile != nil else { throw .closed }
+        try sync()
+        let old = segments
+        let firstNew = (old.last?.number ?? 0) + 1
+        try startSegment(number: firstNew)
+        var buffer: [UInt8] = []
+        for segment in old {
+            try readSegment(segment, into: &buffer)
+            var failure: StoreError?
+            buffer.withUnsafeBytes { bytes in
+                var offset = LogFormat.firstRecordOffset
+                while let start = LogFormat.nextRecord(bytes, from: offset, salt: segment.salt),
+                      let record = LogFormat.parseRecord(bytes, at: start, salt: segment.salt) {
+                    offset = record.payload.upperBound
+                    let payload = UnsafeRawBufferPointer(rebasing: bytes[record.payload])
+                    let location = RecordLocation(segment: segment.number, offset: Int64(start), payloadBytes: UInt32(payload.count))
+                    guard failure == nil, keep(record.type, payload, location) else { continue }
+                    do {
+                        let newLocation = try append(type: record.type, payload: Array(payload))
+                        moved(record.type, payload, newLocation)
+                    } catch {
+                        failure = StoreError.wrapping(error, path: directory)
+                    }
+                }
+            }
+            if let failure { throw failure }
+        }
+        try sync()
+        for segment in old {
+            let segmentPath = path(Self.segmentName(segment.number))
+            try StoreError.wrap(segmentPath) {
+                try FileSystem.removeFile(segmentPath)
+                try FileSystem.syncDirectory(directory)
+            }
+            try? segment.file.close()
+        }
+        segments.removeFirst(old.count)
+    }
+
+    // MARK: - Private
+
+    private func path(_ name: String) -> String { directory + "/" + name }
+
+    private static func segmentName(_ number: UInt32) -> String {
+        let digits = String(number)
+        return "segment-" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits + ".log"
+    }
+
+    private static func segmentNumber(_ name: String) -> UInt32? {
+        guard name.hasPrefix("segment-"), name.hasSuffix(".log") else { return nil }
+        return UInt32(name.dropFirst(8).dropLast(4))
+    }
+
+    private static func lock(_ directory: String) throws(StoreError) -> File {
+        let path = directory + "/lock"
+        let file = try StoreError.wrap(path) { try File.open(path, [.readWrite, .create], permissions: 0o600) }
+        let locked = try StoreError.wrap(path) { try file.tryLockExclusive() }
+        guard locked else {
+            let text = (try? file.read(count: 32, at: 0)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let processID = text.split(whereSeparator: { $0.isWhitespace }).first.flatMap { Int32($0) }
+            throw .locked(directory: directory, processID: processID)
+        }
+        try StoreError.wrap(path) {
+            try file.truncate(to: 0)
+            try file.write(Array("\(FileSystem.processID)\n".utf8), at: 0)
+        }
+        return file
+    }
+
+    /// Creates segment `number` by writing its header to a temporary file, syncing it and
+    /// renaming it into place; it becomes the one appends go to.
+    private func startSegment(number: UInt32) throws(StoreError) {
+        try sync()
+        let name = Self.segmentName(number)
+        let temporary = path(name + ".tmp")
+        var random = SystemRandomNumberGenerator()
+        let salt = random.next() as UInt64
+        let file = try StoreError.wrap(temporary) { () throws -> File in
+            let file = try File.open(temporary, [.readWrite, .create, .truncate])
+            try file.write(LogFormat.segmentHeader(number: number, salt: salt), at: 0)
+            try file.sync()
+            try FileSystem.rename(temporary, to: path(name))
+            try FileSystem.syncDirectory(directory)
+            return file
+        }
+        segments.append(Segment(number: number, salt: salt, file: file, size: Int64(LogFormat.firstRecordOffset)))
+        bytesAppended += Int64(LogFormat.firstRecordOffset)
+    }
+
+    private func readSegment(_ segment: Segment, into buffer: inout [UInt8]) throws(StoreError) {
+        let size = Int(segment.size)
+        if buffer.count < size { buffer = [UInt8](repeating: 0, count: size) }
+        let got = try StoreError.wrap(segment.file.path) { () throws -> Int in
+            try buffer.withUnsafeMutableBytes { try segment.file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<size]), at: 0) }
+        }
+        buffer.removeSubrange(got...)
+    }
+
+    /// Replays one segment file, cutting back a bad tail when it is the newest.
+    private func recover(
+        name: String, number: UInt32, isNewest: Bool, report: inout RecoveryReport,
+        visit: (UInt8, UnsafeRawBufferPointer, RecordLocation) -> Void
+    ) throws(StoreError) {
+        let filePath = path(name)
+        let file = try StoreError.wrap(filePath) { try File.open(filePath, .readWrite) }
+        let size = try StoreError.wrap(filePath) { try file.size() }
+        var buffer = [UInt8](repeating: 0, count: Int(size))
+        _ = try StoreError.wrap(filePath) { try buffer.withUnsafeMutableBytes { try file.read(into: $0, at: 0) } }
+        var goodEnd = Int64(LogFormat.firstRecordOffset)
+        let outcome = buffer.withUnsafeBytes { bytes -> (UInt64, Int64)? in
+            guard let header = LogFormat.parseSegmentHeader(bytes) else { return nil }
+            var offset = LogFormat.firstRecordOffset
+            while offset < bytes.count {
+                guard let start = LogFormat.nextRecord(bytes, from: offset, salt: header.salt) else { break }
+                if start > offset {
+                    report.skipped.append(.init(segment: number, offset: Int64(offset), bytes: Int64(start - offset)))
+                }
+                guard let record = LogFormat.parseRecord(bytes, at: start, salt: header.salt) else { break }
+                let location = RecordLocation(segment: number, offset: Int64(start), payloadBytes: UInt32(record.payload.count))
+                visit(record.type, UnsafeRawBufferPointer(rebasing: bytes[record.payload]), location)
+                report.records += 1
+                offset = record.payload.upperBound
+                goodEnd = Int64(offset)
+            }
+            return (header.salt, goodEnd)
+        }
+        guard let (salt, end) = outcome else {
+            report.unreadableSegments.append(name)
+            return
+        }
+        if end < size {
+            if isNewest {
+                try StoreError.wrap(filePath) {
+                    try file.truncate(to: end)
+                    try file.syncData()
+                }
+                report.truncatedBytes += size - end
+            } else {
+                report.skipped.append(.init(segment: number, offset: end, bytes: size - end))
+            }
+        }
+        segments.append(Segment(number: number, salt: salt, file: file, size: isNewest ? end : size))
+    }
+}
+
+extension StoreError {
+    static func wrapping(_ error: any Error, path: String) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let error = error as? SystemError { return .system(error, path: path) }
+        return .system(SystemError("unknown", code: 0), path: path)
+    }
+}
