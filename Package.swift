@@ -18,7 +18,7 @@ let package = Package(
         // reconciliation, Node. No clock, no randomness, no IO.
         .target(name: "Kabar", dependencies: ["KabarCrypto"]),
         // Thin typed wrappers over Glibc: sockets, poll, files, clocks, getrandom, signals.
-        .target(name: "KabarPlatform"),
+        .target(name: "KabarPlatform", dependencies: ["KabarCrypto"]),
         // The real node: file store, daemon loop, control socket, config, REPL.
         .target(name: "KabarNode", dependencies: ["Kabar", "KabarCrypto", "KabarPlatform"]),
         // The discrete-event simulator that drives real Nodes over a virtual network.
@@ -30,7 +30,7 @@ let package = Package(
         ),
         .executableTarget(name: "kabar", dependencies: ["KabarCLI"]),
 
-        .testTarget(name: "KabarCryptoTests", dependencies: ["KabarCrypto"]),
+        .testTarget(name: "KabarCryptoTests", dependencies: ["KabarCrypto"], exclude: ["Vectors"]),
         .testTarget(name: "KabarTests", dependencies: ["Kabar", "KabarCrypto"]),
         .testTarget(name: "KabarNodeTests", dependencies: ["KabarNode", "Kabar", "KabarCrypto", "KabarPlatform"]),
         .testTarget(name: "KabarSimulationTests", dependencies: ["KabarSimulation", "Kabar", "KabarCrypto"]),

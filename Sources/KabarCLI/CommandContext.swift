@@ -16,12 +16,16 @@ public final class CommandContext: @unchecked Sendable {
     public let readLine: () -> String?
     /// True when standard input is a terminal.
     public let inputIsTerminal: Bool
+    /// Reads the next bytes of standard input into the buffer; returns how many (0 at end of
+    /// input), or nil on a read error. For streaming input of any size in constant memory.
+    public let readInputChunk: (_ buffer: UnsafeMutableRawBufferPointer) -> Int?
 
     /// A context over arbitrary streams.
     public init(
         environment: [String: String], language: Language, inputIsTerminal: Bool,
         output: @escaping (String) -> Void, error: @escaping (String) -> Void,
-        readInput: @escaping (Int) -> [UInt8]?, readLine: @escaping () -> String?
+        readInput: @escaping (Int) -> [UInt8]?, readLine: @escaping () -> String?,
+        readInputChunk: ((UnsafeMutableRawBufferPointer) -> Int?)? = nil
     ) {
         self.environment = environment
         self.language = language
@@ -30,6 +34,7 @@ public final class CommandContext: @unchecked Sendable {
         self.writeError = error
         self.readInput = readInput
         self.readLine = readLine
+        self.readInputChunk = readInputChunk ?? StandardInput.chunks(over: readInput)
     }
 
     /// The process's own standard streams and environment.
@@ -42,7 +47,8 @@ public final class CommandContext: @unchecked Sendable {
             output: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
             error: { text in FileHandle.standardError.write(Data(text.utf8)) },
             readInput: { limit in StandardInput.readAll(limit: limit) },
-            readLine: { Swift.readLine(strippingNewline: true) })
+            readLine: { Swift.readLine(strippingNewline: true) },
+            readInputChunk: { buffer in StandardInput.readChunk(into: buffer) })
     }
 
     /// Writes `text` and a newline to standard output.
@@ -60,6 +66,33 @@ public final class CommandContext: @unchecked Sendable {
 
 /// Reads standard input in chunks, with a limit so a huge pipe cannot exhaust memory.
 enum StandardInput {
+    /// One `read(2)` of standard input, retried on EINTR: bytes read, 0 at end, nil on error.
+    static func readChunk(into buffer: UnsafeMutableRawBufferPointer) -> Int? {
+        while true {
+            let count = read(STDIN_FILENO, buffer.baseAddress, buffer.count)
+            if count >= 0 { return count }
+            if errno != EINTR { return nil }
+        }
+    }
+
+    /// A chunk reader over a whole-input reader (for in-memory test contexts): reads everything
+    /// on first use, then serves it in pieces.
+    static func chunks(over readInput: @escaping (Int) -> [UInt8]?) -> (UnsafeMutableRawBufferPointer) -> Int? {
+        final class Cursor: @unchecked Sendable {
+            var bytes: [UInt8]? = nil
+            var offset = 0
+        }
+        let cursor = Cursor()
+        return { buffer in
+            if cursor.bytes == nil { cursor.bytes = readInput(Int.max) ?? [] }
+            let bytes = cursor.bytes ?? []
+            let count = min(buffer.count, bytes.count - cursor.offset)
+            for index in 0..<count { buffer[index] = bytes[cursor.offset + index] }
+            cursor.offset += count
+            return count
+        }
+    }
+
     static func readAll(limit: Int) -> [UInt8]? {
         var result: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)

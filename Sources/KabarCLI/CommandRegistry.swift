@@ -14,5 +14,11 @@ struct CommandEntry: Sendable {
 enum CommandRegistry {
     static let commands: [CommandEntry] = [
         CommandEntry(VersionCommand.self),
+        CommandEntry(CryptoSHA256Command.self),
+        CommandEntry(CryptoSHA512Command.self),
+        CommandEntry(CryptoEd25519PublicCommand.self),
+        CommandEntry(CryptoEd25519SignCommand.self),
+        CommandEntry(CryptoEd25519VerifyCommand.self),
+        CommandEntry(BenchCryptoCommand.self),
     ]
 }
