@@ -24,6 +24,19 @@ public struct BulletinID: Hashable, Comparable, Sendable, CustomStringConvertibl
     /// The id from its four big-endian words.
     public init(words: (UInt64, UInt64, UInt64, UInt64)) { self.words = words }
 
+    /// The id of `encoding`: its SHA-256.
+    public init(hashing encoding: [UInt8]) {
+        let digest = SHA256.hash(encoding)
+        var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        for index in 0..<8 {
+            words.0 = words.0 << 8 | UInt64(digest[index])
+            words.1 = words.1 << 8 | UInt64(digest[index + 8])
+            words.2 = words.2 << 8 | UInt64(digest[index + 16])
+            words.3 = words.3 << 8 | UInt64(digest[index + 24])
+        }
+        self.words = words
+    }
+
     /// The id from 64 hex characters (either case).
     public init?(hex: some StringProtocol) {
         guard let bytes = try? Hex.decode(hex, count: Self.byteCount) else { return nil }
