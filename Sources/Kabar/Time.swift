@@ -6,10 +6,12 @@ public struct TimeSpan: Hashable, Comparable, Sendable, CustomStringConvertible 
     /// A span of `microseconds`.
     public init(microseconds: Int64) { self.microseconds = microseconds }
 
+    /// A span of `seconds`, which may have a fraction.
+    public init(seconds: Double) { self.microseconds = Int64((seconds * 1_000_000).rounded()) }
+
     public static func microseconds(_ value: Int64) -> TimeSpan { TimeSpan(microseconds: value) }
     public static func milliseconds(_ value: Int64) -> TimeSpan { TimeSpan(microseconds: value * 1_000) }
     public static func seconds(_ value: Int64) -> TimeSpan { TimeSpan(microseconds: value * 1_000_000) }
-    public static func seconds(_ value: Double) -> TimeSpan { TimeSpan(microseconds: Int64(value * 1_000_000)) }
     public static func minutes(_ value: Int64) -> TimeSpan { .seconds(value * 60) }
     public static func hours(_ value: Int64) -> TimeSpan { .seconds(value * 3_600) }
     public static func days(_ value: Int64) -> TimeSpan { .seconds(value * 86_400) }
