@@ -1,0 +1,50 @@
+import Kabar
+
+/// What the simulator drives: a sans-IO protocol endpoint with exactly the inputs of `Node`.
+///
+/// The simulator gives it datagrams, timer ticks and operator posts, each with the host's
+/// `NodeTime`, and carries out the returned actions in order before the next input. The real
+/// `Node` conforms with an empty extension (`extension Node: SimulatedEndpoint {}`, with
+/// `Payload == Bulletin`); the toys in `Toys/` conform so the simulator can be tested alone.
+public protocol SimulatedEndpoint {
+    /// What an operator posts (`Bulletin` for `Node`).
+    associatedtype Payload
+    /// What survives a power cut (the store's synced records, say). `Void` by default: the
+    /// endpoint comes back empty.
+    associatedtype DurableState = Void
+
+    /// A datagram arrived from `source`.
+    mutating func receive(_ datagram: [UInt8], from source: PeerAddress, at now: NodeTime) -> [NodeAction]
+    /// A timer may be due: the simulator calls this at `nextDeadline`.
+    mutating func tick(at now: NodeTime) -> [NodeAction]
+    /// The local operator posts `payload`.
+    mutating func post(_ payload: Payload, at now: NodeTime) -> [NodeAction]
+    /// When `tick` must be called next, on the monotonic clock. A far-future instant (such as
+    /// `Instant(microseconds: .max)`) means "no timer".
+    var nextDeadline: Instant { get }
+
+    /// What this endpoint has made durable, read at the instant its power fails and handed to
+    /// the factory that makes the host's next endpoint.
+    var durableState: DurableState { get }
+}
+
+extension SimulatedEndpoint where DurableState == Void {
+    /// Nothing survives a power cut.
+    public var durableState: Void { () }
+}
+
+/// What the endpoint factory gets when a host boots (first time or after a power cut).
+public struct HostBoot<DurableState> {
+    /// The host's index in the simulation.
+    public let host: Int
+    /// The address other hosts see this host's datagrams come from: `.simulated(host)`.
+    public let address: PeerAddress
+    /// A seed for the endpoint's `PRNG`, fixed by the run seed, the host and the boot count.
+    public let seed: UInt64
+    /// 0 for the first boot, then 1, 2, ... after each restart.
+    public let bootCount: Int
+    /// What the previous incarnation made durable; nil on the first boot.
+    public let durable: DurableState?
+    /// The host's clocks at boot.
+    public let time: NodeTime
+}
