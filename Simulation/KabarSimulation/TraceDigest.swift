@@ -1,4 +1,5 @@
 import Kabar
+import KabarCrypto
 
 /// A running digest of everything that happened in a run: every datagram sent and delivered
 /// and every event a node reported, each with its virtual time and hosts.
@@ -6,20 +7,27 @@ import Kabar
 /// Same seed, same scenario, same code: same digest. A different digest means the run went
 /// differently, which is how a determinism regression shows up.
 ///
-/// This is 64-bit FNV-1a for now; it becomes SHA-256 (`KabarCrypto.SHA256.Hasher`) once that
-/// lands. Only equality matters, never the particular value.
+/// SHA-256 over a byte stream of records. Records are gathered in a buffer and handed to the
+/// hasher 4 KiB at a time, so a delivery costs a few stores, not a hasher call.
 struct TraceDigest {
-    private var state: UInt64 = 0xcbf2_9ce4_8422_2325
-    private static let prime: UInt64 = 0x0000_0100_0000_01b3
+    private var hasher = SHA256.Hasher()
+    private var buffer: [UInt8]
+    private static let flushBytes = 4_096
+
+    init() {
+        buffer = []
+        buffer.reserveCapacity(Self.flushBytes + 64)
+    }
 
     /// Mixes in one word, as its eight little-endian bytes.
     @inline(__always)
     mutating func combine(_ word: UInt64) {
         var value = word
         for _ in 0..<8 {
-            state = (state ^ (value & 0xff)) &* Self.prime
+            buffer.append(UInt8(truncatingIfNeeded: value))
             value >>= 8
         }
+        if buffer.count >= Self.flushBytes { flush() }
     }
 
     /// Mixes in an integer.
@@ -29,9 +37,13 @@ struct TraceDigest {
     /// Mixes in a byte string and its length.
     mutating func combine(bytes: [UInt8]) {
         combine(bytes.count)
-        for byte in bytes {
-            state = (state ^ UInt64(byte)) &* Self.prime
-        }
+        buffer.append(contentsOf: bytes)
+        if buffer.count >= Self.flushBytes { flush() }
+    }
+
+    private mutating func flush() {
+        hasher.update(buffer)
+        buffer.removeAll(keepingCapacity: true)
     }
 
     /// Mixes in an address.
@@ -59,9 +71,10 @@ struct TraceDigest {
         combine(id.words.3)
     }
 
-    /// The digest so far, as 16 hex digits.
+    /// The SHA-256 of the trace so far, as 64 hex digits.
     var hex: String {
-        let digits = String(state, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+        var copy = hasher
+        copy.update(buffer)
+        return Hex.encode(copy.finalize())
     }
 }
