@@ -19,7 +19,35 @@ public enum NodeEvent: Sendable {
     case peerDiscovered(PeerAddress)
     /// A peer was not heard from for too long and left the peer table.
     case peerLost(PeerAddress)
+    /// A datagram could not be decoded (remote error: counted, never fatal).
+    case datagramRejected(source: PeerAddress, reason: WireError)
+    /// A bulletin failed validation or admission and was neither stored nor passed on.
+    case bulletinRejected(BulletinRejection)
     /// A reconciliation with `peer` ended: its round trips, the reconciliation bytes each way
     /// (bulletins pulled afterwards not counted) and how many differences it found.
     case syncFinished(peer: PeerAddress, roundTrips: Int, bytesSent: Int, bytesReceived: Int, differences: Int)
+}
+
+/// Why a bulletin was turned away, for logs, the REPL and metrics.
+public struct BulletinRejection: Sendable, CustomStringConvertible {
+    /// Its id, when the bytes decoded far enough to have one.
+    public let id: BulletinID?
+    /// Who sent it; nil for a local post.
+    public let source: PeerAddress?
+    /// The format or signature error, when that was the reason.
+    public let error: BulletinError?
+    /// What a person reads.
+    public let message: Localized
+
+    /// A rejection.
+    public init(id: BulletinID?, source: PeerAddress?, error: BulletinError?, message: Localized) {
+        self.id = id
+        self.source = source
+        self.error = error
+        self.message = message
+    }
+
+    public var description: String {
+        "\(id?.short ?? "?") from \(source?.description ?? "local"): \(message.en)"
+    }
 }

@@ -1,0 +1,48 @@
+/// A node's best estimate of the wall-clock time (DESIGN.md section 6).
+///
+/// Pis have no real-time clock. A node trusts its own clock unless it is plainly wrong: earlier
+/// than the build date, or further than `disagreementMax` from the median of its peers'
+/// clocks. Then it uses the peers' median instead, for expiry checks and for dating its own
+/// posts. One peer cannot move it: the median needs a majority.
+public struct ClockEstimate: Sendable, Equatable {
+    /// The time to use.
+    public let now: UnixTime
+    /// The node's own clock reading.
+    public let ownClock: UnixTime
+    /// Median of peers' clocks minus ours, if any peers were heard.
+    public let peerMedianOffset: TimeSpan?
+    /// How many peers' clocks went into the median.
+    public let peerCount: Int
+    /// True when the node's own clock was judged wrong and the peers' median is used.
+    public let ownClockIsWrong: Bool
+    /// True when the own clock is before the build date and no peer can correct it.
+    public let uncorrectable: Bool
+
+    /// The estimate from the node's clock and its peers' offsets (their clock minus ours).
+    public init(ownClock: UnixTime, peerOffsets: [TimeSpan], earliestPlausible: UnixTime, disagreementMax: TimeSpan) {
+        self.ownClock = ownClock
+        self.peerCount = peerOffsets.count
+        let sorted = peerOffsets.sorted()
+        let median: TimeSpan? =
+            sorted.isEmpty
+            ? nil
+            : sorted.count % 2 == 1
+                ? sorted[sorted.count / 2]
+                : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        self.peerMedianOffset = median
+        let beforeBuild = ownClock < earliestPlausible
+        if let median, beforeBuild || abs(median.microseconds) > disagreementMax.microseconds {
+            let corrected = ownClock + median
+            // Peers that are themselves before the build date cannot help.
+            if corrected >= earliestPlausible {
+                now = corrected
+                ownClockIsWrong = true
+                uncorrectable = false
+                return
+            }
+        }
+        now = ownClock
+        ownClockIsWrong = false
+        uncorrectable = beforeBuild
+    }
+}

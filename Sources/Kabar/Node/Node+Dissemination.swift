@@ -1,0 +1,273 @@
+/// A bulletin announced to us that we do not hold yet.
+struct Want: Sendable {
+    /// Peers that announced it, oldest first (at most `sourcesMax`).
+    var sources: [PeerAddress]
+    var attempts = 0
+    var retryAt: Instant?
+    static let sourcesMax = 4
+}
+
+/// A repair announcement waiting for its random delay.
+struct PendingRepair: Sendable {
+    var due: Instant
+    /// Announcements or copies of this id heard from others meanwhile.
+    var heard = 0
+}
+
+/// A large bulletin arriving in fragments.
+struct Reassembly: Sendable {
+    let count: Int
+    var pieces: [[UInt8]?]
+    var source: PeerAddress
+    var retryAt: Instant
+    var attempts = 0
+
+    var missing: UInt16 {
+        var bits: UInt16 = 0
+        for (index, piece) in pieces.enumerated() where piece == nil { bits |= 1 << UInt16(index) }
+        return bits
+    }
+}
+
+// Push, announce, pull and fragments.
+extension Node {
+    // MARK: Receiving bulletins
+
+    mutating func receiveBulletin(_ bytes: [UInt8], from source: PeerAddress, at now: NodeTime) {
+        let bulletin: Bulletin
+        do {
+            bulletin = try Bulletin.decode(bytes)
+        } catch {
+            reject(id: nil, source: source, error: error)
+            peers[source]?.rejectedDatagrams += 1
+            return
+        }
+        accept(bulletin, from: source, at: now)
+    }
+
+    /// The one door into the store: id first (cheap), then signature, dates and admission.
+    mutating func accept(_ bulletin: Bulletin, from source: PeerAddress?, at now: NodeTime) {
+        let id = bulletin.id
+        pendingRepairs[id]?.heard += 1
+        if store.contains(id) {
+            counters.duplicateBulletins += 1
+            if let source { emit(.duplicateReceived(id, source: source)) }
+            return
+        }
+        if store.isRemoved(id) { return }
+        do {
+            try bulletin.verifySignature()
+            try configuration.policy.checkTimes(bulletin, now: wallNow(now))
+        } catch {
+            wanted[id] = nil
+            reject(id: id, source: source, error: error)
+            return
+        }
+        do {
+            try admission?.admit(bulletin, at: wallNow(now), store: store)
+            guard try store.insert(bulletin, durability: .lazy) == .added else { return }
+        } catch {
+            wanted[id] = nil
+            let message = (error as? any LocalizedError)?.localizedMessage ?? Localized(verbatim: "\(error)")
+            counters.rejectedBulletins += 1
+            emit(.bulletinRejected(BulletinRejection(id: id, source: source, error: nil, message: message)))
+            return
+        }
+        didStore(bulletin, from: source, at: now)
+    }
+
+    private mutating func reject(id: BulletinID?, source: PeerAddress?, error: BulletinError) {
+        counters.rejectedBulletins += 1
+        emit(.bulletinRejected(BulletinRejection(id: id, source: source, error: error, message: error.localizedMessage)))
+    }
+
+    /// A bulletin was stored: record it and spread it.
+    mutating func didStore(_ bulletin: Bulletin, from source: PeerAddress?, at now: NodeTime) {
+        let id = bulletin.id
+        fingerprint.insert(id)
+        sync.insert(created: bulletin.created, id: id)
+        counters.storedBulletins += 1
+        wanted[id] = nil
+        reassemblies[id] = nil
+        emit(.bulletinStored(id, source: source))
+        let monotonic = now.monotonic
+        let cameOverSharedLink = source.flatMap { peers[$0]?.onLink } ?? false
+        if cameOverSharedLink {
+            // Most of the link heard the same broadcast; repair the few it missed, unless
+            // others do it first.
+            if pendingRepairs.count < configuration.pendingAnnouncesMax {
+                let delay = prng.int(below: Int(configuration.repairAnnounceDelayMax.microseconds) + 1)
+                pendingRepairs[id] = PendingRepair(due: monotonic + .microseconds(Int64(delay)))
+            }
+        } else {
+            broadcast(bulletin, at: monotonic)
+        }
+        for address in peers.keys.sorted() where address != source {
+            guard let peer = peers[address], !peer.onLink, peer.validated else { continue }
+            send(.announce([id]), to: .peer(address), at: monotonic)
+        }
+    }
+
+    private mutating func broadcast(_ bulletin: Bulletin, at now: Instant) {
+        for message in Self.messages(carrying: bulletin) { send(message, to: .broadcast, at: now) }
+    }
+
+    /// The bulletin as one datagram, or as fragments when it does not fit.
+    static func messages(carrying bulletin: Bulletin, only missing: UInt16 = .max) -> [Message] {
+        let bytes = bulletin.encoded
+        if bytes.count <= Wire.bodyBytesMax { return [.bulletin(bytes)] }
+        let size = Fragment.payloadBytesMax
+        let count = (bytes.count + size - 1) / size
+        return (0..<count).compactMap { index in
+            guard missing & (1 << UInt16(index)) != 0 else { return nil }
+            let start = index * size
+            let payload = Array(bytes[start..<min(bytes.count, start + size)])
+            return .fragment(Fragment(id: bulletin.id, index: index, count: count, payload: payload))
+        }
+    }
+
+    // MARK: Announce and pull
+
+    mutating func handleAnnounce(_ ids: [BulletinID], from source: PeerAddress, at now: Instant) {
+        var toRequest: [BulletinID] = []
+        for id in ids {
+            pendingRepairs[id]?.heard += 1
+            guard !store.contains(id), !store.isRemoved(id), reassemblies[id] == nil else { continue }
+            if var want = wanted[id] {
+                if !want.sources.contains(source), want.sources.count < Want.sourcesMax { want.sources.append(source) }
+                wanted[id] = want
+            } else if wanted.count < configuration.wantedMax {
+                wanted[id] = Want(sources: [source])
+                toRequest.append(id)
+            }
+        }
+        request(toRequest, from: source, at: now)
+    }
+
+    /// Asks `source` for `ids` (which must be in `wanted`).
+    mutating func request(_ ids: [BulletinID], from source: PeerAddress, at now: Instant) {
+        let retryAt = now + configuration.requestTimeout
+        var start = 0
+        while start < ids.count {
+            let batch = Array(ids[start..<min(ids.count, start + Message.idsMax)])
+            start += batch.count
+            send(.request(batch), to: .peer(source), at: now)
+            for id in batch {
+                wanted[id]?.attempts += 1
+                wanted[id]?.retryAt = retryAt
+            }
+        }
+    }
+
+    mutating func retryWanted(at now: Instant) {
+        var bySource: [PeerAddress: [BulletinID]] = [:]
+        for id in wanted.keys.sorted() {
+            guard let want = wanted[id], let due = want.retryAt, due <= now else { continue }
+            guard want.attempts < configuration.requestAttemptsMax, !want.sources.isEmpty else {
+                wanted[id] = nil  // anti-entropy will find it again
+                continue
+            }
+            let source = want.sources[want.attempts % want.sources.count]
+            bySource[source, default: []].append(id)
+        }
+        for source in bySource.keys.sorted() { request(bySource[source]!, from: source, at: now) }
+    }
+
+    mutating func serve(_ ids: [BulletinID], to peer: PeerAddress, at now: Instant) {
+        for id in ids {
+            guard let bulletin = store.bulletin(id) else { continue }
+            for message in Self.messages(carrying: bulletin) {
+                guard send(message, to: .peer(peer), at: now) else { return }
+            }
+        }
+    }
+
+    // MARK: Repairs
+
+    mutating func sendDueRepairs(at now: Instant) {
+        var due: [BulletinID] = []
+        for id in pendingRepairs.keys.sorted() {
+            guard let repair = pendingRepairs[id], repair.due <= now else { continue }
+            pendingRepairs[id] = nil
+            if repair.heard < configuration.repairAnnounceSuppression { due.append(id) }
+        }
+        var start = 0
+        while start < due.count {
+            let batch = Array(due[start..<min(due.count, start + Message.idsMax)])
+            start += batch.count
+            send(.announce(batch), to: .broadcast, at: now)
+        }
+    }
+
+    // MARK: Fragments
+
+    mutating func receiveFragment(_ fragment: Fragment, from source: PeerAddress, at now: NodeTime) {
+        let id = fragment.id
+        guard !store.contains(id), !store.isRemoved(id) else { return }
+        guard fragment.payload.count <= Fragment.payloadBytesMax else { return }
+        var reassembly: Reassembly
+        if let existing = reassemblies[id] {
+            reassembly = existing
+        } else {
+            guard makeRoomForReassembly(at: now.monotonic) else { return }
+            reassembly = Reassembly(
+                count: fragment.count, pieces: Array(repeating: nil, count: fragment.count), source: source,
+                retryAt: now.monotonic + configuration.requestTimeout)
+        }
+        guard reassembly.count == fragment.count else { return }
+        if reassembly.pieces[fragment.index] == nil { reassembly.pieces[fragment.index] = fragment.payload }
+        reassembly.source = source
+        reassembly.retryAt = now.monotonic + configuration.requestTimeout
+        guard reassembly.missing == 0 else {
+            reassemblies[id] = reassembly
+            return
+        }
+        reassemblies[id] = nil
+        let bytes = reassembly.pieces.flatMap { $0 ?? [] }
+        guard bytes.count <= BulletinCodec.encodedBytesMax, BulletinID(hashing: bytes) == id else {
+            reject(id: id, source: source, error: .nonCanonical("fragments do not hash to their id"))
+            return
+        }
+        receiveBulletin(bytes, from: source, at: now)
+    }
+
+    private mutating func makeRoomForReassembly(at now: Instant) -> Bool {
+        guard reassemblies.count >= configuration.reassembliesMax else { return true }
+        let oldest = reassemblies.min { ($0.value.retryAt, $0.key) < ($1.value.retryAt, $1.key) }
+        guard let oldest else { return false }
+        reassemblies[oldest.key] = nil
+        return true
+    }
+
+    mutating func retryReassemblies(at now: Instant) {
+        for id in reassemblies.keys.sorted() {
+            guard var reassembly = reassemblies[id], reassembly.retryAt <= now else { continue }
+            reassembly.attempts += 1
+            guard reassembly.attempts <= configuration.requestAttemptsMax else {
+                reassemblies[id] = nil
+                continue
+            }
+            reassembly.retryAt = now + configuration.requestTimeout
+            reassemblies[id] = reassembly
+            send(.fragmentRequest(id: id, missing: reassembly.missing), to: .peer(reassembly.source), at: now)
+        }
+    }
+
+    mutating func serveFragments(of id: BulletinID, missing: UInt16, to peer: PeerAddress, at now: Instant) {
+        guard let bulletin = store.bulletin(id) else { return }
+        for message in Self.messages(carrying: bulletin, only: missing) {
+            guard send(message, to: .peer(peer), at: now) else { return }
+        }
+    }
+
+    // MARK: Expiry
+
+    mutating func dropExpired(at now: NodeTime) {
+        let expired: [BulletinID]
+        do { expired = try store.removeExpired(now: wallNow(now)) } catch { return }
+        for id in expired {
+            fingerprint.remove(id)
+            sync.remove(id)
+        }
+    }
+}

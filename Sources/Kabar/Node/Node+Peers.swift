@@ -1,0 +1,151 @@
+// Discovery, the peer table, and the rules every outgoing datagram obeys.
+extension Node {
+    /// Records that `bytes` arrived from `address`. Returns false when the table is full of
+    /// peers that matter more, so the datagram is ignored.
+    mutating func notePeer(_ address: PeerAddress, bytes: Int, at now: Instant) -> Bool {
+        if peers[address] == nil {
+            guard makeRoom(at: now) else { return false }
+            peers[address] = Peer(
+                address: address, isStatic: false, now: now, bytesPerSecond: configuration.peerBytesPerSecond)
+            emit(.peerDiscovered(address))
+        } else if let lastHeard = peers[address]?.lastHeard, now - lastHeard >= configuration.peerTimeout {
+            emit(.peerDiscovered(address))
+        }
+        peers[address]?.lastHeard = now
+        peers[address]?.bytesReceived += bytes
+        return true
+    }
+
+    /// Frees a slot in a full peer table by dropping the unvalidated peer heard from least
+    /// recently (spoofed sources land there), else the least recent dynamic peer.
+    private mutating func makeRoom(at now: Instant) -> Bool {
+        guard peers.count >= configuration.peersMax else { return true }
+        let candidates = peers.values.filter { !$0.isStatic }
+        let victim =
+            candidates.filter { !$0.validated }.min { ($0.lastHeard, $0.address) < ($1.lastHeard, $1.address) }
+            ?? candidates.min { ($0.lastHeard, $0.address) < ($1.lastHeard, $1.address) }
+        guard let victim, victim.lastHeard < now else { return false }
+        forget(victim.address)
+        return true
+    }
+
+    private mutating func forget(_ address: PeerAddress) {
+        peers[address] = nil
+        sync.forget(address)
+        for id in wanted.keys.sorted() { wanted[id]?.sources.removeAll { $0 == address } }
+        emit(.peerLost(address))
+    }
+
+    /// Drops dynamic peers not heard from within `peerTimeout`.
+    mutating func expirePeers(at now: Instant) {
+        for address in peers.keys.sorted() {
+            guard let peer = peers[address], !peer.isStatic, now - peer.lastHeard >= configuration.peerTimeout else {
+                continue
+            }
+            forget(address)
+        }
+    }
+
+    // MARK: Sending
+
+    /// Queues `message` for `destination` if the budgets allow; returns whether it was sent.
+    /// Every datagram goes through here: anti-amplification, per-peer and total budgets.
+    @discardableResult
+    mutating func send(_ message: Message, to destination: Destination, at now: Instant) -> Bool {
+        let datagram = MessageCodec.encode(message, network: configuration.networkID)
+        let size = datagram.count
+        if case .peer(let address) = destination {
+            guard var peer = peers[address] else { return false }
+            if !peer.validated, peer.bytesSent + size > configuration.amplificationFactor * peer.bytesReceived {
+                counters.amplificationLimited += 1
+                return false
+            }
+            guard peer.budget.has(size, now: now), totalBudget.has(size, now: now) else {
+                counters.budgetLimited += 1
+                return false
+            }
+            _ = peer.budget.take(size, now: now)
+            peer.bytesSent += size
+            peers[address] = peer
+        } else if !totalBudget.has(size, now: now) {
+            counters.budgetLimited += 1
+            return false
+        }
+        _ = totalBudget.take(size, now: now)
+        counters.datagramsSent += 1
+        counters.bytesSent += size
+        outbox.append(.send(datagram, to: destination))
+        return true
+    }
+
+    // MARK: Beacons and challenges
+
+    mutating func sendBeacons(at now: Instant) {
+        let beacon = Beacon(
+            key: key, incarnation: incarnation, wallClock: lastClock?.now ?? UnixTime(milliseconds: 0),
+            storeCount: UInt32(clamping: store.count), fingerprint: fingerprint.bytes, flags: Beacon.broadcastFlag)
+        send(.beacon(beacon), to: .broadcast, at: now)
+        var unicast = beacon
+        unicast.flags = 0
+        for address in peers.keys.sorted() {
+            guard let peer = peers[address], peer.isStatic || (!peer.onLink && peer.validated) else { continue }
+            send(.beacon(unicast), to: .peer(address), at: now)
+        }
+    }
+
+    /// Sends `address` a fresh cookie to echo, once per start or after a restart.
+    mutating func challenge(_ address: PeerAddress, at now: Instant) {
+        guard let peer = peers[address], !peer.validated else { return }
+        if let sent = peer.challengeSent, now - sent < configuration.requestTimeout * 4 { return }
+        let cookie = prng.next() | 1
+        peers[address]?.cookie = cookie
+        peers[address]?.challengeSent = now
+        send(.challenge(cookie: cookie), to: .peer(address), at: now)
+    }
+
+    mutating func handle(_ message: Message, from source: PeerAddress, at now: NodeTime) {
+        let monotonic = now.monotonic
+        switch message {
+        case .beacon(let beacon):
+            handleBeacon(beacon, from: source, at: now)
+        case .challenge(let cookie):
+            send(.response(cookie: cookie), to: .peer(source), at: monotonic)
+        case .response(let cookie):
+            guard let peer = peers[source], peer.cookie != 0, peer.cookie == cookie else { return }
+            peers[source]?.validated = true
+            peers[source]?.cookie = 0
+            if let sent = peer.challengeSent { peers[source]?.roundTrip = monotonic - sent }
+        case .announce(let ids):
+            handleAnnounce(ids, from: source, at: monotonic)
+        case .request(let ids):
+            serve(ids, to: source, at: monotonic)
+        case .bulletin(let bytes):
+            receiveBulletin(bytes, from: source, at: now)
+        case .fragment(let fragment):
+            receiveFragment(fragment, from: source, at: now)
+        case .fragmentRequest(let id, let missing):
+            serveFragments(of: id, missing: missing, to: source, at: monotonic)
+        case .sync(let session, let fromInitiator, let payload):
+            handleSync(session: session, fromInitiator: fromInitiator, payload: payload, from: source, at: now)
+        }
+        if peers[source]?.validated == false { challenge(source, at: monotonic) }
+    }
+
+    private mutating func handleBeacon(_ beacon: Beacon, from source: PeerAddress, at now: NodeTime) {
+        guard var peer = peers[source] else { return }
+        if let previous = peer.incarnation, previous != beacon.incarnation, !peer.isStatic {
+            // The peer restarted: it must prove its address again, and may have lost data.
+            peer.validated = false
+            peer.lastSync = nil
+        }
+        peer.key = beacon.key
+        peer.incarnation = beacon.incarnation
+        peer.onLink = peer.onLink || beacon.flags & Beacon.broadcastFlag != 0
+        peer.storeCount = Int(beacon.storeCount)
+        peer.fingerprint = beacon.fingerprint
+        if beacon.wallClock.milliseconds > 0 { peer.clockOffset = beacon.wallClock - now.wall }
+        peer.mismatchedBeacons = beacon.fingerprint == fingerprint.bytes ? 0 : peer.mismatchedBeacons + 1
+        peers[source] = peer
+        considerSync(with: source, at: now)
+    }
+}

@@ -1,0 +1,195 @@
+import KabarCrypto
+
+/// A Kabar node's protocol logic: pure and deterministic.
+///
+/// # Theory of operation
+///
+/// A node never reads a clock, draws OS randomness or touches a socket. Its driver (the daemon,
+/// or the simulator) feeds it three inputs, each carrying the time:
+///
+/// - `receive(_:from:at:)`: a datagram and its packet source address;
+/// - `tick(at:)`: called at `nextDeadline` (or later);
+/// - `post(_:at:)`: a bulletin the operator signed.
+///
+/// Each returns `[NodeAction]`: datagrams to send and events to report. The driver carries out
+/// all of them, in order, before the next input.
+///
+/// Discovery: every `beaconInterval` (jittered) the node broadcasts a beacon with its store count
+/// and fingerprint, and unicasts it to static and off-link peers. The packet's source address
+/// names the peer, never a claim inside it. A new address gets a challenge cookie; echoing it
+/// proves the peer receives at that address. Until then the node sends that address at most
+/// `amplificationFactor` times the bytes it received from it.
+///
+/// Dissemination: a new bulletin (local, or arriving from off-link) is broadcast at once, whole
+/// or in fragments, and announced by id to off-link peers. A bulletin that arrived over a shared
+/// link is announced there again after a short random delay unless others already did
+/// (counter-based suppression): the few peers the broadcast missed pull it by `request`.
+///
+/// Anti-entropy: when a peer's beacon fingerprint differs from ours, the two reconcile
+/// (`Node+Sync.swift`) and pull what each lacks.
+///
+/// Every bulletin is checked (structure, id against the store, signature, dates, admission
+/// policy) before it is stored or passed on. Every collection input can grow is bounded.
+public struct Node<Store: BulletinStore> {
+    /// The configuration the node started with.
+    public let configuration: NodeConfiguration
+    /// The node's key, announced in beacons.
+    public let key: AuthorKey
+    /// The store.
+    public internal(set) var store: Store
+    /// Changes every start, so peers notice restarts.
+    public let incarnation: UInt32
+
+    var prng: PRNG
+    var peers: [PeerAddress: Peer] = [:]
+    var totalBudget: TokenBucket
+    var fingerprint = BeaconFingerprint()
+    var nextBeacon: Instant
+    var nextExpiry: Instant
+    var wanted: [BulletinID: Want] = [:]
+    var pendingRepairs: [BulletinID: PendingRepair] = [:]
+    var reassemblies: [BulletinID: Reassembly] = [:]
+    var sync = SyncState()
+    var lastClock: ClockEstimate?
+    var outbox: [NodeAction] = []
+    /// Counters for status and tests.
+    public internal(set) var counters = NodeCounters()
+    /// Decides whether a valid bulletin may be stored (trust rules); nil admits everything.
+    public var admission: (any BulletinAdmission)?
+
+    /// A node over `store`, with randomness from `seed` (the daemon draws it from getrandom;
+    /// the simulator derives it from the run seed).
+    public init(configuration: NodeConfiguration, key: AuthorKey, store: Store, seed: UInt64, now: NodeTime) {
+        self.configuration = configuration
+        self.key = key
+        self.store = store
+        var prng = PRNG(seed: seed)
+        self.incarnation = UInt32(truncatingIfNeeded: prng.next())
+        self.prng = prng
+        self.totalBudget = TokenBucket(ratePerSecond: configuration.totalBytesPerSecond, now: now.monotonic)
+        self.nextBeacon = now.monotonic
+        self.nextExpiry = now.monotonic + configuration.expiryInterval
+        var fingerprint = BeaconFingerprint()
+        store.forEachItem { _, id in fingerprint.insert(id) }
+        self.fingerprint = fingerprint
+        for address in configuration.staticPeers.sorted() {
+            peers[address] = Peer(address: address, isStatic: true, now: now.monotonic, bytesPerSecond: configuration.peerBytesPerSecond)
+        }
+    }
+
+    // MARK: Getters
+
+    /// Every peer, by address.
+    public var peerList: [Peer] { peers.keys.sorted().compactMap { peers[$0] } }
+
+    /// The store's fingerprint as beacons carry it.
+    public var storeFingerprint: [UInt8] { fingerprint.bytes }
+
+    /// The node's latest estimate of the wall-clock time, if any input has been seen.
+    public var clock: ClockEstimate? { lastClock }
+
+    /// When the driver must call `tick` next.
+    public var nextDeadline: Instant {
+        var deadline = min(nextBeacon, nextExpiry)
+        for repair in pendingRepairs.values { deadline = min(deadline, repair.due) }
+        for want in wanted.values { if let due = want.retryAt { deadline = min(deadline, due) } }
+        for reassembly in reassemblies.values { deadline = min(deadline, reassembly.retryAt) }
+        if let syncDeadline = sync.nextDeadline { deadline = min(deadline, syncDeadline) }
+        return deadline
+    }
+
+    // MARK: Inputs
+
+    /// A datagram arrived from `source` (the packet's source address).
+    public mutating func receive(_ datagram: [UInt8], from source: PeerAddress, at now: NodeTime) -> [NodeAction] {
+        updateClock(now)
+        let message: Message
+        do {
+            message = try MessageCodec.decode(datagram, network: configuration.networkID)
+        } catch {
+            counters.rejectedDatagrams += 1
+            peers[source]?.rejectedDatagrams += 1
+            emit(.datagramRejected(source: source, reason: error))
+            return drain()
+        }
+        guard notePeer(source, bytes: datagram.count, at: now.monotonic) else { return drain() }
+        handle(message, from: source, at: now)
+        return drain()
+    }
+
+    /// Time passed: send beacons, repairs and retries that are due.
+    public mutating func tick(at now: NodeTime) -> [NodeAction] {
+        updateClock(now)
+        let monotonic = now.monotonic
+        if monotonic >= nextBeacon {
+            sendBeacons(at: monotonic)
+            let jitter = configuration.beaconInterval.microseconds / 4
+            nextBeacon = monotonic + configuration.beaconInterval
+                + .microseconds(Int64(prng.int(in: -Int(jitter)...Int(jitter))))
+            expirePeers(at: monotonic)
+        }
+        sendDueRepairs(at: monotonic)
+        retryWanted(at: monotonic)
+        retryReassemblies(at: monotonic)
+        tickSync(at: now)
+        if monotonic >= nextExpiry {
+            nextExpiry = monotonic + configuration.expiryInterval
+            dropExpired(at: now)
+        }
+        return drain()
+    }
+
+    /// The operator posted `bulletin` (already signed). It is validated like any other, stored
+    /// durably, then spread. Throws when it may not be stored; nothing is sent then.
+    public mutating func post(_ bulletin: Bulletin, at now: NodeTime) throws -> [NodeAction] {
+        updateClock(now)
+        try bulletin.verifySignature()
+        try configuration.policy.checkTimes(bulletin, now: wallNow(now))
+        try admission?.admit(bulletin, at: wallNow(now), store: store)
+        guard try store.insert(bulletin, durability: .immediate) == .added else { return drain() }
+        didStore(bulletin, from: nil, at: now)
+        return drain()
+    }
+
+    // MARK: Helpers shared by the extensions
+
+    /// The node's best estimate of the wall-clock time.
+    func wallNow(_ now: NodeTime) -> UnixTime {
+        lastClock?.now ?? now.wall
+    }
+
+    mutating func emit(_ event: NodeEvent) { outbox.append(.event(event)) }
+
+    mutating func drain() -> [NodeAction] {
+        defer { outbox.removeAll(keepingCapacity: true) }
+        return outbox
+    }
+
+    private mutating func updateClock(_ now: NodeTime) {
+        let offsets = peers.values.compactMap { peer -> TimeSpan? in
+            guard now.monotonic - peer.lastHeard < configuration.peerTimeout else { return nil }
+            return peer.clockOffset
+        }
+        lastClock = ClockEstimate(
+            ownClock: now.wall, peerOffsets: offsets, earliestPlausible: configuration.earliestPlausibleTime,
+            disagreementMax: configuration.clockDisagreementMax)
+    }
+}
+
+/// Counts kept by a node, for `status` and for tests.
+public struct NodeCounters: Sendable, Equatable {
+    public var rejectedDatagrams = 0
+    public var rejectedBulletins = 0
+    public var storedBulletins = 0
+    public var duplicateBulletins = 0
+    public var amplificationLimited = 0
+    public var budgetLimited = 0
+    public var datagramsSent = 0
+    public var bytesSent = 0
+}
+
+/// The trust layer's say over what a node stores: official channels, grants, quotas, blocks.
+public protocol BulletinAdmission {
+    /// Throws when `bulletin` (already valid and correctly signed) may not be stored at `now`.
+    func admit(_ bulletin: Bulletin, at now: UnixTime, store: some BulletinStore) throws
+}

@@ -1,0 +1,46 @@
+/// What a node knows of one peer, keyed by the packet source address.
+public struct Peer: Sendable {
+    /// The packet source address: the only address the node believes.
+    public let address: PeerAddress
+    /// The key the peer's beacons claim (display and tie-breaks only).
+    public internal(set) var key: AuthorKey?
+    /// Configured by the operator: exempt from the anti-amplification wait, never dropped.
+    public let isStatic: Bool
+    /// Heard by broadcast: shares a link with us, so our broadcasts reach it.
+    public internal(set) var onLink = false
+    /// Proved by a round trip that it receives at `address`.
+    public internal(set) var validated: Bool
+    /// When it was first and last heard from.
+    public internal(set) var firstHeard: Instant
+    public internal(set) var lastHeard: Instant
+    /// Round-trip time of the last challenge, if measured.
+    public internal(set) var roundTrip: TimeSpan?
+    /// Bytes each way.
+    public internal(set) var bytesReceived = 0
+    public internal(set) var bytesSent = 0
+    /// Datagrams from it that were rejected.
+    public internal(set) var rejectedDatagrams = 0
+    /// Its last beacon's summary.
+    public internal(set) var storeCount: Int?
+    public internal(set) var fingerprint: [UInt8]?
+    public internal(set) var incarnation: UInt32?
+    /// Its wall clock minus ours, from its last beacon.
+    public internal(set) var clockOffset: TimeSpan?
+    /// Beacons in a row whose fingerprint differed from ours.
+    var mismatchedBeacons = 0
+    /// When we last finished (or started) a reconciliation with it.
+    var lastSync: Instant?
+    /// The cookie we challenged it with, and when.
+    var cookie: UInt64 = 0
+    var challengeSent: Instant?
+    var budget: TokenBucket
+
+    init(address: PeerAddress, isStatic: Bool, now: Instant, bytesPerSecond: Int) {
+        self.address = address
+        self.isStatic = isStatic
+        self.validated = isStatic
+        self.firstHeard = now
+        self.lastHeard = now
+        self.budget = TokenBucket(ratePerSecond: bytesPerSecond, now: now)
+    }
+}

@@ -1,0 +1,121 @@
+/// Encodes and decodes datagrams: header plus one message.
+public enum MessageCodec {
+    /// The datagram for `message` on network `network`. A local error (our bug) if it would not
+    /// fit: callers build messages within the limits.
+    public static func encode(_ message: Message, network: UInt32) -> [UInt8] {
+        var writer = ByteWriter(capacity: 128)
+        writer.write(Wire.magic.0)
+        writer.write(Wire.magic.1)
+        writer.write(Wire.version)
+        writer.write(message.type.rawValue)
+        writer.write(network)
+        switch message {
+        case .beacon(let beacon):
+            writer.write(beacon.key.bytes)
+            writer.write(beacon.incarnation)
+            writer.write(UInt64(clamping: beacon.wallClock.milliseconds))
+            writer.write(beacon.storeCount)
+            writer.write(beacon.fingerprint)
+            writer.write(beacon.flags)
+        case .challenge(let cookie), .response(let cookie):
+            writer.write(cookie)
+        case .announce(let ids), .request(let ids):
+            writer.write(UInt8(ids.count))
+            for id in ids { writer.write(id.bytes) }
+        case .bulletin(let bytes):
+            writer.write(bytes)
+        case .fragment(let fragment):
+            writer.write(fragment.id.bytes)
+            writer.write(UInt8(fragment.index))
+            writer.write(UInt8(fragment.count))
+            writer.write(fragment.payload)
+        case .fragmentRequest(let id, let missing):
+            writer.write(id.bytes)
+            writer.write(missing)
+        case .sync(let session, let fromInitiator, let payload):
+            writer.write(session)
+            writer.write(fromInitiator ? UInt8(1) : 0)
+            writer.write(payload)
+        }
+        precondition(writer.bytes.count <= Wire.datagramBytesMax, "built an oversized \(message.type) datagram")
+        return writer.bytes
+    }
+
+    /// Decodes a datagram from `network`, rejecting anything malformed with a typed error.
+    public static func decode(_ datagram: [UInt8], network: UInt32) throws(WireError) -> Message {
+        guard datagram.count <= Wire.datagramBytesMax else { throw .tooLarge(datagram.count) }
+        guard datagram.count >= Wire.headerByteCount else { throw .truncated }
+        guard datagram[0] == Wire.magic.0, datagram[1] == Wire.magic.1 else { throw .notKabar }
+        guard datagram[2] == Wire.version else { throw .unknownVersion(datagram[2]) }
+        guard let type = MessageType(rawValue: datagram[3]) else { throw .unknownType(datagram[3]) }
+        var reader = ByteReader(datagram, range: 4..<datagram.count)
+        do {
+            let sender = try reader.readUInt32()
+            guard sender == network else { throw WireError.otherNetwork(sender) }
+            let message = try decodeBody(type, &reader)
+            guard reader.isAtEnd else { throw WireError.malformed("trailing bytes") }
+            return message
+        } catch let error as WireError {
+            throw error
+        } catch {
+            throw .truncated
+        }
+    }
+
+    private static func decodeBody(_ type: MessageType, _ reader: inout ByteReader) throws -> Message {
+        switch type {
+        case .beacon:
+            guard reader.remaining == Beacon.byteCount else { throw WireError.malformed("beacon size") }
+            let key = AuthorKey(bytes: try reader.readBytes(32))!
+            let incarnation = try reader.readUInt32()
+            let wall = try reader.readUInt64()
+            guard wall <= UInt64(BulletinCodec.timeMax) else { throw WireError.malformed("beacon clock") }
+            let count = try reader.readUInt32()
+            let fingerprint = try reader.readBytes(Beacon.fingerprintByteCount)
+            let flags = try reader.readByte()
+            return .beacon(Beacon(
+                key: key, incarnation: incarnation, wallClock: UnixTime(milliseconds: Int64(wall)),
+                storeCount: count, fingerprint: fingerprint, flags: flags))
+        case .challenge:
+            return .challenge(cookie: try reader.readUInt64())
+        case .response:
+            return .response(cookie: try reader.readUInt64())
+        case .announce:
+            return .announce(try idList(&reader))
+        case .request:
+            return .request(try idList(&reader))
+        case .bulletin:
+            guard reader.remaining > 0 else { throw WireError.malformed("empty bulletin") }
+            return .bulletin(try reader.readBytes(reader.remaining))
+        case .fragment:
+            let id = BulletinID(bytes: try reader.readBytes(32))!
+            let index = Int(try reader.readByte())
+            let count = Int(try reader.readByte())
+            guard count >= 2, count <= Fragment.countMax, index < count, reader.remaining > 0 else {
+                throw WireError.malformed("fragment numbering")
+            }
+            return .fragment(Fragment(id: id, index: index, count: count, payload: try reader.readBytes(reader.remaining)))
+        case .fragmentRequest:
+            let id = BulletinID(bytes: try reader.readBytes(32))!
+            let missing = try reader.readUInt16()
+            guard missing != 0 else { throw WireError.malformed("fragment request asks for nothing") }
+            return .fragmentRequest(id: id, missing: missing)
+        case .sync:
+            let session = try reader.readUInt32()
+            let direction = try reader.readByte()
+            guard direction <= 1 else { throw WireError.malformed("sync direction") }
+            return .sync(session: session, fromInitiator: direction == 1, payload: try reader.readBytes(reader.remaining))
+        }
+    }
+
+    private static func idList(_ reader: inout ByteReader) throws -> [BulletinID] {
+        let count = Int(try reader.readByte())
+        guard count >= 1, count <= Message.idsMax, reader.remaining == count * 32 else {
+            throw WireError.malformed("id list size")
+        }
+        var ids: [BulletinID] = []
+        ids.reserveCapacity(count)
+        for _ in 0..<count { ids.append(BulletinID(bytes: try reader.readBytes(32))!) }
+        return ids
+    }
+}
