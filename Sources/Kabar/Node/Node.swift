@@ -139,14 +139,18 @@ public struct Node<Store: BulletinStore> {
         return drain()
     }
 
-    /// The operator posted `bulletin` (already signed). It is validated like any other, stored
-    /// durably, then spread. Throws when it may not be stored; nothing is sent then.
-    public mutating func post(_ bulletin: Bulletin, at now: NodeTime) throws -> [NodeAction] {
+    /// The operator posted `bulletin` (already signed), or imported it from a bundle. It is
+    /// validated like any other, stored (durably before this returns, by default), then spread
+    /// as a local post. Throws when it may not be stored; nothing is sent then. A bulletin the
+    /// store already holds is not an error: nothing happens.
+    public mutating func post(_ bulletin: Bulletin, durability: Durability = .immediate, at now: NodeTime) throws -> [NodeAction] {
         updateClock(now)
+        if store.contains(bulletin.id) { return drain() }
+        if store.isRemoved(bulletin.id) { throw NodeError.removed(bulletin.id) }
         try bulletin.verifySignature()
         try configuration.policy.checkTimes(bulletin, now: wallNow(now))
         try admission?.admit(bulletin, at: wallNow(now), store: store)
-        guard try store.insert(bulletin, durability: .immediate) == .added else { return drain() }
+        guard try store.insert(bulletin, durability: durability) == .added else { return drain() }
         didStore(bulletin, from: nil, at: now)
         return drain()
     }
@@ -192,4 +196,19 @@ public struct NodeCounters: Sendable, Equatable {
 public protocol BulletinAdmission {
     /// Throws when `bulletin` (already valid and correctly signed) may not be stored at `now`.
     func admit(_ bulletin: Bulletin, at now: UnixTime, store: some BulletinStore) throws
+}
+
+/// Why a local post or import was refused by the node itself.
+public enum NodeError: Error, Equatable, LocalizedError {
+    /// The id was retracted or blocked here and may not come back.
+    case removed(BulletinID)
+
+    public var localizedMessage: Localized {
+        switch self {
+        case .removed(let id):
+            return Localized(
+                en: "bulletin \(id.short) was retracted or blocked here and may not come back",
+                id: "buletin \(id.short) sudah ditarik atau diblokir di sini dan tidak boleh kembali")
+        }
+    }
 }
