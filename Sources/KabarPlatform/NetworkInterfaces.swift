@@ -50,12 +50,10 @@ public enum NetworkInterfaces {
         switch (address, netmask) {
         case (.ipv4(let host, _), let mask):
             let maskBits: UInt32 = if case .ipv4(let bits, _)? = mask { bits } else { UInt32.max }
-            var kernelBroadcast: UInt32?
-            if case .ipv4(let bits, _)? = entry.ifa_ifu.ifu_broadaddr.flatMap({ SocketAddress.from($0) }) { kernelBroadcast = bits }
             let isBroadcast = InterfaceFlags(rawValue: entry.ifa_flags).contains(.broadcast)
             builder.ipv4.append(IPv4InterfaceAddress(
                 address: host, netmask: maskBits,
-                broadcast: isBroadcast ? directedBroadcast(address: host, netmask: maskBits, kernelBroadcast: kernelBroadcast) : nil))
+                broadcast: isBroadcast ? directedBroadcast(address: host, netmask: maskBits) : nil))
         case (.ipv6(let high, let low, let scope, _), let mask):
             var prefix = 128
             if case .ipv6(let maskHigh, let maskLow, _, _)? = mask { prefix = maskHigh.nonzeroBitCount + maskLow.nonzeroBitCount }
@@ -64,11 +62,14 @@ public enum NetworkInterfaces {
         builders[name] = builder
     }
 
-    /// The directed broadcast address: the kernel's (`ifa_broadaddr`) when it set one, otherwise
-    /// `address | ~netmask` (`ip addr add 10.0.0.1/24` without `brd +` leaves it 0.0.0.0).
-    /// /31 and /32 have none (RFC 3021: a /31 has no broadcast).
-    public static func directedBroadcast(address: UInt32, netmask: UInt32, kernelBroadcast: UInt32?) -> UInt32? {
-        if let kernelBroadcast, kernelBroadcast != 0 { return kernelBroadcast }
+    /// The directed broadcast address, `address | ~netmask` (192.168.4.255 for 192.168.4.1/24);
+    /// nil for /31 and /32, which have none (RFC 3021).
+    ///
+    /// Computed, never read from `ifa_broadaddr`: when an address is added without `brd`
+    /// (`ip addr add 10.0.0.1/24`), glibc reports the interface's own address there, and a beacon
+    /// sent to it goes nowhere. Linux installs a broadcast route for `address | ~netmask` on every
+    /// prefix shorter than /31 whether or not `brd` was set (Documentation/Platform.md).
+    public static func directedBroadcast(address: UInt32, netmask: UInt32) -> UInt32? {
         guard netmask.nonzeroBitCount <= 30 else { return nil }
         return address | ~netmask
     }

@@ -33,13 +33,12 @@ import Testing
         #expect(InterfaceSnapshot(interfaces: [hotspot]).directedBroadcastAddresses(port: 1) == [.ipv4(address: 0xc0a8_04ff, port: 1)])
     }
 
-    @Test func directedBroadcastIsTheKernelsOrComputedFromTheNetmask() {
-        #expect(NetworkInterfaces.directedBroadcast(address: 0x0a00_0001, netmask: 0xffff_ff00, kernelBroadcast: 0x0a00_00ff) == 0x0a00_00ff)
-        #expect(NetworkInterfaces.directedBroadcast(address: 0x0a00_0001, netmask: 0xffff_ff00, kernelBroadcast: 0) == 0x0a00_00ff)
-        #expect(NetworkInterfaces.directedBroadcast(address: 0x0a01_0203, netmask: 0xffff_0000, kernelBroadcast: nil) == 0x0a01_ffff)
-        #expect(NetworkInterfaces.directedBroadcast(address: 0x0a00_0001, netmask: 0xffff_fffc, kernelBroadcast: nil) == 0x0a00_0003)
-        #expect(NetworkInterfaces.directedBroadcast(address: 0x0a00_0001, netmask: 0xffff_fffe, kernelBroadcast: nil) == nil)
-        #expect(NetworkInterfaces.directedBroadcast(address: 0x0a00_0001, netmask: 0xffff_ffff, kernelBroadcast: nil) == nil)
+    @Test func directedBroadcastIsComputedFromTheNetmask() {
+        #expect(NetworkInterfaces.directedBroadcast(address: 0x0a00_0001, netmask: 0xffff_ff00) == 0x0a00_00ff)
+        #expect(NetworkInterfaces.directedBroadcast(address: 0x0a01_0203, netmask: 0xffff_0000) == 0x0a01_ffff)
+        #expect(NetworkInterfaces.directedBroadcast(address: 0x0a00_0001, netmask: 0xffff_fffc) == 0x0a00_0003)
+        #expect(NetworkInterfaces.directedBroadcast(address: 0x0a00_0001, netmask: 0xffff_fffe) == nil)
+        #expect(NetworkInterfaces.directedBroadcast(address: 0x0a00_0001, netmask: 0xffff_ffff) == nil)
     }
 
     @Test func interfaceThatIsDownGetsNoBeacons() {
