@@ -20,5 +20,6 @@ enum CommandRegistry {
         CommandEntry(CryptoEd25519SignCommand.self),
         CommandEntry(CryptoEd25519VerifyCommand.self),
         CommandEntry(BenchCryptoCommand.self),
+        CommandEntry(BenchSyncCommand.self),
     ]
 }
