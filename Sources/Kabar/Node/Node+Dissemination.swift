@@ -84,9 +84,9 @@ extension Node {
     /// A bulletin was stored: record it and spread it.
     mutating func didStore(_ bulletin: Bulletin, from source: PeerAddress?, at now: NodeTime) {
         let id = bulletin.id
-        fingerprint.insert(id)
         sync.insert(created: bulletin.created, id: id)
         counters.storedBulletins += 1
+        lastStored = now.monotonic
         wanted[id] = nil
         reassemblies[id] = nil
         emit(.bulletinStored(id, source: source))
@@ -266,7 +266,6 @@ extension Node {
         let expired: [BulletinID]
         do { expired = try store.removeExpired(now: wallNow(now)) } catch { return }
         for id in expired {
-            fingerprint.remove(id)
             sync.remove(id)
         }
     }

@@ -83,7 +83,7 @@ extension Node {
     mutating func sendBeacons(at now: Instant) {
         let beacon = Beacon(
             key: key, incarnation: incarnation, wallClock: lastClock?.now ?? UnixTime(milliseconds: 0),
-            storeCount: UInt32(clamping: store.count), fingerprint: fingerprint.bytes, flags: Beacon.broadcastFlag)
+            storeCount: UInt32(clamping: store.count), fingerprint: beaconFingerprint, flags: Beacon.broadcastFlag)
         send(.beacon(beacon), to: .broadcast, at: now)
         var unicast = beacon
         unicast.flags = 0
@@ -144,7 +144,7 @@ extension Node {
         peer.storeCount = Int(beacon.storeCount)
         peer.fingerprint = beacon.fingerprint
         if beacon.wallClock.milliseconds > 0 { peer.clockOffset = beacon.wallClock - now.wall }
-        peer.mismatchedBeacons = beacon.fingerprint == fingerprint.bytes ? 0 : peer.mismatchedBeacons + 1
+        peer.mismatchedBeacons = beacon.fingerprint == beaconFingerprint ? 0 : peer.mismatchedBeacons + 1
         peers[source] = peer
         considerSync(with: source, at: now)
     }

@@ -43,7 +43,6 @@ public struct Node<Store: BulletinStore> {
     var prng: PRNG
     var peers: [PeerAddress: Peer] = [:]
     var totalBudget: TokenBucket
-    var fingerprint = BeaconFingerprint()
     var nextBeacon: Instant
     var nextExpiry: Instant
     var wanted: [BulletinID: Want] = [:]
@@ -51,6 +50,7 @@ public struct Node<Store: BulletinStore> {
     var reassemblies: [BulletinID: Reassembly] = [:]
     var sync = SyncState()
     var lastClock: ClockEstimate?
+    var lastStored: Instant?
     var outbox: [NodeAction] = []
     /// Counters for status and tests.
     public internal(set) var counters = NodeCounters()
@@ -69,9 +69,10 @@ public struct Node<Store: BulletinStore> {
         self.totalBudget = TokenBucket(ratePerSecond: configuration.totalBytesPerSecond, now: now.monotonic)
         self.nextBeacon = now.monotonic
         self.nextExpiry = now.monotonic + configuration.expiryInterval
-        var fingerprint = BeaconFingerprint()
-        store.forEachItem { _, id in fingerprint.insert(id) }
-        self.fingerprint = fingerprint
+        var items: [ReconciliationItem] = []
+        items.reserveCapacity(store.count)
+        store.forEachItem { created, id in items.append(ReconciliationItem(created: created, id: id)) }
+        self.sync.set = ReconciliationSet(items: items)
         for address in configuration.staticPeers.sorted() {
             peers[address] = Peer(address: address, isStatic: true, now: now.monotonic, bytesPerSecond: configuration.peerBytesPerSecond)
         }
@@ -83,7 +84,7 @@ public struct Node<Store: BulletinStore> {
     public var peerList: [Peer] { peers.keys.sorted().compactMap { peers[$0] } }
 
     /// The store's fingerprint as beacons carry it.
-    public var storeFingerprint: [UInt8] { fingerprint.bytes }
+    public var storeFingerprint: [UInt8] { beaconFingerprint }
 
     /// The node's latest estimate of the wall-clock time, if any input has been seen.
     public var clock: ClockEstimate? { lastClock }
@@ -94,7 +95,7 @@ public struct Node<Store: BulletinStore> {
         for repair in pendingRepairs.values { deadline = min(deadline, repair.due) }
         for want in wanted.values { if let due = want.retryAt { deadline = min(deadline, due) } }
         for reassembly in reassemblies.values { deadline = min(deadline, reassembly.retryAt) }
-        if let syncDeadline = sync.nextDeadline { deadline = min(deadline, syncDeadline) }
+        if let syncDeadline = sync.nextDeadline(quietAfter: configuration.requestTimeout * 2) { deadline = min(deadline, syncDeadline) }
         return deadline
     }
 

@@ -28,6 +28,9 @@ public struct NodeConfiguration: Sendable {
     public var repairAnnounceDelayMax = TimeSpan.milliseconds(120)
     /// ... unless it heard this many others announce it first (counter-based suppression).
     public var repairAnnounceSuppression = 2
+    /// No reconciliation starts within this long of storing a new bulletin: push and pull are
+    /// still settling, and a reconciliation now would mostly resend what is already in flight.
+    public var syncSettle = TimeSpan.seconds(1)
     /// Least time between two reconciliations with one peer.
     public var syncCooldown = TimeSpan.seconds(8)
     /// A reconciliation session with no progress for this long is dropped.
