@@ -50,6 +50,7 @@ public struct InterfaceSnapshot: Equatable, Sendable, CustomStringConvertible {
             changed: changed.sorted { $0.after.name < $1.after.name })
     }
 
+    /// One line per interface, as `NetworkInterface.description`.
     public var description: String {
         interfaces.map(\.description).joined(separator: "\n")
     }

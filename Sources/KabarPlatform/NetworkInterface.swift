@@ -21,6 +21,7 @@ public struct InterfaceFlags: OptionSet, Hashable, Sendable, CustomStringConvert
     /// The bits Kabar keeps; others (promiscuous, ...) change for reasons that don't matter to it.
     static let kept: InterfaceFlags = [.up, .broadcast, .loopback, .pointToPoint, .running, .multicast]
 
+    /// The flag names, comma-separated: "up,running,broadcast,multicast".
     public var description: String {
         let names: [(InterfaceFlags, String)] = [
             (.up, "up"), (.running, "running"), (.broadcast, "broadcast"), (.loopback, "loopback"),
@@ -50,10 +51,12 @@ public struct IPv4InterfaceAddress: Hashable, Comparable, Sendable, CustomString
     /// The prefix length: 24 for 255.255.255.0.
     public var prefixLength: Int { netmask.nonzeroBitCount }
 
+    /// Numeric order: by address, then netmask.
     public static func < (lhs: Self, rhs: Self) -> Bool {
         (lhs.address, lhs.netmask, lhs.broadcast ?? 0) < (rhs.address, rhs.netmask, rhs.broadcast ?? 0)
     }
 
+    /// "192.168.4.1/24 brd 192.168.4.255".
     public var description: String {
         let text = "\(SocketAddress.formatIPv4(address))/\(prefixLength)"
         guard let broadcast else { return text }
@@ -88,10 +91,12 @@ public struct IPv6InterfaceAddress: Hashable, Comparable, Sendable, CustomString
         .ipv6(high: high, low: low, scope: scope, port: port)
     }
 
+    /// Numeric order: by address, then scope and prefix length.
     public static func < (lhs: Self, rhs: Self) -> Bool {
         (lhs.high, lhs.low, lhs.scope, lhs.prefixLength) < (rhs.high, rhs.low, rhs.scope, rhs.prefixLength)
     }
 
+    /// "fe80::1/64 link-local".
     public var description: String {
         "\(SocketAddress.formatIPv6(high: high, low: low))/\(prefixLength)" + (isLinkLocal ? " link-local" : "")
     }
@@ -136,6 +141,7 @@ public struct NetworkInterface: Hashable, Sendable, CustomStringConvertible {
         isUsable && flags.contains(.multicast) && !flags.contains(.loopback)
     }
 
+    /// "wlan0 (#3, up,running,broadcast,multicast): 192.168.4.1/24 brd 192.168.4.255, fe80::1/64 link-local".
     public var description: String {
         let addresses = ipv4.map(\.description) + ipv6.map(\.description)
         return "\(name) (#\(index), \(flags))" + (addresses.isEmpty ? "" : ": " + addresses.joined(separator: ", "))

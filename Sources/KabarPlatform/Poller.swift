@@ -22,6 +22,7 @@ public struct PollEvents: OptionSet, Hashable, Sendable, CustomStringConvertible
     /// `POLLNVAL`: the descriptor is not open: a bug in the caller's bookkeeping.
     public static let invalid = PollEvents(rawValue: Int16(POLLNVAL))
 
+    /// The event names: "[readable, hangUp]".
     public var description: String {
         let names: [(PollEvents, String)] = [
             (.readable, "readable"), (.writable, "writable"), (.error, "error"), (.hangUp, "hangUp"), (.invalid, "invalid"),

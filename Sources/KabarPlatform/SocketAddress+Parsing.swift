@@ -5,6 +5,8 @@ public enum SocketAddressParseError: Error, Equatable, Sendable, CustomStringCon
     case empty
     /// The text is longer than `SocketAddress.textBytesMax`.
     case tooLong(byteCount: Int)
+    /// The text holds a space, a control character (such as NUL) or a non-ASCII character.
+    case invalidCharacters(String)
     /// There is no port and no default port was given.
     case missingPort(String)
     /// The port is not a decimal number from 0 to 65535.
@@ -22,10 +24,13 @@ public enum SocketAddressParseError: Error, Equatable, Sendable, CustomStringCon
     /// The "%scope" names no interface on this machine and is not a number.
     case unknownInterface(String)
 
+    /// What is wrong and what to write instead, for a person.
     public var description: String {
         switch self {
         case .empty: return "empty address: expected HOST:PORT, such as 192.168.4.1:4747 or [fe80::1%wlan0]:4747"
         case .tooLong(let count): return "address too long (\(count) bytes, at most \(SocketAddress.textBytesMax))"
+        case .invalidCharacters(let text):
+            return "'\(text.unicodeScalars.map { $0.isASCII && $0.value >= 0x21 && $0.value < 0x7f ? String($0) : "?" }.joined())' holds spaces, control or non-ASCII characters"
         case .missingPort(let text): return "'\(text)' has no port: add :PORT, such as :4747"
         case .invalidPort(let text): return "'\(text)' is not a port: use a number from 0 to 65535"
         case .missingHost(let text): return "'\(text)' has no host before the port"
@@ -49,6 +54,8 @@ extension SocketAddress {
     public init(parsing text: String, defaultPort: UInt16? = nil) throws(SocketAddressParseError) {
         guard !text.isEmpty else { throw .empty }
         guard text.utf8.count <= Self.textBytesMax else { throw .tooLong(byteCount: text.utf8.count) }
+        // Printable ASCII only: a NUL would cut the C string inet_pton sees ("1.2.3.4\0junk").
+        guard text.utf8.allSatisfy({ $0 >= 0x21 && $0 < 0x7f }) else { throw .invalidCharacters(text) }
         let (host, portText) = try Self.splitHostAndPort(text)
         let port = try Self.parsePort(portText, defaultPort: defaultPort, text: text)
         if host.bracketed || host.text.contains(":") {

@@ -10,6 +10,7 @@ public struct UnsupportedAddressFamilyError: Error, Equatable, Sendable, CustomS
     public let family: Int32
     /// An error for `family`.
     public init(family: Int32) { self.family = family }
+    /// For a log line.
     public var description: String { "unsupported socket address family \(family)" }
 }
 

@@ -12,6 +12,14 @@ public enum MulticastMembership: Equatable, Sendable {
     case unchanged
 }
 
+/// One interface's answer in `UDPSocket.joinMulticastGroup(_:onEvery:)`.
+public struct MulticastJoinResult: Sendable {
+    /// The interface.
+    public let interface: NetworkInterface
+    /// Joined, already a member, or why not.
+    public let outcome: Result<MulticastMembership, SystemError>
+}
+
 extension UDPSocket {
     /// Joins the IPv6 multicast `group` (its port and scope are ignored) on the interface with
     /// `interfaceIndex`, with `setsockopt(IPV6_JOIN_GROUP)`. Joining twice is `.unchanged`.
@@ -19,14 +27,33 @@ extension UDPSocket {
     /// A link-local group must be joined per interface: the daemon joins on every interface that
     /// is up and multicast-capable (`InterfaceSnapshot.multicastInterfaces`) and again when one
     /// appears. The kernel drops the membership itself when an interface goes away.
-    public func joinMulticastGroup(_ group: SocketAddress, interfaceIndex: UInt32) throws -> MulticastMembership {
+    public func joinMulticastGroup(
+        _ group: SocketAddress, interfaceIndex: UInt32
+    ) throws(SystemError) -> MulticastMembership {
         try changeMembership(group, interfaceIndex: interfaceIndex, option: IPV6_ADD_MEMBERSHIP,
                              name: "IPV6_JOIN_GROUP", unchangedCode: EADDRINUSE)
     }
 
+    /// Joins `group` on each of `interfaces` (normally `snapshot.multicastInterfaces`), with
+    /// `setsockopt(IPV6_JOIN_GROUP)`, and reports each one's outcome rather than stopping at the
+    /// first failure: one odd interface must not keep the others from hearing beacons. Call it
+    /// again after every interface change; interfaces already joined answer `.unchanged`.
+    public func joinMulticastGroup(_ group: SocketAddress, onEvery interfaces: [NetworkInterface]) -> [MulticastJoinResult] {
+        interfaces.map { interface in
+            do throws(SystemError) {
+                let membership = try joinMulticastGroup(group, interfaceIndex: interface.index)
+                return MulticastJoinResult(interface: interface, outcome: .success(membership))
+            } catch {
+                return MulticastJoinResult(interface: interface, outcome: .failure(error))
+            }
+        }
+    }
+
     /// Leaves the IPv6 multicast `group` on the interface with `interfaceIndex`, with
     /// `setsockopt(IPV6_LEAVE_GROUP)`. Leaving a group the socket is not in is `.unchanged`.
-    public func leaveMulticastGroup(_ group: SocketAddress, interfaceIndex: UInt32) throws -> MulticastMembership {
+    public func leaveMulticastGroup(
+        _ group: SocketAddress, interfaceIndex: UInt32
+    ) throws(SystemError) -> MulticastMembership {
         try changeMembership(group, interfaceIndex: interfaceIndex, option: IPV6_DROP_MEMBERSHIP,
                              name: "IPV6_LEAVE_GROUP", unchangedCode: EADDRNOTAVAIL)
     }
@@ -54,7 +81,7 @@ extension UDPSocket {
 
     private func changeMembership(
         _ group: SocketAddress, interfaceIndex: UInt32, option: Int32, name: String, unchangedCode: Int32
-    ) throws -> MulticastMembership {
+    ) throws(SystemError) -> MulticastMembership {
         guard case .ipv6(let high, let low, _, _) = group else {
             throw SystemError("setsockopt(\(name)) \(group)", code: EAFNOSUPPORT)
         }

@@ -119,6 +119,7 @@ public struct UDPSendError: Error, Equatable, Sendable, CustomStringConvertible 
         self.code = code
     }
 
+    /// "sendto 255.255.255.255:4747: Network is unreachable (errno 101)".
     public var description: String {
         "sendto \(destination): \(String(cString: strerror(code))) (errno \(code))"
     }

@@ -8,6 +8,8 @@ import Musl
 public enum UnixSocketError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The path does not fit `sun_path` (107 bytes and a NUL).
     case pathTooLong(path: String, byteCount: Int)
+    /// The path is empty or holds a NUL byte.
+    case invalidPath(path: String)
     /// A process is listening at the path already (another daemon on this data folder).
     case alreadyInUse(path: String)
     /// Something that is not a socket sits at the path; Kabar will not delete it.
@@ -18,10 +20,13 @@ public enum UnixSocketError: Error, Equatable, Sendable, CustomStringConvertible
     /// The longest path `sun_path` holds.
     public static let pathBytesMax = 107
 
+    /// What is wrong and what to do, for a person.
     public var description: String {
         switch self {
         case .pathTooLong(let path, let count):
             return "socket path '\(path)' is \(count) bytes; at most \(Self.pathBytesMax) fit: use a shorter data folder"
+        case .invalidPath(let path):
+            return "'\(path.unicodeScalars.map { $0.value == 0 ? "\\0" : String($0) }.joined())' is not a usable socket path: it is empty or holds a NUL byte"
         case .alreadyInUse(let path):
             return "another process is listening at '\(path)': is a Kabar node already running on this data folder?"
         case .notASocket(let path):
@@ -39,7 +44,8 @@ enum UnixSocketCalls {
         _ path: String, _ body: (UnsafePointer<sockaddr>, socklen_t) throws -> Result
     ) throws -> Result {
         let bytes = Array(path.utf8)
-        guard bytes.count <= UnixSocketError.pathBytesMax, !bytes.contains(0) else {
+        guard !bytes.isEmpty, !bytes.contains(0) else { throw UnixSocketError.invalidPath(path: path) }
+        guard bytes.count <= UnixSocketError.pathBytesMax else {
             throw UnixSocketError.pathTooLong(path: path, byteCount: bytes.count)
         }
         var address = sockaddr_un()

@@ -60,7 +60,7 @@ import Testing
             ("1.2.3.4:", .invalidPort("")),
             ("1.2.3.4:+80", .invalidPort("+80")),
             ("1.2.3.4:-1", .invalidPort("-1")),
-            ("1.2.3.4: 80", .invalidPort(" 80")),
+            ("1.2.3.4: 80", .invalidCharacters("1.2.3.4: 80")),
             ("::1:80", .ipv6NeedsBrackets("::1:80")),
             ("[fe80::g]:1", .invalidIPv6("fe80::g")),
             ("[1.2.3.4]:1", .invalidIPv6("1.2.3.4")),
@@ -68,6 +68,10 @@ import Testing
             ("[fe80::1%nosuchif0]:1", .unknownInterface("nosuchif0")),
             ("[fe80::1%99999999999]:1", .unknownInterface("99999999999")),
             (String(repeating: "1", count: 97), .tooLong(byteCount: 97)),
+            ("1.2.3.4\u{0}junk:80", .invalidCharacters("1.2.3.4\u{0}junk:80")),
+            ("[fe80::1%lo\u{0}x]:80", .invalidCharacters("[fe80::1%lo\u{0}x]:80")),
+            (" 1.2.3.4:80", .invalidCharacters(" 1.2.3.4:80")),
+            ("1.2.3.4:٨٠", .invalidCharacters("1.2.3.4:٨٠")),
         ]
         for (text, expected) in cases {
             #expect(throws: expected, "\(text)") { try SocketAddress(parsing: text) }

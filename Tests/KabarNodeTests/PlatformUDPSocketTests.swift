@@ -85,6 +85,18 @@ import Testing
         #expect(try socket.leaveMulticastGroup(UDPSocket.kabarMulticastGroup, interfaceIndex: index) == .unchanged)
     }
 
+    @Test(.enabled(if: hasMulticastInterface, "this machine has no multicast-capable interface"))
+    func joiningOnEveryInterfaceReportsEachOutcome() throws {
+        let socket = try UDPSocket(binding: .ipv6Any(port: 0))
+        let good = try #require(try NetworkInterfaces.snapshot().multicastInterfaces.first)
+        let gone = NetworkInterface(name: "gone0", index: 999_999, flags: good.flags, ipv4: [], ipv6: [])
+        let results = socket.joinMulticastGroup(UDPSocket.kabarMulticastGroup, onEvery: [good, gone, good])
+        #expect(results.map(\.interface.name) == [good.name, "gone0", good.name])
+        #expect(try results[0].outcome.get() == .changed)
+        #expect(throws: SystemError.self) { try results[1].outcome.get() }
+        #expect(try results[2].outcome.get() == .unchanged)
+    }
+
     private func roundTrip(bindingTo address: SocketAddress) throws {
         let receiver = try UDPSocket(binding: address)
         let sender = try UDPSocket(binding: address)

@@ -107,9 +107,11 @@ import Testing
         unlink(path)
     }
 
-    @Test func tooLongPathAndMissingListenerAreErrors() throws {
+    @Test func unusablePathsAndAMissingListenerAreTypedErrors() throws {
         let long = "/tmp/" + String(repeating: "k", count: 120)
         #expect(throws: UnixSocketError.pathTooLong(path: long, byteCount: 125)) { try UnixListener(listeningAt: long) }
+        #expect(throws: UnixSocketError.invalidPath(path: "/tmp/a\u{0}b")) { try UnixConnection.connect(to: "/tmp/a\u{0}b") }
+        #expect(throws: UnixSocketError.invalidPath(path: "")) { try UnixConnection.connect(to: "") }
         #expect(throws: SystemError("connect(/nonexistent/kabar.sock)", code: ENOENT)) {
             try UnixConnection.connect(to: "/nonexistent/kabar.sock")
         }
