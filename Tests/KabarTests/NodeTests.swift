@@ -150,3 +150,23 @@ extension Array {
         return copy
     }
 }
+
+@Suite struct NodeLoopbackTests {
+    /// Linux delivers a host's own IPv4 broadcasts back to it: the node must not take itself
+    /// for a peer.
+    @Test func ownBroadcastsComingBackAreIgnored() {
+        var node = TestMesh(count: 1).nodes[0]
+        let time = NodeTime(monotonic: .zero, wall: testEpoch)
+        let beacons = node.tick(at: time).compactMap { action -> [UInt8]? in
+            if case .send(let datagram, .broadcast) = action { return datagram }
+            return nil
+        }
+        #expect(beacons.count == 1)
+        _ = node.receive(beacons[0], from: .ipv4(address: 0x0A00_0001, port: 4747), at: time)
+        #expect(node.peerList.isEmpty)
+        _ = node.receive(
+            MessageCodec.encode(.announce([makePost().id]), network: node.configuration.networkID),
+            from: .ipv4(address: 0x0A00_0001, port: 4747), at: time)
+        #expect(node.peerList.isEmpty)
+    }
+}

@@ -51,6 +51,8 @@ public struct Node<Store: BulletinStore> {
     var sync = SyncState()
     var lastClock: ClockEstimate?
     var lastStored: Instant?
+    /// Source addresses our own broadcasts come back from (Linux loops IPv4 broadcast back).
+    var ownAddresses: Set<PeerAddress> = []
     var outbox: [NodeAction] = []
     /// Counters for status and tests.
     public internal(set) var counters = NodeCounters()
@@ -111,6 +113,13 @@ public struct Node<Store: BulletinStore> {
             counters.rejectedDatagrams += 1
             peers[source]?.rejectedDatagrams += 1
             emit(.datagramRejected(source: source, reason: error))
+            return drain()
+        }
+        if ownAddresses.contains(source) { return drain() }
+        if case .beacon(let beacon) = message, beacon.key == key, beacon.incarnation == incarnation {
+            // Our own beacon, looped back: that source is us. Forget it as a peer.
+            ownAddresses.insert(source)
+            peers[source] = nil
             return drain()
         }
         guard notePeer(source, bytes: datagram.count, at: now.monotonic) else { return drain() }
