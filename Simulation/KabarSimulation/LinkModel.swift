@@ -42,7 +42,8 @@ public struct LANConfiguration: Sendable {
     public var unicastLoss: Double
     /// Propagation and processing delay added after serialisation.
     public var latency: TimeSpan
-    /// Uniform extra delay in `0...jitter`, drawn per receiver.
+    /// Uniform extra delay in `0...jitter`, drawn per datagram. A broadcast frame lands on
+    /// every member at the same instant, as on a real shared medium.
     public var jitter: TimeSpan
     /// Airtime rate for broadcasts (basic rate: 1-6 Mbit/s).
     public var broadcastBandwidth: Bandwidth

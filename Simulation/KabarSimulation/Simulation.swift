@@ -237,6 +237,10 @@ extension Simulation {
         switch event.kind {
         case .deliver(let from, let to, let datagram, let sendNumber):
             deliver(datagram, from: Int(from), to: Int(to), sendNumber: sendNumber)
+        case .deliverToLAN(let from, let lan, let datagram, let sendNumber):
+            for host in network.receivers(ofBroadcastOn: Int(lan), from: Int(from)) {
+                deliver(datagram, from: Int(from), to: Int(host), sendNumber: sendNumber)
+            }
         case .tick(let host, let generation):
             wake(Int(host), generation: generation)
         case .change(let index):
@@ -249,11 +253,7 @@ extension Simulation {
             network.drops.hostDown += 1
             return
         }
-        digest.combine(2)
-        digest.combine(Int(clock.now.microseconds))
-        digest.combine(source)
-        digest.combine(host)
-        digest.combine(sendNumber)
+        digest.record(2, UInt64(bitPattern: clock.now.microseconds), UInt64(source) << 32 | UInt64(host), sendNumber)
         recorder.datagramsReceived[host] += 1
         recorder.bytesReceived[host] += datagram.count
         let now = time(of: host)
@@ -307,10 +307,7 @@ extension Simulation {
             case .send(let datagram, let destination):
                 send(datagram, from: host, to: destination, at: now)
             case .event(let event):
-                digest.combine(3)
-                digest.combine(Int(now))
-                digest.combine(host)
-                digest.combine(event)
+                digest.combine(event, host: host, at: now)
                 recorder.record(event, host: host, at: now, reachable: reachableFrom)
             }
         }
@@ -324,17 +321,13 @@ extension Simulation {
         sendCount &+= 1
         recorder.datagramsSent[host] += 1
         recorder.bytesSent[host] += datagram.count
-        digest.combine(1)
-        digest.combine(Int(now))
-        digest.combine(host)
-        digest.combine(sendCount)
-        digest.combine(bytes: datagram)
+        digest.record(UInt64(bitPattern: now), UInt64(host) << 8 | 1, sendCount, TraceDigest.fingerprint(datagram))
         switch destination {
         case .broadcast:
-            digest.combine(0xb0)
+            digest.record(0xb0, 0, 0, 0)
             network.broadcast(datagram, from: host, at: now, sendNumber: sendCount, queue: &queue)
         case .peer(let address):
-            digest.combine(address)
+            digest.record(0xb1, TraceDigest.key(address), 0, 0)
             guard case .simulated(let target) = address else {
                 network.drops.unreachable += 1
                 return
@@ -410,10 +403,11 @@ extension Simulation {
         scheduleTick(host)
     }
 
-    /// A seed for one random stream (`stream` names the kind: hosts, LANs, links), fixed by
+    /// A seed for one random stream (`stream` names the kind: 1 hosts, 2 LANs, 3 links, 9
+    /// scenario builders; pick another number for a new kind), fixed by
     /// the run seed and the stream's index alone, so adding a host or a link never changes
     /// the draws of the others (which sequential `PRNG.split()` calls would).
-    static func derivedSeed(_ seed: UInt64, stream: UInt64, index: UInt64) -> UInt64 {
+    public static func derivedSeed(_ seed: UInt64, stream: UInt64, index: UInt64) -> UInt64 {
         var prng = PRNG(seed: seed ^ (stream &* 0x9E37_79B9_7F4A_7C15))
         var mixed = PRNG(seed: prng.next() ^ index)
         return mixed.next()
@@ -421,29 +415,35 @@ extension Simulation {
 }
 
 extension TraceDigest {
-    /// Mixes in a node event. (`if case` rather than `switch`: new cases fall through to
-    /// their description without a "default will never be executed" warning today.)
-    mutating func combine(_ event: NodeEvent) {
+    /// Mixes in a node event from `host` at `time` as one fingerprint. (`if case` rather than
+    /// `switch`: a case added later falls through to its description without a "default will
+    /// never be executed" warning today.)
+    mutating func combine(_ event: NodeEvent, host: Int, at time: Int64) {
+        let head = UInt64(bitPattern: time) ^ UInt64(host) << 44
         if case .bulletinStored(let id, let source) = event {
-            combine(10)
-            combine(id)
-            if let source { combine(source) } else { combine(0) }
+            record(head ^ 10, id.words.0 ^ id.words.1, id.words.2 ^ id.words.3, Self.key(source))
         } else if case .duplicateReceived(let id, let source) = event {
-            combine(11)
-            combine(id)
-            combine(source)
+            record(head ^ 11, id.words.0 ^ id.words.1, id.words.2 ^ id.words.3, Self.key(source))
         } else if case .peerDiscovered(let peer) = event {
-            combine(12)
-            combine(peer)
+            record(head ^ 12, Self.key(peer), 0, 0)
         } else if case .peerLost(let peer) = event {
-            combine(13)
-            combine(peer)
+            record(head ^ 13, Self.key(peer), 0, 0)
         } else if case .syncFinished(let peer, let roundTrips, let sent, let received, let differences) = event {
-            combine(14)
-            combine(peer)
-            for value in [roundTrips, sent, received, differences] { combine(value) }
+            record(head ^ 14, Self.key(peer), UInt64(roundTrips) << 32 ^ UInt64(differences), UInt64(sent) << 32 ^ UInt64(received))
         } else {
+            combine(15)
             combine(bytes: Array(String(describing: event).utf8))
+        }
+    }
+
+    /// One word that differs for different addresses (collisions only between far-apart
+    /// address kinds, which a trace never mixes).
+    static func key(_ address: PeerAddress?) -> UInt64 {
+        switch address {
+        case nil: return 0
+        case .simulated(let index): return 1 | UInt64(index) << 8
+        case .ipv4(let ip, let port): return 2 | UInt64(ip) << 24 | UInt64(port) << 8
+        case .ipv6(let high, let low, let scope, let port): return 3 ^ mix(high ^ mix(low ^ mix(UInt64(scope) << 16 | UInt64(port))))
         }
     }
 }

@@ -124,26 +124,35 @@ struct VirtualNetwork {
 
     // MARK: sending
 
-    /// Sends `datagram` from `source` to every member of its LANs and every broadcast-carrying
-    /// link, scheduling one delivery per receiver that the loss draw spares.
+    /// Sends `datagram` from `source` to its LANs (one frame each, landing on every member at
+    /// once) and over every broadcast-carrying link.
     mutating func broadcast(_ datagram: [UInt8], from source: Int, at now: Int64, sendNumber: UInt64, queue: inout EventQueue) {
         for membership in memberships[source] where membership.isEffective {
             let lan = Int(membership.lan)
             let configuration = lans[lan].configuration
             guard let end = occupyAirtime(lan: lan, bytes: datagram.count, bandwidth: configuration.broadcastBandwidth, now: now) else { continue }
-            let base = end + configuration.latency.microseconds
-            for member in lans[lan].members where member != Int32(source) {
-                if configuration.broadcastLoss > 0 && lans[lan].prng.chance(configuration.broadcastLoss) {
-                    drops.loss += 1
-                    continue
-                }
-                let arrival = base + Self.jitter(configuration.jitter, &lans[lan].prng)
-                queue.push(at: arrival, .deliver(from: Int32(source), to: member, datagram: datagram, sendNumber: sendNumber))
-            }
+            let arrival = end + configuration.latency.microseconds + Self.jitter(configuration.jitter, &lans[lan].prng)
+            queue.push(at: arrival, .deliverToLAN(from: Int32(source), lan: membership.lan, datagram: datagram, sendNumber: sendNumber))
         }
         for link in hostLinks[source] where links[Int(link)].configuration.carriesBroadcast {
             sendOnLink(Int(link), datagram, from: source, at: now, sendNumber: sendNumber, queue: &queue)
         }
+    }
+
+    /// The members of `lan` that hear a broadcast frame from `source` landing now: every
+    /// current member but the sender, less those the loss draw picks (counted).
+    mutating func receivers(ofBroadcastOn lan: Int, from source: Int) -> [Int32] {
+        let loss = lans[lan].configuration.broadcastLoss
+        var heard: [Int32] = []
+        heard.reserveCapacity(lans[lan].members.count)
+        for member in lans[lan].members where member != Int32(source) {
+            if loss > 0 && lans[lan].prng.chance(loss) {
+                drops.loss += 1
+            } else {
+                heard.append(member)
+            }
+        }
+        return heard
     }
 
     /// Sends `datagram` from `source` to `target` over the first LAN they share now, or else

@@ -21,5 +21,6 @@ enum CommandRegistry {
         CommandEntry(CryptoEd25519VerifyCommand.self),
         CommandEntry(BenchCryptoCommand.self),
         CommandEntry(BenchSyncCommand.self),
+        CommandEntry(BenchSimCommand.self),
     ]
 }
