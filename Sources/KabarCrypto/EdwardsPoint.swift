@@ -71,7 +71,8 @@ struct EdwardsPoint: Sendable {
 
     /// True when [8]P is the identity, i.e. P lies in the small (torsion) subgroup.
     var hasSmallOrder: Bool {
-        doubled().doubled().doubled().isIdentity
+        let eightfold = projective.doubled().projective.doubled().projective.doubled().projective
+        return eightfold.x.isZero && eightfold.y.equals(eightfold.z)
     }
 
     /// -P.
@@ -108,27 +109,5 @@ struct EdwardsPoint: Sendable {
         EdwardsPoint(
             x: .select(p.x, q.x, choice: choice), y: .select(p.y, q.y, choice: choice),
             z: .select(p.z, q.z, choice: choice), t: .select(p.t, q.t, choice: choice))
-    }
-
-    /// [scalar]B in constant time (double and always add, selecting by mask). For secrets.
-    static func baseMultiple(_ scalar: Scalar) -> EdwardsPoint {
-        var result = EdwardsPoint.identity
-        for index in stride(from: 255, through: 0, by: -1) {
-            result = result.doubled()
-            let sum = result + base
-            result = select(result, sum, choice: scalar.bit(index))
-        }
-        return result
-    }
-
-    /// [a]P + [b]B, variable time: for verification, where nothing is secret.
-    static func doubleMultiple(_ a: Scalar, _ point: EdwardsPoint, _ b: Scalar) -> EdwardsPoint {
-        var result = EdwardsPoint.identity
-        for index in stride(from: 255, through: 0, by: -1) {
-            result = result.doubled()
-            if a.bit(index) == 1 { result = result + point }
-            if b.bit(index) == 1 { result = result + base }
-        }
-        return result
     }
 }

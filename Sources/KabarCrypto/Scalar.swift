@@ -55,35 +55,83 @@ struct Scalar: Sendable {
         return false
     }
 
-    /// The 512-bit little-endian integer in `words` (eight limbs) reduced mod L. Branch-free:
-    /// a shift-and-subtract over every bit, most significant first.
+    /// floor(2^512 / L), five limbs: Barrett's constant.
+    private static let barrettFactor: (UInt64, UInt64, UInt64, UInt64, UInt64) =
+        (0xed9ce5a30a2c131b, 0x2106215d086329a7, 0xffffffffffffffeb, 0xffffffffffffffff, 0xf)
+
+    /// The 512-bit little-endian integer in `words` (eight limbs) reduced mod L, by Barrett
+    /// reduction (HAC 14.42 with base 2^64, k = 4). Fixed loop counts and masked corrections: no
+    /// branch or index depends on the value, so secret nonces are safe here.
     static func reduce(words: (UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64, UInt64)) -> Scalar {
-        var r0: UInt64 = 0, r1: UInt64 = 0, r2: UInt64 = 0, r3: UInt64 = 0
-        let input = [words.0, words.1, words.2, words.3, words.4, words.5, words.6, words.7]
-        for word in input.reversed() {
-            for shift in stride(from: 63, through: 0, by: -1) {
-                // r = 2r + bit; r < 2L < 2^254 fits four limbs.
-                r3 = r3 << 1 | r2 >> 63
-                r2 = r2 << 1 | r1 >> 63
-                r1 = r1 << 1 | r0 >> 63
-                r0 = r0 << 1 | (word >> UInt64(shift)) & 1
-                // t = r - L; keep t when there was no borrow.
-                let (t0, b0) = r0.subtractingReportingOverflow(order.l0)
-                let (t1a, b1a) = r1.subtractingReportingOverflow(order.l1)
-                let (t1, b1b) = t1a.subtractingReportingOverflow(b0 ? 1 : 0)
-                let (t2a, b2a) = r2.subtractingReportingOverflow(order.l2)
-                let (t2, b2b) = t2a.subtractingReportingOverflow((b1a || b1b) ? 1 : 0)
-                let (t3a, b3a) = r3.subtractingReportingOverflow(order.l3)
-                let (t3, b3b) = t3a.subtractingReportingOverflow((b2a || b2b) ? 1 : 0)
-                let borrow: UInt64 = (b3a || b3b) ? 1 : 0
-                let keep = borrow &- 1  // all ones when no borrow
-                r0 = (t0 & keep) | (r0 & ~keep)
-                r1 = (t1 & keep) | (r1 & ~keep)
-                r2 = (t2 & keep) | (r2 & ~keep)
-                r3 = (t3 & keep) | (r3 & ~keep)
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 40) { scratch in
+            let s = scratch.baseAddress!
+            let x = s, mu = s + 8, product = s + 13, order = s + 23, r = s + 28
+            x[0] = words.0; x[1] = words.1; x[2] = words.2; x[3] = words.3
+            x[4] = words.4; x[5] = words.5; x[6] = words.6; x[7] = words.7
+            mu[0] = barrettFactor.0; mu[1] = barrettFactor.1; mu[2] = barrettFactor.2
+            mu[3] = barrettFactor.3; mu[4] = barrettFactor.4
+            order[0] = Self.order.l0; order[1] = Self.order.l1; order[2] = Self.order.l2
+            order[3] = Self.order.l3; order[4] = 0
+            // q3 = ((x >> 192) * mu) >> 320: the top five limbs of a 5x5-limb product.
+            multiply(x + 3, 5, mu, 5, into: product, 10)
+            let q3 = product + 5
+            // r = (x - q3 * L) mod 2^320, which is below 3L.
+            multiply(q3, 5, order, 5, into: r, 5)
+            var borrow: UInt64 = 0
+            for index in 0..<5 {
+                let (difference1, overflow1) = x[index].subtractingReportingOverflow(r[index])
+                let (difference2, overflow2) = difference1.subtractingReportingOverflow(borrow)
+                r[index] = difference2
+                borrow = (overflow1 ? 1 : 0) | (overflow2 ? 1 : 0)
             }
+            subtractOrderIfAbove(r)
+            subtractOrderIfAbove(r)
+            return Scalar(l0: r[0], l1: r[1], l2: r[2], l3: r[3])
         }
-        return Scalar(l0: r0, l1: r1, l2: r2, l3: r3)
+    }
+
+    /// out = (a * b) mod 2^(64·outCount), schoolbook, fixed loop counts.
+    private static func multiply(
+        _ a: UnsafeMutablePointer<UInt64>, _ aCount: Int, _ b: UnsafeMutablePointer<UInt64>, _ bCount: Int,
+        into out: UnsafeMutablePointer<UInt64>, _ outCount: Int
+    ) {
+        for index in 0..<outCount { out[index] = 0 }
+        for i in 0..<aCount {
+            var carry: UInt64 = 0
+            var j = 0
+            while j < bCount && i + j < outCount {
+                let wide = UInt128(a[i]) &* UInt128(b[j]) &+ UInt128(out[i + j]) &+ UInt128(carry)
+                out[i + j] = UInt64(truncatingIfNeeded: wide)
+                carry = UInt64(truncatingIfNeeded: wide >> 64)
+                j += 1
+            }
+            if i + bCount < outCount { out[i + bCount] = carry }
+        }
+    }
+
+    /// r (five limbs) -= L when r >= L, selected by mask.
+    @inline(__always)
+    private static func subtractOrderIfAbove(_ r: UnsafeMutablePointer<UInt64>) {
+        let order = (Self.order.l0, Self.order.l1, Self.order.l2, Self.order.l3, UInt64(0))
+        var t = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
+        var borrow: UInt64 = 0
+        func step(_ value: UInt64, _ subtrahend: UInt64) -> UInt64 {
+            let (difference1, overflow1) = value.subtractingReportingOverflow(subtrahend)
+            let (difference2, overflow2) = difference1.subtractingReportingOverflow(borrow)
+            borrow = (overflow1 ? 1 : 0) | (overflow2 ? 1 : 0)
+            return difference2
+        }
+        t.0 = step(r[0], order.0)
+        t.1 = step(r[1], order.1)
+        t.2 = step(r[2], order.2)
+        t.3 = step(r[3], order.3)
+        t.4 = step(r[4], order.4)
+        let keep = borrow &- 1  // all ones when r >= L (no borrow)
+        r[0] = (t.0 & keep) | (r[0] & ~keep)
+        r[1] = (t.1 & keep) | (r[1] & ~keep)
+        r[2] = (t.2 & keep) | (r[2] & ~keep)
+        r[3] = (t.3 & keep) | (r[3] & ~keep)
+        r[4] = (t.4 & keep) | (r[4] & ~keep)
     }
 
     /// The 64 little-endian bytes at `bytes` reduced mod L (for SHA-512 outputs).
