@@ -14,9 +14,10 @@ public enum SHA256 {
 
     /// The digest of the bytes in `buffer`.
     public static func hash(_ buffer: UnsafeRawBufferPointer) -> [UInt8] {
-        var hasher = Hasher()
-        hasher.update(buffer)
-        return hasher.finalize()
+        var state = SHA256State.initial
+        let wholeBytes = buffer.count / blockByteCount * blockByteCount
+        state.compress(blocks: UnsafeRawBufferPointer(rebasing: buffer[0..<wholeBytes]))
+        return state.finish(tail: UnsafeRawBufferPointer(rebasing: buffer[wholeBytes...]), totalByteCount: UInt64(buffer.count))
     }
 
     /// Streaming SHA-256: `update` any number of times, then `finalize` once.
@@ -28,9 +29,7 @@ public enum SHA256 {
         @usableFromInline var totalByteCount: UInt64 = 0
 
         /// A hasher with nothing hashed yet.
-        public init() {
-            pending.reserveCapacity(SHA256.blockByteCount)
-        }
+        public init() {}
 
         /// Adds `bytes` to the message.
         public mutating func update(_ bytes: [UInt8]) {
@@ -62,14 +61,9 @@ public enum SHA256 {
 
         /// The digest of everything given to `update`. Call once; the hasher is spent afterwards.
         public mutating func finalize() -> [UInt8] {
-            let bitCount = totalByteCount &* 8
-            var tail = pending
-            tail.append(0x80)
-            while tail.count % SHA256.blockByteCount != 56 { tail.append(0) }
-            for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitCount >> UInt64(shift))) }
-            tail.withUnsafeBytes { state.compress(blocks: $0) }
+            let digest = pending.withUnsafeBytes { state.finish(tail: $0, totalByteCount: totalByteCount) }
             pending.removeAll()
-            return state.digest()
+            return digest
         }
     }
 }
@@ -83,16 +77,31 @@ struct SHA256State: Sendable {
         h0: 0x6a09e667, h1: 0xbb67ae85, h2: 0x3c6ef372, h3: 0xa54ff53a,
         h4: 0x510e527f, h5: 0x9b05688c, h6: 0x1f83d9ab, h7: 0x5be0cd19)
 
-    func digest() -> [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(32)
-        for word in [h0, h1, h2, h3, h4, h5, h6, h7] {
-            out.append(UInt8(truncatingIfNeeded: word >> 24))
-            out.append(UInt8(truncatingIfNeeded: word >> 16))
-            out.append(UInt8(truncatingIfNeeded: word >> 8))
-            out.append(UInt8(truncatingIfNeeded: word))
+    /// Pads `tail` (fewer than 64 bytes: what is left after the whole blocks) for a message of
+    /// `totalByteCount` bytes, compresses it, and returns the digest. Nothing on the heap but
+    /// the digest itself.
+    func finish(tail: UnsafeRawBufferPointer, totalByteCount: UInt64) -> [UInt8] {
+        var state = self
+        let paddedCount = tail.count < 56 ? 64 : 128
+        withUnsafeTemporaryAllocation(byteCount: 128, alignment: 8) { raw in
+            raw.initializeMemory(as: UInt8.self, repeating: 0)
+            if tail.count > 0 { raw.copyMemory(from: tail) }
+            raw[tail.count] = 0x80
+            raw.storeBytes(of: (totalByteCount &<< 3).bigEndian, toByteOffset: paddedCount - 8, as: UInt64.self)
+            state.compress(blocks: UnsafeRawBufferPointer(rebasing: raw[0..<paddedCount]))
         }
-        return out
+        return [UInt8](unsafeUninitializedCapacity: 32) { out, initialized in
+            let raw = UnsafeMutableRawBufferPointer(out)
+            raw.storeBytes(of: state.h0.bigEndian, toByteOffset: 0, as: UInt32.self)
+            raw.storeBytes(of: state.h1.bigEndian, toByteOffset: 4, as: UInt32.self)
+            raw.storeBytes(of: state.h2.bigEndian, toByteOffset: 8, as: UInt32.self)
+            raw.storeBytes(of: state.h3.bigEndian, toByteOffset: 12, as: UInt32.self)
+            raw.storeBytes(of: state.h4.bigEndian, toByteOffset: 16, as: UInt32.self)
+            raw.storeBytes(of: state.h5.bigEndian, toByteOffset: 20, as: UInt32.self)
+            raw.storeBytes(of: state.h6.bigEndian, toByteOffset: 24, as: UInt32.self)
+            raw.storeBytes(of: state.h7.bigEndian, toByteOffset: 28, as: UInt32.self)
+            initialized = 32
+        }
     }
 
     /// Compresses every whole 64-byte block in `blocks` (whose count is a multiple of 64).

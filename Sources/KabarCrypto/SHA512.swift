@@ -14,9 +14,10 @@ public enum SHA512 {
 
     /// The digest of the bytes in `buffer`.
     public static func hash(_ buffer: UnsafeRawBufferPointer) -> [UInt8] {
-        var hasher = Hasher()
-        hasher.update(buffer)
-        return hasher.finalize()
+        var state = SHA512State.initial
+        let wholeBytes = buffer.count / blockByteCount * blockByteCount
+        state.compress(blocks: UnsafeRawBufferPointer(rebasing: buffer[0..<wholeBytes]))
+        return state.finish(tail: UnsafeRawBufferPointer(rebasing: buffer[wholeBytes...]), totalByteCount: UInt64(buffer.count))
     }
 
     /// Streaming SHA-512: `update` any number of times, then `finalize` once.
@@ -28,9 +29,7 @@ public enum SHA512 {
         @usableFromInline var totalByteCount: UInt64 = 0
 
         /// A hasher with nothing hashed yet.
-        public init() {
-            pending.reserveCapacity(SHA512.blockByteCount)
-        }
+        public init() {}
 
         /// Adds `bytes` to the message.
         public mutating func update(_ bytes: [UInt8]) {
@@ -62,17 +61,9 @@ public enum SHA512 {
 
         /// The digest of everything given to `update`. Call once; the hasher is spent afterwards.
         public mutating func finalize() -> [UInt8] {
-            let high = totalByteCount >> 61
-            let low = totalByteCount &<< 3
-            var tail = pending
-            tail.append(0x80)
-            while tail.count % SHA512.blockByteCount != 112 { tail.append(0) }
-            for word in [high, low] {
-                for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
-            }
-            tail.withUnsafeBytes { state.compress(blocks: $0) }
+            let digest = pending.withUnsafeBytes { state.finish(tail: $0, totalByteCount: totalByteCount) }
             pending.removeAll()
-            return state.digest()
+            return digest
         }
     }
 }
@@ -86,13 +77,32 @@ struct SHA512State: Sendable {
         h0: 0x6a09e667f3bcc908, h1: 0xbb67ae8584caa73b, h2: 0x3c6ef372fe94f82b, h3: 0xa54ff53a5f1d36f1,
         h4: 0x510e527fade682d1, h5: 0x9b05688c2b3e6c1f, h6: 0x1f83d9abfb41bd6b, h7: 0x5be0cd19137e2179)
 
-    func digest() -> [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(64)
-        for word in [h0, h1, h2, h3, h4, h5, h6, h7] {
-            for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+    /// Pads `tail` (fewer than 128 bytes: what is left after the whole blocks) for a message of
+    /// `totalByteCount` bytes, compresses it, and returns the digest. Nothing on the heap but
+    /// the digest itself.
+    func finish(tail: UnsafeRawBufferPointer, totalByteCount: UInt64) -> [UInt8] {
+        var state = self
+        let paddedCount = tail.count < 112 ? 128 : 256
+        withUnsafeTemporaryAllocation(byteCount: 256, alignment: 8) { raw in
+            raw.initializeMemory(as: UInt8.self, repeating: 0)
+            if tail.count > 0 { raw.copyMemory(from: tail) }
+            raw[tail.count] = 0x80
+            raw.storeBytes(of: (totalByteCount >> 61).bigEndian, toByteOffset: paddedCount - 16, as: UInt64.self)
+            raw.storeBytes(of: (totalByteCount &<< 3).bigEndian, toByteOffset: paddedCount - 8, as: UInt64.self)
+            state.compress(blocks: UnsafeRawBufferPointer(rebasing: raw[0..<paddedCount]))
         }
-        return out
+        return [UInt8](unsafeUninitializedCapacity: 64) { out, initialized in
+            let raw = UnsafeMutableRawBufferPointer(out)
+            raw.storeBytes(of: state.h0.bigEndian, toByteOffset: 0, as: UInt64.self)
+            raw.storeBytes(of: state.h1.bigEndian, toByteOffset: 8, as: UInt64.self)
+            raw.storeBytes(of: state.h2.bigEndian, toByteOffset: 16, as: UInt64.self)
+            raw.storeBytes(of: state.h3.bigEndian, toByteOffset: 24, as: UInt64.self)
+            raw.storeBytes(of: state.h4.bigEndian, toByteOffset: 32, as: UInt64.self)
+            raw.storeBytes(of: state.h5.bigEndian, toByteOffset: 40, as: UInt64.self)
+            raw.storeBytes(of: state.h6.bigEndian, toByteOffset: 48, as: UInt64.self)
+            raw.storeBytes(of: state.h7.bigEndian, toByteOffset: 56, as: UInt64.self)
+            initialized = 64
+        }
     }
 
     /// Compresses every whole 128-byte block in `blocks` (whose count is a multiple of 128).
