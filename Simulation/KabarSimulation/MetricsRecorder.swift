@@ -31,6 +31,7 @@ struct MetricsRecorder {
     var ticks = 0
     var tickLoopsCut = 0
     var postsWhileDown = 0
+    var postsRejected = 0
     var powerCuts = 0
     var restarts = 0
 

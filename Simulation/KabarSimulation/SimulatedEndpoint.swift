@@ -4,8 +4,12 @@ import Kabar
 ///
 /// The simulator gives it datagrams, timer ticks and operator posts, each with the host's
 /// `NodeTime`, and carries out the returned actions in order before the next input. The real
-/// `Node` conforms with an empty extension (`extension Node: SimulatedEndpoint {}`, with
-/// `Payload == Bulletin`); the toys in `Toys/` conform so the simulator can be tested alone.
+/// `Node` conforms in `Node+SimulatedEndpoint.swift` (`Payload == Bulletin`, `DurableState ==`
+/// its store); the toys in `Toys/` conform so the simulator can be tested alone.
+///
+/// The operator input is named `operatorPost` rather than `post` so that `Node`'s own
+/// `post(_:durability:at:) throws` keeps its meaning everywhere else: an extra `post(_:at:)`
+/// overload would silently change what `try node.post(b, at: now)` calls.
 public protocol SimulatedEndpoint {
     /// What an operator posts (`Bulletin` for `Node`).
     associatedtype Payload
@@ -17,8 +21,9 @@ public protocol SimulatedEndpoint {
     mutating func receive(_ datagram: [UInt8], from source: PeerAddress, at now: NodeTime) -> [NodeAction]
     /// A timer may be due: the simulator calls this at `nextDeadline`.
     mutating func tick(at now: NodeTime) -> [NodeAction]
-    /// The local operator posts `payload`.
-    mutating func post(_ payload: Payload, at now: NodeTime) -> [NodeAction]
+    /// The local operator posts `payload`. A throw means the endpoint refused it (counted in
+    /// `postsRejected`; nothing is sent).
+    mutating func operatorPost(_ payload: Payload, at now: NodeTime) throws -> [NodeAction]
     /// When `tick` must be called next, on the monotonic clock. A far-future instant (such as
     /// `Instant(microseconds: .max)`) means "no timer".
     var nextDeadline: Instant { get }

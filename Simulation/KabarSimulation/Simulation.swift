@@ -352,8 +352,12 @@ extension Simulation {
                 return
             }
             let now = time(of: host)
-            let actions = endpoints[host]?.post(payload, at: now) ?? []
-            execute(actions, from: host)
+            do {
+                let actions = try endpoints[host]?.operatorPost(payload, at: now) ?? []
+                execute(actions, from: host)
+            } catch {
+                recorder.postsRejected += 1
+            }
             scheduleTick(host)
         case .powerCut(let host):
             digest.combine(-1 - host)

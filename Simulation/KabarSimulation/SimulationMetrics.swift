@@ -59,6 +59,8 @@ public struct SimulationMetrics: Sendable, CustomStringConvertible {
     public var tickLoopsCut: Int
     /// Scheduled posts that found their host without power (not posted).
     public var postsWhileDown: Int
+    /// Scheduled posts the endpoint refused (`operatorPost` threw).
+    public var postsRejected: Int
     /// Power cuts and restarts carried out.
     public var powerCuts: Int
     /// See `powerCuts`.
@@ -126,7 +128,7 @@ extension MetricsRecorder {
             drops: drops, bulletins: bulletins.map(Self.spread),
             usefulReceipts: usefulReceipts, duplicateReceipts: duplicateReceipts, sync: sync,
             peersDiscovered: peersDiscovered, peersLost: peersLost, ticks: ticks, tickLoopsCut: tickLoopsCut,
-            postsWhileDown: postsWhileDown, powerCuts: powerCuts, restarts: restarts, eventsProcessed: eventsProcessed
+            postsWhileDown: postsWhileDown, postsRejected: postsRejected, powerCuts: powerCuts, restarts: restarts, eventsProcessed: eventsProcessed
         )
     }
 

@@ -38,7 +38,7 @@ struct ScriptedEndpoint: SimulatedEndpoint {
         return []
     }
 
-    mutating func post(_ actions: [NodeAction], at now: NodeTime) -> [NodeAction] { actions }
+    mutating func operatorPost(_ actions: [NodeAction], at now: NodeTime) -> [NodeAction] { actions }
 }
 
 /// An endpoint whose deadline never moves past "now": a node bug the simulator must survive.
@@ -50,7 +50,7 @@ struct StuckTimerEndpoint: SimulatedEndpoint {
         ticks += 1
         return []
     }
-    mutating func post(_ payload: Int, at now: NodeTime) -> [NodeAction] { [] }
+    mutating func operatorPost(_ payload: Int, at now: NodeTime) -> [NodeAction] { [] }
 }
 
 extension Instant {

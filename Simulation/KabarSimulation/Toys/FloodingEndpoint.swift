@@ -38,7 +38,7 @@ public struct FloodingEndpoint: SimulatedEndpoint {
     public mutating func tick(at now: NodeTime) -> [NodeAction] { [] }
 
     /// Stores and broadcasts the operator's bulletin.
-    public mutating func post(_ bulletin: ToyBulletin, at now: NodeTime) -> [NodeAction] {
+    public mutating func operatorPost(_ bulletin: ToyBulletin, at now: NodeTime) -> [NodeAction] {
         guard held[bulletin.number] == nil else { return [] }
         held[bulletin.number] = bulletin.size
         return [.event(.bulletinStored(bulletin.id, source: nil)), .send(bulletin.datagram(type: 3), to: .broadcast)]

@@ -74,7 +74,7 @@ public struct SummaryExchangeEndpoint: SimulatedEndpoint {
     }
 
     /// Stores the operator's bulletin and pushes it once.
-    public mutating func post(_ bulletin: ToyBulletin, at now: NodeTime) -> [NodeAction] {
+    public mutating func operatorPost(_ bulletin: ToyBulletin, at now: NodeTime) -> [NodeAction] {
         guard held[bulletin.number] == nil else { return [] }
         held[bulletin.number] = bulletin.size
         return [.event(.bulletinStored(bulletin.id, source: nil)), .send(bulletin.datagram(type: 3), to: .broadcast)]
