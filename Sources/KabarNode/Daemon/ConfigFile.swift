@@ -1,0 +1,247 @@
+import Foundation
+import Kabar
+import KabarCrypto
+import KabarPlatform
+
+/// A line of a config file that cannot be used: where, and why, in words a person can act on.
+public struct ConfigError: Error, Equatable, Sendable, Kabar.LocalizedError, CustomStringConvertible {
+    /// The file's path.
+    public let path: String
+    /// The line number, from 1; 0 for the file as a whole.
+    public let line: Int
+    /// What is wrong.
+    public let problem: Localized
+
+    /// An error at `line` of `path`.
+    public init(path: String, line: Int, problem: Localized) {
+        self.path = path
+        self.line = line
+        self.problem = problem
+    }
+
+    public var localizedMessage: Localized {
+        let place = line > 0 ? "\(path):\(line)" : path
+        return Localized(en: "\(place): \(problem.en)", id: "\(place): \(problem.id)")
+    }
+
+    public var description: String { localizedMessage.en }
+}
+
+/// Reads `kabar.conf`: `key = value` lines, `#` comments, blank lines ignored.
+///
+///     port = 4747
+///     network = rokan-hilir
+///     peer = 10.0.0.7:4747          # repeatable
+///     language = id
+///     log_level = info
+///     quota = 500MB
+///     channel.pasar = community lifetime=7d max=30d
+///     authority = 3f2a9c...         # 64 hex digits, repeatable
+///
+/// Documentation/Config.md is the reference.
+public enum ConfigFile {
+    /// The file's name inside the data folder.
+    public static let fileName = "kabar.conf"
+    /// A config file is small; anything bigger is not one.
+    public static let fileBytesMax = 64 * 1024
+    /// One line, at most.
+    public static let lineBytesMax = 1_024
+
+    /// The settings in `DIR/kabar.conf`, or the defaults when there is no such file.
+    public static func load(from data: DataDirectory) throws(ConfigError) -> NodeSettings {
+        let path = data.file(fileName)
+        guard FileManager.default.fileExists(atPath: path) else { return NodeSettings() }
+        guard let bytes = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(path: path, line: 0, problem: Localized(
+                en: "cannot be read (check its permissions)", id: "tidak dapat dibaca (periksa izinnya)"))
+        }
+        guard bytes.count <= fileBytesMax else {
+            throw ConfigError(path: path, line: 0, problem: Localized(
+                en: "is \(bytes.count) bytes; a config file is at most \(fileBytesMax)",
+                id: "berukuran \(bytes.count) byte; file konfigurasi paling besar \(fileBytesMax)"))
+        }
+        guard let text = String(bytes: bytes, encoding: .utf8) else {
+            throw ConfigError(path: path, line: 0, problem: Localized(
+                en: "is not UTF-8 text", id: "bukan teks UTF-8"))
+        }
+        return try parse(text, path: path)
+    }
+
+    /// Parses config `text`; `path` names the file in errors.
+    public static func parse(_ text: String, path: String, over defaults: NodeSettings = NodeSettings()) throws(ConfigError) -> NodeSettings {
+        var settings = defaults
+        var lineNumber = 0
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let fail = { (problem: Localized) in ConfigError(path: path, line: lineNumber, problem: problem) }
+            guard rawLine.utf8.count <= lineBytesMax else {
+                throw fail(Localized(en: "line is longer than \(lineBytesMax) bytes", id: "baris lebih panjang dari \(lineBytesMax) byte"))
+            }
+            let line = String(rawLine.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? "").trimmingSpaces
+            if line.isEmpty { continue }
+            guard let equals = line.firstIndex(of: "=") else {
+                throw fail(Localized(en: "expected 'key = value', got '\(line)'", id: "seharusnya 'kunci = nilai', tertulis '\(line)'"))
+            }
+            let key = String(line[..<equals]).trimmingSpaces.lowercased()
+            let value = String(line[line.index(after: equals)...]).trimmingSpaces
+            guard !value.isEmpty else {
+                throw fail(Localized(en: "'\(key)' has no value", id: "'\(key)' tidak punya nilai"))
+            }
+            do {
+                try apply(key: key, value: value, to: &settings)
+            } catch {
+                throw fail(error.problem)
+            }
+        }
+        return settings
+    }
+
+    /// Why one value was refused (the caller adds the file and line).
+    public struct ValueError: Error, Sendable {
+        /// What is wrong with the value.
+        public let problem: Localized
+    }
+
+    static func apply(key: String, value: String, to settings: inout NodeSettings) throws(ValueError) {
+        switch key {
+        case "port": settings.port = try parsePort(value)
+        case "network": settings.networkName = try parseNetworkName(value)
+        case "peer":
+            guard settings.peers.count < NodeSettings.peersMax else { throw tooMany("peer", NodeSettings.peersMax) }
+            settings.peers.append(try parsePeer(value))
+        case "language", "lang":
+            guard let language = Language(code: value) else {
+                throw ValueError(problem: Localized(en: "language is id or en, not '\(value)'", id: "bahasa adalah id atau en, bukan '\(value)'"))
+            }
+            settings.language = language
+        case "log_level":
+            guard let level = LogLevel(name: value) else {
+                throw ValueError(problem: Localized(
+                    en: "log_level is error, warn, info or debug, not '\(value)'",
+                    id: "log_level adalah error, warn, info atau debug, bukan '\(value)'"))
+            }
+            settings.logLevel = level
+        case "quota": settings.quotaBytes = try parseByteCount(value)
+        case "authority":
+            guard settings.authorities.count < NodeSettings.authoritiesMax else {
+                throw tooMany("authority", NodeSettings.authoritiesMax)
+            }
+            guard let key = AuthorKey(hex: value) else {
+                throw ValueError(problem: Localized(
+                    en: "authority must be a public key of 64 hex digits, not '\(value)'",
+                    id: "authority harus kunci publik 64 digit heksa, bukan '\(value)'"))
+            }
+            if !settings.authorities.contains(key) { settings.authorities.append(key) }
+        default:
+            if key.hasPrefix("channel.") {
+                let name = String(key.dropFirst("channel.".count))
+                guard settings.channels.rules[name] != nil || settings.channels.rules.count < NodeSettings.channelRulesMax else {
+                    throw tooMany("channel", NodeSettings.channelRulesMax)
+                }
+                settings.channels.set(try parseChannelRule(name: name, value: value, defaults: settings.channels))
+            } else {
+                throw ValueError(problem: Localized(
+                    en: "unknown key '\(key)' (known: port, network, peer, language, log_level, quota, channel.NAME, authority)",
+                    id: "kunci '\(key)' tidak dikenal (yang dikenal: port, network, peer, language, log_level, quota, channel.NAMA, authority)"))
+            }
+        }
+    }
+
+    /// A port, 1 to 65535.
+    public static func parsePort(_ text: String) throws(ValueError) -> UInt16 {
+        guard text.utf8.count <= 5, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let port = UInt16(text), port > 0 else {
+            throw ValueError(problem: Localized(en: "port must be a number from 1 to 65535, not '\(text)'", id: "port harus angka 1 sampai 65535, bukan '\(text)'"))
+        }
+        return port
+    }
+
+    /// A network name: 1 to 64 characters of a-z, 0-9, '-', '_', '.'.
+    public static func parseNetworkName(_ text: String) throws(ValueError) -> String {
+        let allowed = text.utf8.allSatisfy { byte in
+            (97...122).contains(byte) || (48...57).contains(byte) || byte == 45 || byte == 95 || byte == 46
+        }
+        guard !text.isEmpty, text.utf8.count <= 64, allowed else {
+            throw ValueError(problem: Localized(
+                en: "network name must be 1 to 64 of a-z, 0-9, '-', '_', '.', not '\(text)'",
+                id: "nama jaringan harus 1 sampai 64 huruf a-z, 0-9, '-', '_', '.', bukan '\(text)'"))
+        }
+        return text
+    }
+
+    /// A peer "HOST:PORT" (numeric; the port defaults to 4747).
+    public static func parsePeer(_ text: String) throws(ValueError) -> SocketAddress {
+        do {
+            return try SocketAddress(parsing: text, defaultPort: Wire.defaultPort)
+        } catch {
+            throw ValueError(problem: Localized(
+                en: "peer '\(text)' is not an address such as 10.0.0.7:4747 or [fe80::1%wlan0]:4747 (\(error))",
+                id: "peer '\(text)' bukan alamat seperti 10.0.0.7:4747 atau [fe80::1%wlan0]:4747 (\(error))"))
+        }
+    }
+
+    /// A size: `500MB`, `2GB`, `100KB`, `1GiB`, or a number of bytes.
+    public static func parseByteCount(_ text: String) throws(ValueError) -> Int64 {
+        let upper = text.uppercased().replacingOccurrences(of: " ", with: "")
+        let units: [(String, Int64)] = [
+            ("KIB", 1 << 10), ("MIB", 1 << 20), ("GIB", 1 << 30), ("TIB", 1 << 40),
+            ("KB", 1_000), ("MB", 1_000_000), ("GB", 1_000_000_000), ("TB", 1_000_000_000_000), ("B", 1),
+        ]
+        var digits = upper
+        var multiplier: Int64 = 1
+        if let unit = units.first(where: { upper.hasSuffix($0.0) }) {
+            digits = String(upper.dropLast(unit.0.count))
+            multiplier = unit.1
+        }
+        guard !digits.isEmpty, digits.utf8.count <= 12, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+            let count = Int64(digits), count > 0
+        else {
+            throw ValueError(problem: Localized(
+                en: "quota must be a size such as 500MB or 2GB, not '\(text)'",
+                id: "kuota harus ukuran seperti 500MB atau 2GB, bukan '\(text)'"))
+        }
+        let (bytes, overflow) = count.multipliedReportingOverflow(by: multiplier)
+        guard !overflow else {
+            throw ValueError(problem: Localized(en: "quota '\(text)' is too large", id: "kuota '\(text)' terlalu besar"))
+        }
+        return bytes
+    }
+
+    /// `official|community [lifetime=7d] [max=30d]`.
+    static func parseChannelRule(name: String, value: String, defaults: ChannelRules) throws(ValueError) -> ChannelRule {
+        guard BulletinCodec.isValidChannelName(name) else {
+            throw ValueError(problem: BulletinError.invalidChannelName(name).localizedMessage)
+        }
+        let words = value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+        guard let first = words.first, let access = ChannelRule.Access(rawValue: first.lowercased()), access != .system else {
+            throw ValueError(problem: Localized(
+                en: "channel.\(name) must start with official or community, not '\(words.first ?? "")'",
+                id: "channel.\(name) harus diawali official atau community, bukan '\(words.first ?? "")'"))
+        }
+        var rule = defaults.rule(for: name)
+        rule.access = access
+        for word in words.dropFirst() {
+            let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, parts[0] == "lifetime" || parts[0] == "max" else {
+                throw ValueError(problem: Localized(
+                    en: "channel.\(name): expected lifetime=DURATION or max=DURATION, not '\(word)'",
+                    id: "channel.\(name): seharusnya lifetime=DURASI atau max=DURASI, bukan '\(word)'"))
+            }
+            guard let span = TimeSpan.parse(parts[1]) else {
+                throw ValueError(problem: Localized(
+                    en: "channel.\(name): '\(parts[1])' is not a duration such as 12h, 7d or 2w",
+                    id: "channel.\(name): '\(parts[1])' bukan durasi seperti 12h, 7d atau 2w"))
+            }
+            if parts[0] == "lifetime" { rule.defaultLifetime = span } else { rule.maximumLifetime = min(span, ChannelRules.hardMaximumLifetime) }
+        }
+        guard rule.defaultLifetime <= rule.maximumLifetime else {
+            throw ValueError(problem: Localized(
+                en: "channel.\(name): lifetime \(rule.defaultLifetime) is longer than max \(rule.maximumLifetime)",
+                id: "channel.\(name): lifetime \(rule.defaultLifetime) lebih panjang dari max \(rule.maximumLifetime)"))
+        }
+        return rule
+    }
+
+    private static func tooMany(_ key: String, _ limit: Int) -> ValueError {
+        ValueError(problem: Localized(en: "more than \(limit) '\(key)' lines", id: "lebih dari \(limit) baris '\(key)'"))
+    }
+}

@@ -1,0 +1,40 @@
+import Kabar
+
+extension NodeDaemon {
+    /// Logs `event` in words, notes lazy inserts, and tells the observer.
+    func report(_ event: NodeEvent) {
+        switch event {
+        case .bulletinStored(let id, let source):
+            let channel = node.store.bulletin(id)?.channel ?? "?"
+            if let source {
+                noteLazyInsert()
+                logger.log(.info, "stored \(id.short) on \(channel) from \(source)", kind: "stored", source: source.description)
+            } else {
+                logger.info("stored \(id.short) on \(channel) (posted here)")
+            }
+        case .duplicateReceived(let id, let source):
+            logger.log(.debug, "already had \(id.short) from \(source)", kind: "duplicate", source: source.description)
+        case .peerDiscovered(let address):
+            logger.log(.info, "peer \(address) discovered", kind: "peer-discovered", source: address.description)
+        case .peerLost(let address):
+            logger.log(.info, "peer \(address) lost (not heard from for \(node.configuration.peerTimeout))",
+                       kind: "peer-lost", source: address.description)
+        case .datagramRejected(let source, let reason):
+            logger.log(.warn, "rejected datagram from \(source): \(reason)", kind: "datagram-rejected", source: hostText(source))
+        case .bulletinRejected(let rejection):
+            logger.log(.warn, "rejected bulletin \(rejection)", kind: "bulletin-rejected",
+                       source: rejection.source.map(hostText) ?? "local")
+        case .syncFinished(let peer, let roundTrips, let bytesSent, let bytesReceived, let differences):
+            logger.log(.info, "synced with \(peer): \(differences) differences, \(roundTrips) round trips, \(bytesSent) bytes sent, \(bytesReceived) received",
+                       kind: "sync", source: peer.description)
+        @unknown default:
+            logger.debug("event \(event)")
+        }
+        eventObserver?(event)
+    }
+
+    /// The host part of a peer address, for rate-limit keys.
+    func hostText(_ address: PeerAddress) -> String {
+        address.socketAddress.map { hostText($0) } ?? address.description
+    }
+}

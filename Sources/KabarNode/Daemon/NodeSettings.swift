@@ -1,0 +1,59 @@
+import Kabar
+import KabarPlatform
+
+/// What `kabar run` was told: the config file (`DIR/kabar.conf`, Documentation/Config.md) with
+/// the command line's flags laid over it. The defaults work with no file at all.
+public struct NodeSettings: Sendable, Equatable {
+    /// UDP port for gossip.
+    public var port: UInt16 = Wire.defaultPort
+    /// The mesh's name; its hash is the network id every datagram carries.
+    public var networkName: String = Wire.defaultNetworkName
+    /// Static peers, reached by unicast whatever broadcast does.
+    public var peers: [SocketAddress] = []
+    /// Language of messages; nil: from the environment.
+    public var language: Language?
+    /// How much the log says.
+    public var logLevel: LogLevel = .info
+    /// The store's disk quota in bytes; nil: none.
+    public var quotaBytes: Int64?
+    /// Channel rules the file names, over Kabar's defaults.
+    public var channels: ChannelRules = .defaults
+    /// Keys of authorities trusted to grant official channels (used by the trust layer).
+    public var authorities: [AuthorKey] = []
+
+    /// Limits on what a config file can grow.
+    public static let peersMax = 64
+    public static let authoritiesMax = 64
+    public static let channelRulesMax = 64
+
+    /// The defaults.
+    public init() {}
+
+    /// The protocol configuration these settings make.
+    public var nodeConfiguration: NodeConfiguration {
+        var configuration = NodeConfiguration()
+        configuration.networkID = Wire.networkID(named: networkName)
+        configuration.staticPeers = peers.map(PeerAddress.init)
+        configuration.policy = BulletinPolicy(channels: channels)
+        return configuration
+    }
+}
+
+extension PeerAddress {
+    /// The protocol's address for a socket address (the same numbers).
+    public init(_ address: SocketAddress) {
+        switch address {
+        case .ipv4(let host, let port): self = .ipv4(address: host, port: port)
+        case .ipv6(let high, let low, let scope, let port): self = .ipv6(high: high, low: low, scope: scope, port: port)
+        }
+    }
+
+    /// The socket address to send to; nil for a simulated host.
+    public var socketAddress: SocketAddress? {
+        switch self {
+        case .ipv4(let host, let port): return .ipv4(address: host, port: port)
+        case .ipv6(let high, let low, let scope, let port): return .ipv6(high: high, low: low, scope: scope, port: port)
+        case .simulated: return nil
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Kabar
+import KabarNode
+import KabarPlatform
+import Testing
+
+@Suite struct DaemonConfigTests {
+    @Test func everyKeyIsReadAndCommentsIgnored() throws {
+        let key = String(repeating: "ab", count: 32)
+        let text = """
+            # a hall on the river
+            port = 4800
+            network = rokan-hilir   # the regency's mesh
+            peer = 10.0.0.7:4747
+            peer = 10.0.0.8
+            language = id
+            log_level = debug
+            quota = 500MB
+
+            channel.pasar = community lifetime=3d max=10d
+            channel.banjir = official lifetime=1d
+            authority = \(key)
+            """
+        let settings = try ConfigFile.parse(text, path: "/d/kabar.conf")
+        #expect(settings.port == 4800)
+        #expect(settings.networkName == "rokan-hilir")
+        #expect(settings.peers == [.ipv4(address: 0x0a00_0007, port: 4747), .ipv4(address: 0x0a00_0008, port: 4747)])
+        #expect(settings.language == .indonesian)
+        #expect(settings.logLevel == .debug)
+        #expect(settings.quotaBytes == 500_000_000)
+        #expect(settings.channels.rule(for: "pasar") == ChannelRule(name: "pasar", access: .community, defaultLifetime: .days(3), maximumLifetime: .days(10)))
+        #expect(settings.channels.rule(for: "banjir").access == .official)
+        #expect(settings.channels.rule(for: "banjir").defaultLifetime == .days(1))
+        #expect(settings.authorities.map(\.hex) == [key])
+        #expect(settings.nodeConfiguration.networkID == Wire.networkID(named: "rokan-hilir"))
+        #expect(settings.nodeConfiguration.staticPeers.count == 2)
+    }
+
+    @Test func noFileMeansDefaults() throws {
+        let data = DataDirectory(path: "/nonexistent/kabar-\(MonotonicClock.now())")
+        #expect(try ConfigFile.load(from: data) == NodeSettings())
+        #expect(NodeSettings().port == 4747)
+    }
+
+    @Test func badLinesNameFileLineAndProblem() {
+        let cases: [(String, Int, String)] = [
+            ("port = 4747\nport = 70000", 2, "port must be a number"),
+            ("just words", 1, "expected 'key = value'"),
+            ("\n\ncolour = blue", 3, "unknown key 'colour'"),
+            ("peer = 10.0.0.300:4747", 1, "peer '10.0.0.300:4747'"),
+            ("quota = lots", 1, "quota must be a size"),
+            ("log_level = loud", 1, "log_level is error"),
+            ("authority = 12ab", 1, "authority must be a public key"),
+            ("channel.pasar = public", 1, "must start with official or community"),
+            ("channel.pasar = community lifetime=9d max=2d", 1, "longer than max"),
+            ("channel.Pasar! = community", 1, "channel"),
+            ("network = Bad Name", 1, "network name"),
+            ("port =", 1, "has no value"),
+            ("language = fr", 1, "language is id or en"),
+        ]
+        for (text, line, fragment) in cases {
+            do {
+                _ = try ConfigFile.parse(text, path: "/d/kabar.conf")
+                Issue.record("accepted: \(text)")
+            } catch {
+                #expect(error.line == line, "\(text)")
+                #expect(error.path == "/d/kabar.conf")
+                #expect(error.description.hasPrefix("/d/kabar.conf:\(line): "), "\(error)")
+                #expect(error.problem.en.contains(fragment), "\(error) should say \(fragment)")
+                #expect(!error.problem.id.isEmpty)
+            }
+        }
+    }
+
+    @Test func limitsBoundWhatAFileCanGrow() {
+        let longLine = "network = " + String(repeating: "a", count: ConfigFile.lineBytesMax)
+        #expect(throws: ConfigError.self) { try ConfigFile.parse(longLine, path: "f") }
+        let manyPeers = (0...NodeSettings.peersMax).map { "peer = 10.0.0.\($0 % 250 + 1):\($0 + 1)" }.joined(separator: "\n")
+        #expect(throws: ConfigError.self) { try ConfigFile.parse(manyPeers, path: "f") }
+    }
+
+    @Test func quotaUnits() throws {
+        #expect(try ConfigFile.parseByteCount("2GB") == 2_000_000_000)
+        #expect(try ConfigFile.parseByteCount("1GiB") == 1 << 30)
+        #expect(try ConfigFile.parseByteCount("100kb") == 100_000)
+        #expect(try ConfigFile.parseByteCount("4096") == 4_096)
+        #expect(throws: ConfigFile.ValueError.self) { try ConfigFile.parseByteCount("99999999999TB") }
+        #expect(throws: ConfigFile.ValueError.self) { try ConfigFile.parseByteCount("0MB") }
+    }
+}
