@@ -14,6 +14,8 @@ struct CommandEntry: Sendable {
 enum CommandRegistry {
     static let commands: [CommandEntry] = [
         CommandEntry(VersionCommand.self),
+        CommandEntry(InitCommand.self),
+        CommandEntry(IDCommand.self),
         CommandEntry(CryptoSHA256Command.self),
         CommandEntry(CryptoSHA512Command.self),
         CommandEntry(CryptoEd25519PublicCommand.self),
