@@ -72,3 +72,36 @@ enum CommandSupport {
         }
     }
 }
+
+extension CommandSupport {
+    /// Opens the store in the data folder, which `kabar init` must have made.
+    static func openStore(_ arguments: ParsedArguments, _ context: CommandContext) throws -> FileStore {
+        let data = dataDirectory(arguments, context)
+        guard (try? FileSystem.status(data.path))??.isDirectory == true else {
+            throw CLIError.failed(Localized(
+                en: "no data folder at \(data.path); run 'kabar init --data \(data.path)' first",
+                id: "belum ada folder data di \(data.path); jalankan dulu 'kabar init --data \(data.path)'"))
+        }
+        return try failing { try FileStore.open(in: data) }
+    }
+
+    /// The bytes of the file at `path`, at most `limit`; a usage-level error otherwise.
+    static func readFile(_ path: String, limit: Int) throws -> [UInt8] {
+        do {
+            let file = try File.open(path, .readOnly)
+            defer { try? file.close() }
+            guard try file.status().isRegularFile else {
+                throw CLIError.badInput(Localized(en: "\(path) is not a file", id: "\(path) bukan berkas"))
+            }
+            let bytes = try file.read(count: limit + 1, at: 0)
+            guard bytes.count <= limit else {
+                throw CLIError.badInput(Localized(
+                    en: "\(path) is over \(limit) bytes", id: "\(path) melebihi \(limit) byte"))
+            }
+            return bytes
+        } catch let error as SystemError {
+            throw CLIError.badInput(Localized(
+                en: "cannot read \(path): \(error.reason)", id: "tidak dapat membaca \(path): \(error.reason)"))
+        }
+    }
+}

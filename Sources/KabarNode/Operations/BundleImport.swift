@@ -1,0 +1,105 @@
+import Kabar
+
+/// What an import did: counts, and the rejections grouped by reason.
+public struct ImportReport: Sendable, Equatable {
+    /// Bulletins rejected for one reason.
+    public struct RejectionGroup: Sendable, Equatable {
+        /// Why, in both languages.
+        public let reason: Localized
+        /// How many.
+        public internal(set) var count: Int
+        /// The first few ids (the hash of the record's bytes when they were not a bulletin).
+        public internal(set) var sampleIDs: [BulletinID]
+    }
+
+    /// A group lists at most this many ids.
+    public static let sampleIDsMax = 3
+
+    /// New bulletins stored.
+    public internal(set) var added = 0
+    /// Bulletins the store already held.
+    public internal(set) var alreadyHad = 0
+    /// Rejections by reason, in the order each reason first appeared.
+    public internal(set) var rejections: [RejectionGroup] = []
+    /// Why reading stopped early or the bundle failed its own check, if it did. The records
+    /// before it were imported.
+    public internal(set) var bundleProblem: BundleError?
+
+    /// Bulletins rejected, over every reason.
+    public var rejected: Int { rejections.reduce(0) { $0 + $1.count } }
+
+    /// True when every record was good and the bundle was whole.
+    public var isClean: Bool { rejected == 0 && bundleProblem == nil }
+
+    mutating func reject(_ id: BulletinID, because reason: Localized) {
+        if let index = rejections.firstIndex(where: { $0.reason == reason }) {
+            rejections[index].count += 1
+            if rejections[index].sampleIDs.count < Self.sampleIDsMax { rejections[index].sampleIDs.append(id) }
+        } else {
+            rejections.append(RejectionGroup(reason: reason, count: 1, sampleIDs: [id]))
+        }
+    }
+}
+
+/// The work behind `kabar import`.
+public enum BundleImport {
+    /// Why a bulletin whose id was retracted is refused.
+    public static let retractedReason = Localized(
+        en: "retracted: its author withdrew it, so it may not come back",
+        id: "sudah ditarik: penulisnya menariknya, jadi tidak boleh kembali")
+
+    /// Reads every record of `decoder`, checks each bulletin as a peer's would be checked
+    /// (structure and id by decoding, signature, dates against `now`, tombstones), and stores
+    /// the good ones lazily, then makes them durable with one flush before returning.
+    /// A bulletin the store already holds is counted without checking it again: its id is the
+    /// hash of its bytes, so it is the very bulletin that was checked when first stored.
+    public static func run<Source: BundleSource>(
+        _ decoder: inout BundleDecoder<Source>, into store: inout some BulletinStore, now: UnixTime,
+        policy: BulletinPolicy = BulletinPolicy()
+    ) throws -> ImportReport {
+        var report = ImportReport()
+        do {
+            while let record = try decoder.next() {
+                try importRecord(record, into: &store, now: now, policy: policy, report: &report)
+            }
+        } catch let error as BundleError {
+            report.bundleProblem = error
+        }
+        try store.flush()
+        return report
+    }
+
+    private static func importRecord(
+        _ record: BundleRecord, into store: inout some BulletinStore, now: UnixTime, policy: BulletinPolicy,
+        report: inout ImportReport
+    ) throws {
+        let bulletin: Bulletin
+        switch record {
+        case .undecodable(let error, let id):
+            report.reject(id, because: error.localizedMessage)
+            return
+        case .bulletin(let decoded):
+            bulletin = decoded
+        }
+        if store.contains(bulletin.id) {
+            report.alreadyHad += 1
+            return
+        }
+        if store.isRemoved(bulletin.id) {
+            report.reject(bulletin.id, because: retractedReason)
+            return
+        }
+        do {
+            try bulletin.verifySignature()
+            try policy.checkTimes(bulletin, now: now)
+        } catch {
+            report.reject(bulletin.id, because: error.localizedMessage)
+            return
+        }
+        switch try store.insert(bulletin, durability: .lazy) {
+        case .added: report.added += 1
+        case .duplicate: report.alreadyHad += 1
+        case .removed: report.reject(bulletin.id, because: retractedReason)
+        }
+    }
+}
