@@ -46,7 +46,11 @@ enum PostCommand: Command {
         let now = UnixTime(milliseconds: WallClock.now())
         let identity = try CommandSupport.loadIdentity(arguments, context)
         // Check before opening the store, so a typo costs nothing and says what to fix.
-        _ = try CommandSupport.failing { try BulletinOperations.checkedContent(request, author: identity.author, now: now) }
+        do {
+            _ = try BulletinOperations.checkedContent(request, author: identity.author, now: now)
+        } catch {
+            throw CLIError.badInput(error.localizedMessage)
+        }
         var store = try CommandSupport.openStore(arguments, context)
         defer { try? store.close() }
         let bulletin = try CommandSupport.failing {
@@ -69,6 +73,11 @@ enum PostCommand: Command {
             bytes = try CommandSupport.readFile(path, limit: inputBytesMax)
         } else {
             source = context.text(Localized(en: "standard input", id: "masukan standar"))
+            if context.inputIsTerminal {
+                context.printError(context.text(Localized(
+                    en: "type the text, then press Ctrl-D on a new line (or use --body)",
+                    id: "ketik isinya, lalu tekan Ctrl-D di baris baru (atau pakai --body)")))
+            }
             guard let input = context.readInput(inputBytesMax) else {
                 throw CLIError.badInput(Localized(
                     en: "standard input is over \(inputBytesMax) bytes; a body may be at most 15000 bytes",

@@ -9,7 +9,7 @@ public enum BulletinOperations {
     /// and stores it durably. When this returns, the bulletin is on disk (fsynced).
     public static func post(
         _ request: PostRequest, identity: Identity, store: inout some BulletinStore, now: UnixTime,
-        policy: BulletinPolicy = BulletinPolicy()
+        policy: BulletinPolicy = BulletinPolicy(), admission: (any BulletinAdmission)? = nil
     ) throws -> Bulletin {
         let content = try checkedContent(request, author: identity.author, now: now, policy: policy)
         let bulletin: Bulletin
@@ -21,6 +21,8 @@ public enum BulletinOperations {
         } catch {
             throw PostError.rejected(error)
         }
+        // The trust layer (official channels, quotas) has its say with its own typed error.
+        try admission?.admit(bulletin, at: now, store: store)
         let outcome = try store.insert(bulletin, durability: .immediate)
         guard outcome == .added else { throw PostError.notStored(outcome) }
         return bulletin

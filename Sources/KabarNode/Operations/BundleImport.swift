@@ -49,18 +49,19 @@ public enum BundleImport {
         id: "sudah ditarik: penulisnya menariknya, jadi tidak boleh kembali")
 
     /// Reads every record of `decoder`, checks each bulletin as a peer's would be checked
-    /// (structure and id by decoding, signature, dates against `now`, tombstones), and stores
+    /// (structure and id by decoding, signature, dates against `now`, tombstones, and the
+    /// trust layer's `admission` when one is given), and stores
     /// the good ones lazily, then makes them durable with one flush before returning.
     /// A bulletin the store already holds is counted without checking it again: its id is the
     /// hash of its bytes, so it is the very bulletin that was checked when first stored.
     public static func run<Source: BundleSource>(
         _ decoder: inout BundleDecoder<Source>, into store: inout some BulletinStore, now: UnixTime,
-        policy: BulletinPolicy = BulletinPolicy()
+        policy: BulletinPolicy = BulletinPolicy(), admission: (any BulletinAdmission)? = nil
     ) throws -> ImportReport {
         var report = ImportReport()
         do {
             while let record = try decoder.next() {
-                try importRecord(record, into: &store, now: now, policy: policy, report: &report)
+                try importRecord(record, into: &store, now: now, policy: policy, admission: admission, report: &report)
             }
         } catch let error as BundleError {
             report.bundleProblem = error
@@ -71,7 +72,7 @@ public enum BundleImport {
 
     private static func importRecord(
         _ record: BundleRecord, into store: inout some BulletinStore, now: UnixTime, policy: BulletinPolicy,
-        report: inout ImportReport
+        admission: (any BulletinAdmission)?, report: inout ImportReport
     ) throws {
         let bulletin: Bulletin
         switch record {
@@ -92,8 +93,12 @@ public enum BundleImport {
         do {
             try bulletin.verifySignature()
             try policy.checkTimes(bulletin, now: now)
-        } catch {
+            try admission?.admit(bulletin, at: now, store: store)
+        } catch let error as LocalizedError {
             report.reject(bulletin.id, because: error.localizedMessage)
+            return
+        } catch {
+            report.reject(bulletin.id, because: Localized(verbatim: "\(error)"))
             return
         }
         switch try store.insert(bulletin, durability: .lazy) {
