@@ -46,7 +46,8 @@ enum ExportCommand: Command {
             }
         }
         context.print(context.text(Localized(
-            en: "wrote \(count) bulletins to \(path)", id: "\(count) buletin ditulis ke \(path)")))
+            en: "wrote \(count) \(count == 1 ? "bulletin" : "bulletins") to \(path)",
+            id: "\(count) buletin ditulis ke \(path)")))
         return 0
     }
 }

@@ -116,7 +116,7 @@ func parseList(_ output: String) throws -> [[String: Any]] {
         #expect(try parseList(other.run(["list", "--json"]).output).map { $0["id"] as? String } == ids.reversed())
 
         // Export filters.
-        #expect(node.run(["export", bundle, "--channel", "kesehatan"]).output.contains("wrote 1 bulletins"))
+        #expect(node.run(["export", bundle, "--channel", "kesehatan"]).output.contains("wrote 1 bulletin to"))
         #expect(node.run(["export", "--since", "1d", bundle]).output.contains("wrote 3 bulletins"))
         #expect(node.run(["export", bundle, "--since", "2999-01-01"]).output.contains("wrote 0 bulletins"))
         #expect(KabarRun(["import", bundle, "--data", other.data]).output.hasPrefix("added 0, already had 0, rejected 0"))

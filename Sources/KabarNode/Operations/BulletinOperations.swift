@@ -11,21 +11,29 @@ public enum BulletinOperations {
         _ request: PostRequest, identity: Identity, store: inout some BulletinStore, now: UnixTime,
         policy: BulletinPolicy = BulletinPolicy(), admission: (any BulletinAdmission)? = nil
     ) throws -> Bulletin {
-        let content = try checkedContent(request, author: identity.author, now: now, policy: policy)
-        let bulletin: Bulletin
-        do {
-            bulletin = try Bulletin.sign(content, with: identity.key)
-            // The pair of the checks above: what we sign must pass what every peer will check.
-            try bulletin.verifySignature()
-            try policy.checkTimes(bulletin, now: now)
-        } catch {
-            throw PostError.rejected(error)
-        }
+        let bulletin = try signedPost(request, identity: identity, now: now, policy: policy)
         // The trust layer (official channels, quotas) has its say with its own typed error.
         try admission?.admit(bulletin, at: now, store: store)
         let outcome = try store.insert(bulletin, durability: .immediate)
         guard outcome == .added else { throw PostError.notStored(outcome) }
         return bulletin
+    }
+
+    /// Checks `request`, dates it `now` and signs it, without storing it: a daemon hands the
+    /// result to `Node.post(_:durability:at:)` so that peers hear of it.
+    public static func signedPost(
+        _ request: PostRequest, identity: Identity, now: UnixTime, policy: BulletinPolicy = BulletinPolicy()
+    ) throws(PostError) -> Bulletin {
+        let content = try checkedContent(request, author: identity.author, now: now, policy: policy)
+        do {
+            let bulletin = try Bulletin.sign(content, with: identity.key)
+            // The pair of the checks above: what we sign must pass what every peer will check.
+            try bulletin.verifySignature()
+            try policy.checkTimes(bulletin, now: now)
+            return bulletin
+        } catch {
+            throw .rejected(error)
+        }
     }
 
     /// The content `request` makes, or the first rule it breaks. Nothing is signed here.

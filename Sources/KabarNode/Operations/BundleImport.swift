@@ -16,14 +16,17 @@ public struct ImportReport: Sendable, Equatable {
     public static let sampleIDsMax = 3
 
     /// New bulletins stored.
-    public internal(set) var added = 0
+    public var added = 0
     /// Bulletins the store already held.
-    public internal(set) var alreadyHad = 0
+    public var alreadyHad = 0
     /// Rejections by reason, in the order each reason first appeared.
     public internal(set) var rejections: [RejectionGroup] = []
     /// Why reading stopped early or the bundle failed its own check, if it did. The records
     /// before it were imported.
-    public internal(set) var bundleProblem: BundleError?
+    public var bundleProblem: BundleError?
+
+    /// An empty report.
+    public init() {}
 
     /// Bulletins rejected, over every reason.
     public var rejected: Int { rejections.reduce(0) { $0 + $1.count } }
@@ -31,7 +34,8 @@ public struct ImportReport: Sendable, Equatable {
     /// True when every record was good and the bundle was whole.
     public var isClean: Bool { rejected == 0 && bundleProblem == nil }
 
-    mutating func reject(_ id: BulletinID, because reason: Localized) {
+    /// Counts one rejection under `reason` (for a daemon that imports through its `Node`).
+    public mutating func reject(_ id: BulletinID, because reason: Localized) {
         if let index = rejections.firstIndex(where: { $0.reason == reason }) {
             rejections[index].count += 1
             if rejections[index].sampleIDs.count < Self.sampleIDsMax { rejections[index].sampleIDs.append(id) }
