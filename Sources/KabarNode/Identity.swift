@@ -112,9 +112,18 @@ extension Identity {
             try file.sync()
             try file.close()
         }
-        defer { try? FileSystem.removeFile(temporary) }
-        try publish(temporary, as: path)
-        try wrap(data.path) { try FileSystem.syncDirectory(data.path) }
+        do {
+            try publish(temporary, as: path)
+        } catch {
+            try? FileSystem.removeFile(temporary)
+            throw error
+        }
+        // The key now has both names (after a link); drop the temporary one, then make the
+        // folder's entries durable: the key must survive a power cut right after `init`.
+        try wrap(data.path) {
+            try FileSystem.removeFile(temporary)
+            try FileSystem.syncDirectory(data.path)
+        }
         return identity
     }
 

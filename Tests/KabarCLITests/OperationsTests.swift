@@ -48,6 +48,18 @@ import Testing
         #expect(lateReport.added == 1 && lateReport.rejections.map(\.reason.en) == ["bulletin has expired"])
     }
 
+    @Test func rejectionReasonsAreCappedSoAHostileBundleCannotGrowTheReport() {
+        var report = ImportReport()
+        let id = BulletinID(words: (1, 2, 3, 4))
+        for number in 0..<100 { report.reject(id, because: Localized(verbatim: "reason \(number)")) }
+        report.reject(id, because: Localized(verbatim: "reason 0"))
+        #expect(report.rejections.count == ImportReport.rejectionGroupsMax)
+        #expect(report.rejections.first?.count == 2)
+        #expect(report.rejections.last?.reason == ImportReport.otherReasons)
+        #expect(report.rejections.last?.count == 100 - (ImportReport.rejectionGroupsMax - 1))
+        #expect(report.rejected == 101 && !report.isClean)
+    }
+
     @Test func checkedContentNamesEveryLimit() {
         func check(_ request: PostRequest) -> PostError? {
             do {

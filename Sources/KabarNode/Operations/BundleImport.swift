@@ -14,6 +14,12 @@ public struct ImportReport: Sendable, Equatable {
 
     /// A group lists at most this many ids.
     public static let sampleIDsMax = 3
+    /// At most this many reasons are told apart; the rest are counted under `otherReasons`.
+    /// (Some messages carry a number, so a hostile bundle could otherwise make a group per
+    /// record, and memory and time would grow with it.)
+    public static let rejectionGroupsMax = 32
+    /// The reason rejections past `rejectionGroupsMax` are counted under.
+    public static let otherReasons = Localized(en: "other reasons", id: "alasan lain")
 
     /// New bulletins stored.
     public var added = 0
@@ -36,6 +42,10 @@ public struct ImportReport: Sendable, Equatable {
 
     /// Counts one rejection under `reason` (for a daemon that imports through its `Node`).
     public mutating func reject(_ id: BulletinID, because reason: Localized) {
+        var reason = reason
+        if rejections.count >= Self.rejectionGroupsMax - 1, !rejections.contains(where: { $0.reason == reason }) {
+            reason = Self.otherReasons
+        }
         if let index = rejections.firstIndex(where: { $0.reason == reason }) {
             rejections[index].count += 1
             if rejections[index].sampleIDs.count < Self.sampleIDsMax { rejections[index].sampleIDs.append(id) }
