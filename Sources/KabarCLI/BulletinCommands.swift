@@ -149,16 +149,16 @@ enum ListCommand: Command {
     }
 
     static func table(_ bulletins: [Bulletin], _ context: CommandContext) -> String {
-        let header = context.text(Localized(en: "ID", id: "ID")).padding(12) + "  "
-            + context.text(Localized(en: "CHANNEL", id: "KANAL")).padding(12) + "  "
-            + context.text(Localized(en: "TIME", id: "WAKTU")).padding(16) + "  "
-            + context.text(Localized(en: "AUTHOR", id: "PENULIS")).padding(12) + "  "
+        let header = context.text(Localized(en: "ID", id: "ID")).padded(to: 12) + "  "
+            + context.text(Localized(en: "CHANNEL", id: "KANAL")).padded(to: 12) + "  "
+            + context.text(Localized(en: "TIME", id: "WAKTU")).padded(to: 16) + "  "
+            + context.text(Localized(en: "AUTHOR", id: "PENULIS")).padded(to: 12) + "  "
             + context.text(Localized(en: "TITLE", id: "JUDUL"))
         var out = header + "\n"
         for bulletin in bulletins {
             let title = bulletin.kind == .post ? bulletin.title : "[\(bulletin.kind.name)] " + bulletin.title
-            out += bulletin.id.short + "  " + bulletin.channel.padding(12) + "  "
-                + TimeText.local(bulletin.created, seconds: false).padding(16) + "  " + bulletin.author.short + "  "
+            out += bulletin.id.short + "  " + bulletin.channel.padded(to: 12) + "  "
+                + TimeText.local(bulletin.created, seconds: false).padded(to: 16) + "  " + bulletin.author.short + "  "
                 + TimeText.clip(title, to: 60) + "\n"
         }
         return out
@@ -214,7 +214,7 @@ enum ShowCommand: Command {
             rows.append((Localized(en: "supersedes", id: "menggantikan"), supersedes.hex))
         }
         let width = rows.map { context.text($0.0).count }.max() ?? 0
-        var out = rows.map { context.text($0.0).padding(width) + "  " + $0.1 }.joined(separator: "\n") + "\n"
+        var out = rows.map { context.text($0.0).padded(to: width) + "  " + $0.1 }.joined(separator: "\n") + "\n"
         if !bulletin.body.isEmpty { out += "\n" + bulletin.body + "\n" }
         return out
     }
@@ -261,7 +261,7 @@ enum TimeText {
 
 extension String {
     /// The string padded with spaces to `width` characters (never cut).
-    func padding(_ width: Int) -> String {
+    fileprivate func padded(to width: Int) -> String {
         count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }
