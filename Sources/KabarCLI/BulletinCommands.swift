@@ -185,8 +185,8 @@ enum ShowCommand: Command {
             bulletin = try BulletinOperations.find(text, in: store)
         } catch let error as IDPrefixError {
             switch error {
-            case .tooShort, .notHex: throw CLIError.badInput(error.localizedMessage)
-            case .notFound, .ambiguous: throw CLIError.failed(error.localizedMessage)
+            case .tooShort, .notHex: throw CLIError.badInput(error.message)
+            case .notFound, .ambiguous: throw CLIError.failed(error.message)
             }
         }
         if arguments.flag("--json") {

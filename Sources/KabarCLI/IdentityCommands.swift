@@ -67,6 +67,8 @@ enum CommandSupport {
             return try body()
         } catch let error as CLIError {
             throw error
+        } catch let error as StoreError {
+            throw CLIError.failed(error.message)
         } catch let error as LocalizedError {
             throw CLIError.failed(error.localizedMessage)
         }

@@ -264,7 +264,7 @@ func parseList(_ output: String) throws -> [[String: Any]] {
             try prefix.resolve(among: [a, b, c])
         }
         #expect(try IDPrefix("123456789a").resolve(among: [a, b, c]) == a)
-        let message = IDPrefixError.ambiguous("12345678", candidates: [b, a], count: 2).localizedMessage.en
+        let message = IDPrefixError.ambiguous("12345678", candidates: [b, a], count: 2).message.en
         #expect(message.contains(a.short) && message.contains(b.short) && message.contains("type more characters"))
     }
 
