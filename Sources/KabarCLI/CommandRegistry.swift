@@ -14,6 +14,13 @@ struct CommandEntry: Sendable {
 enum CommandRegistry {
     static let commands: [CommandEntry] = [
         CommandEntry(VersionCommand.self),
+        CommandEntry(InitCommand.self),
+        CommandEntry(IDCommand.self),
+        CommandEntry(PostCommand.self),
+        CommandEntry(ListCommand.self),
+        CommandEntry(ShowCommand.self),
+        CommandEntry(ExportCommand.self),
+        CommandEntry(ImportCommand.self),
         CommandEntry(CryptoSHA256Command.self),
         CommandEntry(CryptoSHA512Command.self),
         CommandEntry(CryptoEd25519PublicCommand.self),

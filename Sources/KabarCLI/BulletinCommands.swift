@@ -1,0 +1,267 @@
+import Foundation
+import Kabar
+import KabarNode
+import KabarPlatform
+
+/// `kabar post`: writes, signs and stores a post.
+enum PostCommand: Command {
+    /// Standard input is read up to one byte past the body limit, to say how long is too long.
+    static let inputBytesMax = 1_000_000
+
+    static let spec = CommandSpec(
+        path: ["post"],
+        summary: Localized(en: "sign and store a new post", id: "tanda tangani dan simpan kiriman baru"),
+        options: [
+            .data,
+            .value("--channel", "C", short: "-c", help: Localized(en: "channel, such as pasar or warga", id: "kanal, misalnya pasar atau warga")),
+            .value("--title", "T", short: "-t", help: Localized(en: "one-line title (at most 200 bytes)", id: "judul satu baris (paling banyak 200 byte)")),
+            .value("--body", "TEXT", help: Localized(en: "the text (at most 15000 bytes)", id: "isi teks (paling banyak 15000 byte)")),
+            .value("--body-file", "F", help: Localized(en: "read the text from file F", id: "baca isi dari berkas F")),
+            .value("--expires", "DURATION", help: Localized(
+                en: "lifetime such as 12h, 3d or 2w (default: the channel's)",
+                id: "masa berlaku seperti 12h, 3d atau 2w (bawaan: milik kanal)")),
+        ],
+        discussion: Localized(
+            en: "Without --body or --body-file the text is read from standard input. The new bulletin's id is printed once it is safely on disk.",
+            id: "Tanpa --body atau --body-file, isi dibaca dari masukan standar. Id buletin baru dicetak setelah tersimpan aman di disk."))
+
+    static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
+        guard let channel = arguments.value("--channel") else {
+            throw CLIError.usage(Localized(en: "--channel is required", id: "--channel wajib diisi"))
+        }
+        guard let title = arguments.value("--title") else {
+            throw CLIError.usage(Localized(en: "--title is required", id: "--title wajib diisi"))
+        }
+        var lifetime: TimeSpan?
+        if let text = arguments.value("--expires") {
+            guard let span = TimeSpan.parse(text) else {
+                throw CLIError.usage(Localized(
+                    en: "--expires takes a duration such as 12h, 3d or 2w, not '\(text)'",
+                    id: "--expires menerima durasi seperti 12h, 3d atau 2w, bukan '\(text)'"))
+            }
+            lifetime = span
+        }
+        let body = try readBody(arguments, context)
+        let request = PostRequest(channel: channel, title: title, body: body, lifetime: lifetime)
+        let now = UnixTime(milliseconds: WallClock.now())
+        let identity = try CommandSupport.loadIdentity(arguments, context)
+        // Check before opening the store, so a typo costs nothing and says what to fix.
+        do {
+            _ = try BulletinOperations.checkedContent(request, author: identity.author, now: now)
+        } catch {
+            throw CLIError.badInput(error.localizedMessage)
+        }
+        var store = try CommandSupport.openStore(arguments, context)
+        defer { try? store.close() }
+        let bulletin = try CommandSupport.failing {
+            try BulletinOperations.post(request, identity: identity, store: &store, now: now)
+        }
+        context.print(bulletin.id.hex)
+        return 0
+    }
+
+    static func readBody(_ arguments: ParsedArguments, _ context: CommandContext) throws -> String {
+        if arguments.value("--body") != nil && arguments.value("--body-file") != nil {
+            throw CLIError.usage(Localized(
+                en: "give --body or --body-file, not both", id: "berikan --body atau --body-file, jangan keduanya"))
+        }
+        if let body = arguments.value("--body") { return body }
+        let bytes: [UInt8]
+        let source: String
+        if let path = arguments.value("--body-file") {
+            source = path
+            bytes = try CommandSupport.readFile(path, limit: inputBytesMax)
+        } else {
+            source = context.text(Localized(en: "standard input", id: "masukan standar"))
+            if context.inputIsTerminal {
+                context.printError(context.text(Localized(
+                    en: "type the text, then press Ctrl-D on a new line (or use --body)",
+                    id: "ketik isinya, lalu tekan Ctrl-D di baris baru (atau pakai --body)")))
+            }
+            guard let input = context.readInput(inputBytesMax) else {
+                throw CLIError.badInput(Localized(
+                    en: "standard input is over \(inputBytesMax) bytes; a body may be at most 15000 bytes",
+                    id: "masukan standar melebihi \(inputBytesMax) byte; isi paling banyak 15000 byte"))
+            }
+            bytes = input
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw CLIError.badInput(Localized(
+                en: "\(source) is not UTF-8 text", id: "\(source) bukan teks UTF-8"))
+        }
+        return text
+    }
+}
+
+/// `kabar list`: bulletins in the store, newest first.
+enum ListCommand: Command {
+    static let spec = CommandSpec(
+        path: ["list"],
+        summary: Localized(en: "list stored bulletins, newest first", id: "daftar buletin tersimpan, terbaru dulu"),
+        options: [
+            .data,
+            .value("--channel", "C", short: "-c", help: Localized(en: "only this channel", id: "hanya kanal ini")),
+            .value("--author", "KEY", help: Localized(en: "only this author (64 hex)", id: "hanya penulis ini (64 hex)")),
+            .value("--search", "WORDS", short: "-s", help: Localized(
+                en: "only bulletins holding all these words", id: "hanya buletin yang memuat semua kata ini")),
+            .value("--limit", "N", short: "-n", help: Localized(
+                en: "at most N bulletins (default 50, at most 10000)", id: "paling banyak N buletin (bawaan 50, maksimum 10000)")),
+            .json,
+        ],
+        discussion: Localized(
+            en: "--json prints an array of objects with id, author, kind, channel, title, body, created, expires (milliseconds since 1970 UTC), references and supersedes; keys sorted.",
+            id: "--json mencetak larik objek berisi id, author, kind, channel, title, body, created, expires (milidetik sejak 1970 UTC), references dan supersedes; kunci terurut."))
+
+    static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
+        let query = try makeQuery(arguments)
+        let store = try CommandSupport.openStore(arguments, context)
+        defer { try? store.close() }
+        let bulletins = BulletinOperations.list(query, in: store)
+        if arguments.flag("--json") {
+            context.print(BulletinJSON.array(bulletins))
+        } else if bulletins.isEmpty {
+            context.print(context.text(Localized(en: "no bulletins", id: "tidak ada buletin")))
+        } else {
+            context.write(table(bulletins, context))
+        }
+        return 0
+    }
+
+    static func makeQuery(_ arguments: ParsedArguments) throws -> BulletinQuery {
+        var query = BulletinQuery(
+            text: arguments.value("--search") ?? "",
+            limit: try arguments.integer("--limit", in: 1...BulletinQuery.limitMax) ?? 50)
+        if let channel = arguments.value("--channel") {
+            guard BulletinCodec.isValidChannelName(channel) else {
+                throw CLIError.usage(BulletinError.invalidChannelName(channel).localizedMessage)
+            }
+            query.channel = channel
+        }
+        if let text = arguments.value("--author") {
+            guard let author = AuthorKey(hex: text.trimmingSpaces) else {
+                throw CLIError.usage(Localized(
+                    en: "--author takes a public key of 64 hex characters, not '\(text)'",
+                    id: "--author menerima kunci publik 64 karakter hex, bukan '\(text)'"))
+            }
+            query.author = author
+        }
+        return query
+    }
+
+    static func table(_ bulletins: [Bulletin], _ context: CommandContext) -> String {
+        let header = context.text(Localized(en: "ID", id: "ID")).padded(to: 12) + "  "
+            + context.text(Localized(en: "CHANNEL", id: "KANAL")).padded(to: 12) + "  "
+            + context.text(Localized(en: "TIME", id: "WAKTU")).padded(to: 16) + "  "
+            + context.text(Localized(en: "AUTHOR", id: "PENULIS")).padded(to: 12) + "  "
+            + context.text(Localized(en: "TITLE", id: "JUDUL"))
+        var out = header + "\n"
+        for bulletin in bulletins {
+            let title = bulletin.kind == .post ? bulletin.title : "[\(bulletin.kind.name)] " + bulletin.title
+            out += bulletin.id.short + "  " + bulletin.channel.padded(to: 12) + "  "
+                + TimeText.local(bulletin.created, seconds: false).padded(to: 16) + "  " + bulletin.author.short + "  "
+                + TimeText.clip(title, to: 60) + "\n"
+        }
+        return out
+    }
+}
+
+/// `kabar show`: one bulletin in full.
+enum ShowCommand: Command {
+    static let spec = CommandSpec(
+        path: ["show"],
+        summary: Localized(en: "show one bulletin in full", id: "tampilkan satu buletin lengkap"),
+        positionals: [PositionalSpec("ID")],
+        options: [.data, .json],
+        discussion: Localized(
+            en: "ID is the full id or its first 8 or more hex characters.",
+            id: "ID adalah id lengkap atau sedikitnya 8 karakter hex pertamanya."))
+
+    static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
+        let text = arguments.positionals[0]
+        let store = try CommandSupport.openStore(arguments, context)
+        defer { try? store.close() }
+        let bulletin: Bulletin
+        do {
+            bulletin = try BulletinOperations.find(text, in: store)
+        } catch let error as IDPrefixError {
+            switch error {
+            case .tooShort, .notHex: throw CLIError.badInput(error.message)
+            case .notFound, .ambiguous: throw CLIError.failed(error.message)
+            }
+        }
+        if arguments.flag("--json") {
+            context.print(BulletinJSON.object(bulletin))
+        } else {
+            context.write(details(bulletin, context))
+        }
+        return 0
+    }
+
+    static func details(_ bulletin: Bulletin, _ context: CommandContext) -> String {
+        var rows: [(Localized, String)] = [
+            (Localized(en: "id", id: "id"), bulletin.id.hex),
+            (Localized(en: "kind", id: "jenis"), bulletin.kind.name),
+            (Localized(en: "channel", id: "kanal"), bulletin.channel),
+            (Localized(en: "author", id: "penulis"), bulletin.author.hex),
+            (Localized(en: "created", id: "dibuat"), TimeText.local(bulletin.created, seconds: true)),
+            (Localized(en: "expires", id: "kedaluwarsa"), TimeText.local(bulletin.expires, seconds: true)),
+            (Localized(en: "title", id: "judul"), bulletin.title),
+        ]
+        for reference in bulletin.references {
+            rows.append((Localized(en: "references", id: "merujuk"), reference.hex))
+        }
+        if let supersedes = bulletin.content.supersedes {
+            rows.append((Localized(en: "supersedes", id: "menggantikan"), supersedes.hex))
+        }
+        let width = rows.map { context.text($0.0).count }.max() ?? 0
+        var out = rows.map { context.text($0.0).padded(to: width) + "  " + $0.1 }.joined(separator: "\n") + "\n"
+        if !bulletin.body.isEmpty { out += "\n" + bulletin.body + "\n" }
+        return out
+    }
+}
+
+/// Times for people: local time, ISO-like.
+enum TimeText {
+    /// `2026-11-29 21:05` (or with seconds and the offset) in the machine's time zone.
+    static func local(_ time: UnixTime, seconds: Bool) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone.current
+        formatter.dateFormat = seconds ? "yyyy-MM-dd HH:mm:ss xxx" : "yyyy-MM-dd HH:mm"
+        return formatter.string(from: Date(timeIntervalSince1970: Double(time.milliseconds) / 1_000))
+    }
+
+    /// `text` cut to `count` characters with an ellipsis.
+    static func clip(_ text: String, to count: Int) -> String {
+        text.count <= count ? text : String(text.prefix(count - 1)) + "…"
+    }
+
+    /// A time a person gave: a duration ago (`7d`), a date (`2026-11-01`, midnight UTC), a
+    /// date and time (`2026-11-01T08:30`, UTC), or milliseconds since the epoch.
+    static func parsePast(_ text: String, now: UnixTime) -> UnixTime? {
+        let trimmed = text.trimmingSpaces
+        if trimmed.count > 6, trimmed.allSatisfy({ $0.isASCII && $0.isNumber }), let value = Int64(trimmed) {
+            return value <= BulletinCodec.timeMax ? UnixTime(milliseconds: value) : nil
+        }
+        if trimmed.contains("-") {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            for format in ["yyyy-MM-dd", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm"] {
+                formatter.dateFormat = format
+                if let date = formatter.date(from: trimmed) {
+                    return UnixTime(milliseconds: Int64(date.timeIntervalSince1970 * 1_000))
+                }
+            }
+            return nil
+        }
+        return TimeSpan.parse(trimmed).map { now - $0 }
+    }
+}
+
+extension String {
+    /// The string padded with spaces to `width` characters (never cut).
+    fileprivate func padded(to width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

@@ -1,0 +1,96 @@
+import Kabar
+import KabarNode
+import KabarPlatform
+
+/// `kabar export FILE`: writes bulletins to a bundle for a USB stick.
+enum ExportCommand: Command {
+    static let spec = CommandSpec(
+        path: ["export"],
+        summary: Localized(en: "write stored bulletins to a bundle file", id: "tulis buletin tersimpan ke berkas bundel"),
+        positionals: [PositionalSpec("FILE")],
+        options: [
+            .data,
+            .value("--channel", "C", short: "-c", help: Localized(en: "only this channel", id: "hanya kanal ini")),
+            .value("--since", "TIME", help: Localized(
+                en: "only bulletins created since TIME: 7d (ago), 2026-11-01 (UTC), or milliseconds since 1970",
+                id: "hanya buletin yang dibuat sejak TIME: 7d (lalu), 2026-11-01 (UTC), atau milidetik sejak 1970")),
+        ],
+        discussion: Localized(
+            en: "The file appears complete or not at all. Expired bulletins are left out. Documentation/Bundle.md describes the format.",
+            id: "Berkas muncul utuh atau tidak sama sekali. Buletin kedaluwarsa tidak disertakan. Documentation/Bundle.md menjelaskan formatnya."))
+
+    static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
+        let path = arguments.positionals[0]
+        let now = UnixTime(milliseconds: WallClock.now())
+        var channel: String?
+        if let name = arguments.value("--channel") {
+            guard BulletinCodec.isValidChannelName(name) else {
+                throw CLIError.usage(BulletinError.invalidChannelName(name).localizedMessage)
+            }
+            channel = name
+        }
+        var since: UnixTime?
+        if let text = arguments.value("--since") {
+            guard let time = TimeText.parsePast(text, now: now) else {
+                throw CLIError.usage(Localized(
+                    en: "--since takes 7d, 2026-11-01 or milliseconds since 1970, not '\(text)'",
+                    id: "--since menerima 7d, 2026-11-01 atau milidetik sejak 1970, bukan '\(text)'"))
+            }
+            since = time
+        }
+        let store = try CommandSupport.openStore(arguments, context)
+        defer { try? store.close() }
+        let count = try CommandSupport.failing {
+            try BundleFile.write(to: path) { write in
+                try BulletinOperations.forEachExported(from: store, channel: channel, since: since, now: now, write)
+            }
+        }
+        context.print(context.text(Localized(
+            en: "wrote \(count) \(count == 1 ? "bulletin" : "bulletins") to \(path)",
+            id: "\(count) buletin ditulis ke \(path)")))
+        return 0
+    }
+}
+
+/// `kabar import FILE`: checks and stores the bulletins of a bundle.
+enum ImportCommand: Command {
+    static let spec = CommandSpec(
+        path: ["import"],
+        summary: Localized(en: "check and store the bulletins of a bundle file", id: "periksa dan simpan buletin dari berkas bundel"),
+        positionals: [PositionalSpec("FILE")],
+        options: [.data],
+        discussion: Localized(
+            en: "Every bulletin is checked (signature, dates, retractions). Exit 0 when all were good, 1 when some were rejected or the bundle was damaged (the good ones are still stored), 2 when the file cannot be read.",
+            id: "Setiap buletin diperiksa (tanda tangan, tanggal, penarikan). Keluar 0 bila semua baik, 1 bila ada yang ditolak atau bundel rusak (yang baik tetap disimpan), 2 bila berkas tidak dapat dibaca."))
+
+    static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
+        let path = arguments.positionals[0]
+        var decoder: BundleDecoder<FileBundleSource>
+        do {
+            decoder = try BundleFile.open(path)
+        } catch {
+            throw CLIError.badInput(error.localizedMessage)
+        }
+        var store = try CommandSupport.openStore(arguments, context)
+        defer { try? store.close() }
+        let now = UnixTime(milliseconds: WallClock.now())
+        let report = try CommandSupport.failing { try BundleImport.run(&decoder, into: &store, now: now) }
+        context.write(describe(report, context))
+        return report.isClean ? 0 : 1
+    }
+
+    static func describe(_ report: ImportReport, _ context: CommandContext) -> String {
+        var out = context.text(Localized(
+            en: "added \(report.added), already had \(report.alreadyHad), rejected \(report.rejected)",
+            id: "ditambah \(report.added), sudah ada \(report.alreadyHad), ditolak \(report.rejected)")) + "\n"
+        for group in report.rejections {
+            let ids = group.sampleIDs.map(\.short).joined(separator: ", ")
+            let more = group.count > group.sampleIDs.count ? ", …" : ""
+            out += "  \(group.count) × \(context.text(group.reason)) (\(ids)\(more))\n"
+        }
+        if let problem = report.bundleProblem {
+            out += context.text(Localized(en: "warning: ", id: "peringatan: ")) + context.text(problem.localizedMessage) + "\n"
+        }
+        return out
+    }
+}

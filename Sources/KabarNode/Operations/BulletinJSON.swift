@@ -1,0 +1,68 @@
+import Kabar
+
+/// Bulletins as JSON for scripts (`kabar list --json`, `kabar show --json`, the control
+/// socket). Keys are sorted so the output is stable:
+///
+///     {"author":"<64 hex>","body":"...","channel":"pasar","created":1793491200000,
+///      "expires":1794096000000,"id":"<64 hex>","kind":"post","references":[],
+///      "supersedes":null,"title":"..."}
+///
+/// Times are integer milliseconds since the Unix epoch (at most 2^53 - 1, so exact in every
+/// JSON reader). Text is UTF-8 with `"`, `\` and every control character escaped.
+public enum BulletinJSON {
+    /// One bulletin as a JSON object.
+    public static func object(_ bulletin: Bulletin) -> String {
+        let references = bulletin.references.map { quote($0.hex) }.joined(separator: ",")
+        let fields: [(String, String)] = [
+            ("author", quote(bulletin.author.hex)),
+            ("body", quote(bulletin.body)),
+            ("channel", quote(bulletin.channel)),
+            ("created", String(bulletin.created.milliseconds)),
+            ("expires", String(bulletin.expires.milliseconds)),
+            ("id", quote(bulletin.id.hex)),
+            ("kind", quote(bulletin.kind.name)),
+            ("references", "[" + references + "]"),
+            ("supersedes", bulletin.content.supersedes.map { quote($0.hex) } ?? "null"),
+            ("title", quote(bulletin.title)),
+        ]
+        return "{" + fields.map { quote($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
+    }
+
+    /// Bulletins as a JSON array, one object per line.
+    public static func array(_ bulletins: [Bulletin]) -> String {
+        if bulletins.isEmpty { return "[]" }
+        return "[\n" + bulletins.map(object).joined(separator: ",\n") + "\n]"
+    }
+
+    /// `text` as a JSON string literal (RFC 8259): quote, backslash and control characters
+    /// escaped; U+2028 and U+2029 too, so the output is also safe inside JavaScript.
+    public static func quote(_ text: String) -> String {
+        var out = "\""
+        out.reserveCapacity(text.utf8.count + 2)
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            case "\u{2028}", "\u{2029}", "\u{7F}":
+                out += "\\u" + hex4(scalar.value)
+            default:
+                if scalar.value < 0x20 {
+                    out += "\\u" + hex4(scalar.value)
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    private static func hex4(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+}

@@ -1,0 +1,124 @@
+import Kabar
+
+/// What an import did: counts, and the rejections grouped by reason.
+public struct ImportReport: Sendable, Equatable {
+    /// Bulletins rejected for one reason.
+    public struct RejectionGroup: Sendable, Equatable {
+        /// Why, in both languages.
+        public let reason: Localized
+        /// How many.
+        public internal(set) var count: Int
+        /// The first few ids (the hash of the record's bytes when they were not a bulletin).
+        public internal(set) var sampleIDs: [BulletinID]
+    }
+
+    /// A group lists at most this many ids.
+    public static let sampleIDsMax = 3
+    /// At most this many reasons are told apart; the rest are counted under `otherReasons`.
+    /// (Some messages carry a number, so a hostile bundle could otherwise make a group per
+    /// record, and memory and time would grow with it.)
+    public static let rejectionGroupsMax = 32
+    /// The reason rejections past `rejectionGroupsMax` are counted under.
+    public static let otherReasons = Localized(en: "other reasons", id: "alasan lain")
+
+    /// New bulletins stored.
+    public var added = 0
+    /// Bulletins the store already held.
+    public var alreadyHad = 0
+    /// Rejections by reason, in the order each reason first appeared.
+    public internal(set) var rejections: [RejectionGroup] = []
+    /// Why reading stopped early or the bundle failed its own check, if it did. The records
+    /// before it were imported.
+    public var bundleProblem: BundleError?
+
+    /// An empty report.
+    public init() {}
+
+    /// Bulletins rejected, over every reason.
+    public var rejected: Int { rejections.reduce(0) { $0 + $1.count } }
+
+    /// True when every record was good and the bundle was whole.
+    public var isClean: Bool { rejected == 0 && bundleProblem == nil }
+
+    /// Counts one rejection under `reason` (for a daemon that imports through its `Node`).
+    public mutating func reject(_ id: BulletinID, because reason: Localized) {
+        var reason = reason
+        if rejections.count >= Self.rejectionGroupsMax - 1, !rejections.contains(where: { $0.reason == reason }) {
+            reason = Self.otherReasons
+        }
+        if let index = rejections.firstIndex(where: { $0.reason == reason }) {
+            rejections[index].count += 1
+            if rejections[index].sampleIDs.count < Self.sampleIDsMax { rejections[index].sampleIDs.append(id) }
+        } else {
+            rejections.append(RejectionGroup(reason: reason, count: 1, sampleIDs: [id]))
+        }
+    }
+}
+
+/// The work behind `kabar import`.
+public enum BundleImport {
+    /// Why a bulletin whose id was retracted is refused.
+    public static let retractedReason = Localized(
+        en: "retracted: its author withdrew it, so it may not come back",
+        id: "sudah ditarik: penulisnya menariknya, jadi tidak boleh kembali")
+
+    /// Reads every record of `decoder`, checks each bulletin as a peer's would be checked
+    /// (structure and id by decoding, signature, dates against `now`, tombstones, and the
+    /// trust layer's `admission` when one is given), and stores
+    /// the good ones lazily, then makes them durable with one flush before returning.
+    /// A bulletin the store already holds is counted without checking it again: its id is the
+    /// hash of its bytes, so it is the very bulletin that was checked when first stored.
+    public static func run<Source: BundleSource>(
+        _ decoder: inout BundleDecoder<Source>, into store: inout some BulletinStore, now: UnixTime,
+        policy: BulletinPolicy = BulletinPolicy(), admission: (any BulletinAdmission)? = nil
+    ) throws -> ImportReport {
+        var report = ImportReport()
+        do {
+            while let record = try decoder.next() {
+                try importRecord(record, into: &store, now: now, policy: policy, admission: admission, report: &report)
+            }
+        } catch let error as BundleError {
+            report.bundleProblem = error
+        }
+        try store.flush()
+        return report
+    }
+
+    private static func importRecord(
+        _ record: BundleRecord, into store: inout some BulletinStore, now: UnixTime, policy: BulletinPolicy,
+        admission: (any BulletinAdmission)?, report: inout ImportReport
+    ) throws {
+        let bulletin: Bulletin
+        switch record {
+        case .undecodable(let error, let id):
+            report.reject(id, because: error.localizedMessage)
+            return
+        case .bulletin(let decoded):
+            bulletin = decoded
+        }
+        if store.contains(bulletin.id) {
+            report.alreadyHad += 1
+            return
+        }
+        if store.isRemoved(bulletin.id) {
+            report.reject(bulletin.id, because: retractedReason)
+            return
+        }
+        do {
+            try bulletin.verifySignature()
+            try policy.checkTimes(bulletin, now: now)
+            try admission?.admit(bulletin, at: now, store: store)
+        } catch let error as LocalizedError {
+            report.reject(bulletin.id, because: error.localizedMessage)
+            return
+        } catch {
+            report.reject(bulletin.id, because: Localized(verbatim: "\(error)"))
+            return
+        }
+        switch try store.insert(bulletin, durability: .lazy) {
+        case .added: report.added += 1
+        case .duplicate: report.alreadyHad += 1
+        case .removed: report.reject(bulletin.id, because: retractedReason)
+        }
+    }
+}
