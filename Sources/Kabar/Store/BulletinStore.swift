@@ -12,12 +12,35 @@ public enum InsertOutcome: Equatable, Sendable {
     case added
     /// The store already held it.
     case duplicate
+    /// The id was retracted or blocked (`markRemoved`) and may not come back yet; not stored.
+    case removed
+}
+
+/// One bulletin as the reconciliation set sees it: its creation time and id. Ordered by
+/// time, then id, which is the order of Negentropy-style range reconciliation.
+public struct StoreItem: Hashable, Comparable, Sendable {
+    /// When the bulletin says it was created.
+    public let created: UnixTime
+    /// Its id.
+    public let id: BulletinID
+
+    /// An item.
+    public init(created: UnixTime, id: BulletinID) {
+        self.created = created
+        self.id = id
+    }
+
+    public static func < (lhs: StoreItem, rhs: StoreItem) -> Bool {
+        lhs.created != rhs.created ? lhs.created < rhs.created : lhs.id < rhs.id
+    }
 }
 
 /// The store behind a `Node`: content-addressed by `BulletinID`. The node validates every
-/// bulletin before it inserts it; a store checks only what it must to stay consistent.
+/// bulletin (signature, dates, policy) before it inserts it; a store checks only what it must
+/// to stay consistent, and refuses ids that were removed (`markRemoved`) until their time is up.
 ///
-/// Implementations: `MemoryStore` (simulator, tests) and the file store in KabarNode.
+/// Implementations: `MemoryStore` (simulator, tests) and `FileStore` in KabarNode (crash-safe
+/// log on disk; Documentation/Store.md).
 public protocol BulletinStore {
     /// How many bulletins are held.
     var count: Int { get }
@@ -25,62 +48,47 @@ public protocol BulletinStore {
     func contains(_ id: BulletinID) -> Bool
     /// The bulletin with `id`, if held.
     func bulletin(_ id: BulletinID) -> Bulletin?
-    /// Stores `bulletin`; with `.immediate` it is durable before this returns.
+    /// Stores `bulletin`; with `.immediate` it (and everything inserted before it) is durable
+    /// before this returns. Refuses (`.removed`) an id that `isRemoved`.
     mutating func insert(_ bulletin: Bulletin, durability: Durability) throws -> InsertOutcome
+    /// Drops `id` if held (no tombstone: it may come back). Returns true if it was held.
+    @discardableResult
+    mutating func remove(_ id: BulletinID) throws -> Bool
     /// Drops `id` and remembers it must not come back until `until` (retraction, block).
+    /// Durable at the next `flush` or `.immediate` insert.
     mutating func markRemoved(_ id: BulletinID, until: UnixTime) throws
     /// True when `id` was removed and may not be stored again yet.
     func isRemoved(_ id: BulletinID) -> Bool
-    /// Drops every bulletin (and tombstone) whose time is up at `now`; returns the dropped ids.
+    /// Drops every bulletin whose `expires` is at or before `now`, and every tombstone whose
+    /// time is up; returns the dropped bulletin ids, sorted.
     mutating func removeExpired(now: UnixTime) throws -> [BulletinID]
-    /// Makes every lazy insert durable.
+    /// Makes every lazy insert and removal durable (one group commit).
     mutating func flush() throws
-    /// Calls `body` with the creation time and id of every bulletin held, in no set order.
+    /// Calls `body` with the creation time and id of every bulletin held, in `StoreItem` order
+    /// (oldest first, ties by id). O(n), no allocation per item.
     func forEachItem(_ body: (UnixTime, BulletinID) -> Void)
+    /// Bulletins matching `query`, newest first (ties by id), at most `query.limit`.
+    func query(_ query: BulletinQuery) -> [Bulletin]
+    /// The one held id starting with `prefix` (hex, at least `IDPrefix.charactersMin` long).
+    func resolve(prefix: String) throws(IDPrefixError) -> BulletinID
 }
 
-/// A store in memory: the simulator's and the tests'. Nothing survives the process.
-public struct MemoryStore: BulletinStore, Sendable {
-    private var bulletins: [BulletinID: Bulletin] = [:]
-    private var removed: [BulletinID: UnixTime] = [:]
-
-    /// An empty store.
-    public init() {}
-
-    public var count: Int { bulletins.count }
-
-    public func contains(_ id: BulletinID) -> Bool { bulletins[id] != nil }
-
-    public func bulletin(_ id: BulletinID) -> Bulletin? { bulletins[id] }
-
-    public mutating func insert(_ bulletin: Bulletin, durability: Durability) -> InsertOutcome {
-        if bulletins[bulletin.id] != nil { return .duplicate }
-        bulletins[bulletin.id] = bulletin
-        return .added
+extension BulletinStore {
+    /// Inserts a batch and, for `.immediate`, makes all of it durable with one sync at the end
+    /// (group commit): N posts cost one fsync, not N.
+    public mutating func insert(contentsOf bulletins: [Bulletin], durability: Durability) throws -> [InsertOutcome] {
+        var outcomes: [InsertOutcome] = []
+        outcomes.reserveCapacity(bulletins.count)
+        for bulletin in bulletins { outcomes.append(try insert(bulletin, durability: .lazy)) }
+        if durability == .immediate { try flush() }
+        return outcomes
     }
 
-    public mutating func markRemoved(_ id: BulletinID, until: UnixTime) {
-        bulletins[id] = nil
-        removed[id] = max(removed[id] ?? until, until)
-    }
-
-    public func isRemoved(_ id: BulletinID) -> Bool { removed[id] != nil }
-
-    public mutating func removeExpired(now: UnixTime) -> [BulletinID] {
-        let expired = bulletins.values.filter { $0.expires <= now }.map(\.id).sorted()
-        for id in expired { bulletins[id] = nil }
-        removed = removed.filter { $0.value > now }
-        return expired
-    }
-
-    public mutating func flush() {}
-
-    public func forEachItem(_ body: (UnixTime, BulletinID) -> Void) {
-        for bulletin in bulletins.values { body(bulletin.created, bulletin.id) }
-    }
-
-    /// Every bulletin held, newest first (ties by id): for tests and listings.
-    public var all: [Bulletin] {
-        bulletins.values.sorted { ($0.created, $1.id) > ($1.created, $0.id) }
+    /// Every item, in order: the reconciliation set as an array.
+    public var items: [StoreItem] {
+        var items: [StoreItem] = []
+        items.reserveCapacity(count)
+        forEachItem { items.append(StoreItem(created: $0, id: $1)) }
+        return items
     }
 }

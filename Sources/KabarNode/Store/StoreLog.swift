@@ -97,7 +97,7 @@ public final class StoreLog {
     ) throws(StoreError) -> (log: StoreLog, report: RecoveryReport) {
         try StoreError.wrap(directory) { try FileSystem.makeDirectory(directory) }
         let lockFile = try lock(directory)
-        let log = StoreLog(directory: directory, segmentBytesMax: max(segmentBytesMax, 4096), lockFile: lockFile)
+        let log = StoreLog(directory: directory, segmentBytesMax: min(max(segmentBytesMax, 4096), 1 << 30), lockFile: lockFile)
         var report = RecoveryReport()
         let names = try StoreError.wrap(directory) { try FileSystem.contentsOfDirectory(directory) }
         for name in names where name.hasPrefix("segment-") && name.hasSuffix(".tmp") {

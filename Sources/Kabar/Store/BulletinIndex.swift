@@ -1,0 +1,199 @@
+/// The in-memory index of a store whose bulletins live elsewhere (on disk): for each id its
+/// summary, size and an opaque location, plus the reconciliation order. Queries run on it.
+///
+/// Compact on purpose (a Pi has little memory; the target is 100,000 bulletins in well under
+/// 150 MB): authors and channels are interned, so an entry is about 64 bytes.
+///
+/// Complexity: lookups by id O(1); inserts O(log n) + an O(n) shift (O(1) while loading, with
+/// one sort at `finishLoading`); queries O(n) in the worst case, newest first, stopping at the
+/// limit.
+public struct BulletinIndex: Sendable {
+    /// What the index holds for one bulletin.
+    public struct Entry: Sendable, Equatable {
+        /// Its id.
+        public let id: BulletinID
+        /// When it says it was created.
+        public let created: UnixTime
+        /// When it expires.
+        public let expires: UnixTime
+        /// Its kind's wire byte.
+        public let kindCode: UInt8
+        /// Index into the interned authors.
+        let authorNumber: UInt32
+        /// Index into the interned channels.
+        let channelNumber: UInt32
+        /// Bytes of its encoding: what it costs on disk (for the quota).
+        public let encodedBytes: UInt32
+        /// Where the owner keeps it; meaningless to the index.
+        public var location: UInt64
+
+        /// Its kind.
+        public var kind: BulletinKind { BulletinKind(code: kindCode) ?? .unknown(kindCode) }
+    }
+
+    private var entries: [BulletinID: Entry] = [:]
+    private var order: [StoreItem] = []
+    private var loading = false
+    private var authors: [AuthorKey] = []
+    private var authorNumbers: [AuthorKey: UInt32] = [:]
+    private var channels: [String] = []
+    private var channelNumbers: [String: UInt32] = [:]
+    /// The sum of `encodedBytes` over all entries.
+    public private(set) var encodedBytes: Int64 = 0
+
+    /// An empty index.
+    public init() {}
+
+    /// How many bulletins it holds.
+    public var count: Int { entries.count }
+
+    /// The entry for `id`.
+    public func entry(_ id: BulletinID) -> Entry? { entries[id] }
+
+    /// The author of `entry`.
+    public func author(of entry: Entry) -> AuthorKey { authors[Int(entry.authorNumber)] }
+
+    /// The channel of `entry`.
+    public func channel(of entry: Entry) -> String { channels[Int(entry.channelNumber)] }
+
+    /// Starts a bulk load: inserts append, and `finishLoading` sorts once.
+    public mutating func startLoading() { loading = true }
+
+    /// Ends a bulk load. O(n log n).
+    public mutating func finishLoading() {
+        loading = false
+        order.sort()
+        // Removals during the load left items behind (and a re-insert may have doubled one).
+        if order.count != entries.count {
+            var kept: [StoreItem] = []
+            kept.reserveCapacity(entries.count)
+            for item in order where entries[item.id]?.created == item.created && kept.last != item {
+                kept.append(item)
+            }
+            order = kept
+        }
+    }
+
+    /// Adds `id`; false (and nothing changes) when it is already held.
+    @discardableResult
+    public mutating func insert(id: BulletinID, summary: BulletinSummary, encodedBytes: Int, location: UInt64) -> Bool {
+        guard entries[id] == nil else { return false }
+        let entry = Entry(
+            id: id, created: summary.created, expires: summary.expires, kindCode: summary.kind.code,
+            authorNumber: intern(summary.author), channelNumber: intern(summary.channel),
+            encodedBytes: UInt32(clamping: encodedBytes), location: location)
+        entries[id] = entry
+        self.encodedBytes += Int64(entry.encodedBytes)
+        let item = StoreItem(created: summary.created, id: id)
+        if loading { order.append(item) } else { order.insert(item, at: insertionIndex(of: item)) }
+        return true
+    }
+
+    /// Drops `id`; returns its entry if it was held.
+    @discardableResult
+    public mutating func remove(_ id: BulletinID) -> Entry? {
+        guard let entry = entries.removeValue(forKey: id) else { return nil }
+        encodedBytes -= Int64(entry.encodedBytes)
+        if !loading {
+            let index = insertionIndex(of: StoreItem(created: entry.created, id: id))
+            if index < order.count, order[index].id == id { order.remove(at: index) }
+        }
+        return entry
+    }
+
+    /// Drops every id in `ids` at once. O(n).
+    public mutating func remove(contentsOf ids: [BulletinID]) {
+        var dropped = false
+        for id in ids {
+            guard let entry = entries.removeValue(forKey: id) else { continue }
+            encodedBytes -= Int64(entry.encodedBytes)
+            dropped = true
+        }
+        if dropped { order.removeAll { entries[$0.id] == nil } }
+    }
+
+    /// Points `id` at a new location (after compaction moved it).
+    public mutating func relocate(_ id: BulletinID, to location: UInt64) {
+        entries[id]?.location = location
+    }
+
+    /// Calls `body` for every item in `StoreItem` order.
+    public func forEachItem(_ body: (UnixTime, BulletinID) -> Void) {
+        for item in order { body(item.created, item.id) }
+    }
+
+    /// Calls `body` with entries newest first that pass `query`'s filters (not its words),
+    /// until `body` returns false.
+    public func forEachCandidate(_ query: BulletinQuery, _ body: (Entry) -> Bool) {
+        let channelNumber = query.channel.map { channelNumbers[$0] }
+        let authorNumber = query.author.map { authorNumbers[$0] }
+        // A filter naming a channel or author never seen matches nothing.
+        if channelNumber == .some(nil) || authorNumber == .some(nil) { return }
+        for item in order.reversed() {
+            guard let entry = entries[item.id] else { continue }
+            if let channelNumber, entry.channelNumber != channelNumber { continue }
+            if let authorNumber, entry.authorNumber != authorNumber { continue }
+            if let kind = query.kind, entry.kindCode != kind.code { continue }
+            if !body(entry) { return }
+        }
+    }
+
+    /// The one id starting with `prefix`.
+    public func resolve(prefix: String) throws(IDPrefixError) -> BulletinID {
+        try IDPrefix(prefix).resolve(among: order.lazy.map(\.id))
+    }
+
+    /// Ids whose `expires` is at or before `now`, sorted.
+    public func expired(now: UnixTime) -> [BulletinID] {
+        entries.values.filter { $0.expires <= now }.map(\.id).sorted()
+    }
+
+    /// Every id in the order to evict when over a disk quota: expired first (earliest expiry
+    /// first), then community bulletins oldest first, official ones (`isOfficial(channel)`)
+    /// last, oldest first. Ties by id. O(n log n).
+    public func evictionOrder(now: UnixTime, isOfficial: (String) -> Bool) -> [BulletinID] {
+        let officialChannels = Set(channels.indices.filter { isOfficial(channels[$0]) }.map(UInt32.init))
+        func rank(_ entry: Entry) -> (Int, Int64, BulletinID) {
+            if entry.expires <= now { return (0, entry.expires.milliseconds, entry.id) }
+            return (officialChannels.contains(entry.channelNumber) ? 2 : 1, entry.created.milliseconds, entry.id)
+        }
+        return entries.values.map(rank).sorted { $0 < $1 }.map(\.2)
+    }
+
+    /// Traps if the order and the entries disagree. For tests.
+    public func checkInvariants() {
+        precondition(order.count == entries.count, "order and entries differ in size")
+        var total: Int64 = 0
+        for (index, item) in order.enumerated() {
+            precondition(entries[item.id]?.created == item.created, "order holds an id not indexed")
+            if index > 0 { precondition(order[index - 1] < item, "order is not sorted") }
+        }
+        for entry in entries.values { total += Int64(entry.encodedBytes) }
+        precondition(total == encodedBytes, "byte total is off")
+    }
+
+    private mutating func intern(_ author: AuthorKey) -> UInt32 {
+        if let number = authorNumbers[author] { return number }
+        let number = UInt32(authors.count)
+        authors.append(author)
+        authorNumbers[author] = number
+        return number
+    }
+
+    private mutating func intern(_ channel: String) -> UInt32 {
+        if let number = channelNumbers[channel] { return number }
+        let number = UInt32(channels.count)
+        channels.append(channel)
+        channelNumbers[channel] = number
+        return number
+    }
+
+    private func insertionIndex(of item: StoreItem) -> Int {
+        var low = 0, high = order.count
+        while low < high {
+            let middle = (low + high) / 2
+            if order[middle] < item { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
+}

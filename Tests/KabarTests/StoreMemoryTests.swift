@@ -1,0 +1,134 @@
+import Kabar
+import KabarCrypto
+import Testing
+
+@Suite struct StoreMemoryTests {
+    private typealias B = StoreTestBulletins
+
+    @Test func insertIsIdempotentAndItemsAreInTimeThenIdOrder() {
+        var store = MemoryStore()
+        let bulletins = [5, 1, 3, 2, 4].map { B.make($0) }
+        for bulletin in bulletins { #expect(store.insert(bulletin, durability: .lazy) == .added) }
+        #expect(store.insert(bulletins[0], durability: .immediate) == .duplicate)
+        #expect(store.count == 5)
+        #expect(store.items.map(\.id) == [1, 2, 3, 4, 5].map { B.make($0).id })
+        #expect(store.all.map(\.id) == [5, 4, 3, 2, 1].map { B.make($0).id })
+        store.checkInvariants()
+    }
+
+    @Test func tombstonedIdsCannotComeBackUntilTheirTimeIsUp() {
+        var store = MemoryStore()
+        let bulletin = B.make(1)
+        _ = store.insert(bulletin, durability: .lazy)
+        store.markRemoved(bulletin.id, until: bulletin.expires)
+        #expect(!store.contains(bulletin.id) && store.isRemoved(bulletin.id))
+        #expect(store.insert(bulletin, durability: .lazy) == .removed)
+        _ = store.removeExpired(now: bulletin.expires)
+        #expect(!store.isRemoved(bulletin.id))
+        #expect(store.insert(bulletin, durability: .lazy) == .added)
+        store.checkInvariants()
+    }
+
+    @Test func removeExpiredDropsOnlyExpiredAndReturnsThemSorted() {
+        var store = MemoryStore()
+        let short = [1, 2].map { B.make($0, lifetime: .hours(1)) }
+        let long = B.make(3, lifetime: .days(7))
+        for bulletin in short + [long] { _ = store.insert(bulletin, durability: .lazy) }
+        let dropped = store.removeExpired(now: short[1].expires)
+        #expect(dropped == short.map(\.id).sorted())
+        #expect(store.items.map(\.id) == [long.id])
+        #expect(store.remove(long.id) && !store.remove(long.id))
+        store.checkInvariants()
+    }
+
+    @Test func queryFiltersByChannelAuthorAndWordsNewestFirstWithLimit() {
+        var store = MemoryStore()
+        _ = store.insert(B.make(1, channel: "pasar", title: "Harga padi naik"), durability: .lazy)
+        _ = store.insert(B.make(2, key: 1, channel: "pasar", title: "Jual padi", body: "Harga murah"), durability: .lazy)
+        _ = store.insert(B.make(3, channel: "warga", title: "Rapat desa", body: "harga tiket"), durability: .lazy)
+        _ = store.insert(B.make(4, channel: "pasar", title: "Jual ikan"), durability: .lazy)
+        #expect(store.query(BulletinQuery(channel: "pasar")).map(\.title) == ["Jual ikan", "Jual padi", "Harga padi naik"])
+        #expect(store.query(BulletinQuery(text: "HARGA padi")).map(\.title) == ["Jual padi", "Harga padi naik"])
+        #expect(store.query(BulletinQuery(text: "harg")).count == 3)
+        let author = B.make(2, key: 1).author
+        #expect(store.query(BulletinQuery(author: author)).map(\.title) == ["Jual padi"])
+        #expect(store.query(BulletinQuery(channel: "pasar", limit: 1)).map(\.title) == ["Jual ikan"])
+        #expect(store.query(BulletinQuery(channel: "tidak-ada")).isEmpty)
+    }
+
+    @Test func prefixResolvesUniqueAndListsCandidatesWhenAmbiguous() throws {
+        var store = MemoryStore()
+        let bulletins = (1...40).map { B.make($0) }
+        for bulletin in bulletins { _ = store.insert(bulletin, durability: .lazy) }
+        let target = bulletins[7].id
+        #expect(try store.resolve(prefix: String(target.hex.prefix(12)).uppercased()) == target)
+        #expect(try store.resolve(prefix: target.hex) == target)
+        #expect(throws: IDPrefixError.tooShort("abc")) { try store.resolve(prefix: "abc") }
+        #expect(throws: IDPrefixError.notHex("zzzzzzzzz")) { try store.resolve(prefix: "zzzzzzzzz") }
+        let missing = target.hex.prefix(8).map { $0 == "0" ? "1" : "0" }.joined()
+        if !bulletins.contains(where: { $0.id.hex.hasPrefix(missing) }) {
+            #expect(throws: IDPrefixError.notFound(missing)) { try store.resolve(prefix: missing) }
+        }
+        // Ambiguity is checked on the prefix matcher directly: two ids sharing 8 hex characters.
+        let twins = [BulletinID(words: (0xAABB_CCDD_0000_0001, 0, 0, 0)), BulletinID(words: (0xAABB_CCDD_0000_0002, 0, 0, 0))]
+        #expect(throws: IDPrefixError.ambiguous("aabbccdd", candidates: twins, count: 2)) {
+            try IDPrefix("aabbccdd").resolve(among: twins.reversed())
+        }
+        let message = IDPrefixError.ambiguous("aabbccdd", candidates: twins, count: 2).message.en
+        #expect(message.contains("aabbccdd0000") && message.contains("2 bulletins"))
+    }
+}
+
+@Suite struct StoreIndexTests {
+    private typealias B = StoreTestBulletins
+
+    @Test func summaryFromBytesMatchesTheDecodedBulletin() {
+        for bulletin in [B.make(1), B.make(2, key: 2, channel: "resmi", body: "isi")] {
+            let summary = bulletin.encoded.withUnsafeBytes { BulletinSummary(encoded: $0) }
+            #expect(summary == BulletinSummary(bulletin))
+        }
+        #expect([UInt8](repeating: 0, count: 120).withUnsafeBytes { BulletinSummary(encoded: $0) } == nil)
+    }
+
+    @Test func bulkLoadWithRemovalsAndReinsertsEndsSorted() {
+        var index = BulletinIndex()
+        index.startLoading()
+        let bulletins = (1...6).map { B.make($0) }
+        for bulletin in bulletins.reversed() {
+            index.insert(id: bulletin.id, summary: BulletinSummary(bulletin), encodedBytes: bulletin.encoded.count, location: 0)
+        }
+        index.remove(bulletins[2].id)
+        index.remove(bulletins[3].id)
+        index.insert(id: bulletins[3].id, summary: BulletinSummary(bulletins[3]), encodedBytes: 10, location: 9)
+        index.finishLoading()
+        index.checkInvariants()
+        var ids: [BulletinID] = []
+        index.forEachItem { ids.append($1) }
+        #expect(ids == [0, 1, 3, 4, 5].map { bulletins[$0].id })
+        #expect(index.entry(bulletins[3].id)?.location == 9)
+    }
+
+    @Test func evictionTakesExpiredThenCommunityThenOfficialOldestFirst() {
+        var index = BulletinIndex()
+        let official = B.make(1, channel: "resmi")
+        let oldCommunity = B.make(2, channel: "pasar")
+        let newCommunity = B.make(3, channel: "warga")
+        let expired = B.make(4, channel: "resmi", lifetime: .hours(1))
+        for bulletin in [official, oldCommunity, newCommunity, expired] {
+            index.insert(id: bulletin.id, summary: BulletinSummary(bulletin), encodedBytes: 100, location: 0)
+        }
+        let order = index.evictionOrder(now: expired.expires) { $0 == "resmi" || $0 == "pengumuman" }
+        #expect(order == [expired.id, oldCommunity.id, newCommunity.id, official.id])
+        #expect(index.encodedBytes == 400)
+        index.remove(contentsOf: [expired.id, official.id])
+        #expect(index.encodedBytes == 200)
+        index.checkInvariants()
+    }
+
+    @Test func textSearchFoldsCaseAndCanonicalEquivalence() {
+        #expect(TextSearch.words(in: "Banjir! di KAMPUNG-baru, 2026") == ["banjir", "di", "kampung", "baru", "2026"])
+        #expect(TextSearch.containsAll(["cafe\u{301}"], title: "Buka CAFÉ baru", body: ""))
+        #expect(TextSearch.containsAll(["ÇAY".lowercased()], title: "", body: "çay segar"))
+        #expect(!TextSearch.containsAll(["banjir", "padi"], title: "banjir", body: "ikan"))
+    }
+}
