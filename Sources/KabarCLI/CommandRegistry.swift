@@ -22,5 +22,7 @@ enum CommandRegistry {
         CommandEntry(BenchCryptoCommand.self),
         CommandEntry(BenchSyncCommand.self),
         CommandEntry(BenchSimCommand.self),
+        CommandEntry(BenchStoreCommand.self),
+        CommandEntry(DebugCrashWriterCommand.self),
     ]
 }
