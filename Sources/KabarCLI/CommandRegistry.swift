@@ -29,5 +29,7 @@ enum CommandRegistry {
         CommandEntry(BenchCryptoCommand.self),
         CommandEntry(BenchSyncCommand.self),
         CommandEntry(BenchSimCommand.self),
+        CommandEntry(BenchStoreCommand.self),
+        CommandEntry(DebugCrashWriterCommand.self),
     ]
 }

@@ -88,6 +88,9 @@ public enum FileSystem {
         try directory.close()
     }
 
+    /// Sleeps for `milliseconds` with `usleep(3)` (interrupted sleeps end early).
+    public static func pause(milliseconds: Int) { usleep(useconds_t(milliseconds * 1000)) }
+
     /// This process's id, from `getpid(2)`.
     public static var processID: Int32 { getpid() }
 }

@@ -1,5 +1,5 @@
 /// Why an id prefix a person typed did not name exactly one bulletin.
-public enum IDPrefixError: Error, Equatable, Sendable {
+public enum IDPrefixError: Error, Equatable, Sendable, LocalizedError {
     /// Fewer hex characters than `IDPrefix.charactersMin`.
     case tooShort(String)
     /// Not hex, or longer than an id.
@@ -9,6 +9,8 @@ public enum IDPrefixError: Error, Equatable, Sendable {
     /// More than one does; `candidates` lists some of them (sorted, at most
     /// `IDPrefix.candidatesMax`), `count` says how many there are.
     case ambiguous(String, candidates: [BulletinID], count: Int)
+
+    public var localizedMessage: Localized { message }
 
     /// The message in both languages.
     public var message: Localized {

@@ -120,6 +120,14 @@ public final class FileStore: BulletinStore {
         return .added
     }
 
+    /// Inserts a batch; with `.immediate`, one sync at the end makes all of it durable (group
+    /// commit). (The protocol's version, without `mutating`, for a class held in a `let`.)
+    public func insert(contentsOf bulletins: [Bulletin], durability: Durability) throws -> [InsertOutcome] {
+        let outcomes = try bulletins.map { try insert($0, durability: .lazy) }
+        if durability == .immediate { try log.sync() }
+        return outcomes
+    }
+
     @discardableResult
     public func remove(_ id: BulletinID) throws -> Bool {
         guard index.entry(id) != nil else { return false }
@@ -193,9 +201,8 @@ public final class FileStore: BulletinStore {
         tombstones = tombstones.filter { $0.value > now }
         var keptTombstones = Set<BulletinID>()
         try log.compact(keep: { type, payload, location in
-            guard payload.count >= BulletinID.byteCount,
-                  let id = BulletinID(bytes: UnsafeRawBufferPointer(rebasing: payload[0..<BulletinID.byteCount]))
-            else { return false }
+            guard payload.count >= BulletinID.byteCount else { return false }
+            let id = Self.loadID(payload)
             switch type {
             case RecordType.bulletin:
                 return index.entry(id)?.location == Self.pack(location)
@@ -205,10 +212,8 @@ public final class FileStore: BulletinStore {
                 return false
             }
         }, moved: { type, payload, location in
-            guard type == RecordType.bulletin,
-                  let id = BulletinID(bytes: UnsafeRawBufferPointer(rebasing: payload[0..<BulletinID.byteCount]))
-            else { return }
-            index.relocate(id, to: Self.pack(location))
+            guard type == RecordType.bulletin, payload.count >= BulletinID.byteCount else { return }
+            index.relocate(Self.loadID(payload), to: Self.pack(location))
         })
     }
 
@@ -248,8 +253,8 @@ public final class FileStore: BulletinStore {
         _ index: inout BulletinIndex, _ tombstones: inout [BulletinID: UnixTime], verify: Bool
     ) -> Bool {
         let idBytes = BulletinID.byteCount
-        guard payload.count >= idBytes, let id = BulletinID(bytes: UnsafeRawBufferPointer(rebasing: payload[0..<idBytes]))
-        else { return type != RecordType.bulletin }
+        guard payload.count >= idBytes else { return type != RecordType.bulletin }
+        let id = loadID(payload)
         switch type {
         case RecordType.bulletin:
             let encoded = UnsafeRawBufferPointer(rebasing: payload[idBytes...])
@@ -270,6 +275,15 @@ public final class FileStore: BulletinStore {
             break
         }
         return true
+    }
+
+    /// The id in the first 32 bytes of a payload (which must have them). No allocation: this
+    /// runs once per record at open.
+    private static func loadID(_ payload: UnsafeRawBufferPointer) -> BulletinID {
+        func word(_ index: Int) -> UInt64 {
+            UInt64(bigEndian: payload.loadUnaligned(fromByteOffset: 8 * index, as: UInt64.self))
+        }
+        return BulletinID(words: (word(0), word(1), word(2), word(3)))
     }
 
     /// Segment number in the high 32 bits, offset in the low 32 (segments stay under 4 GiB).

@@ -2,7 +2,7 @@ import Kabar
 import KabarPlatform
 
 /// Why the store could not do what was asked. Each case carries what a person needs to act.
-public enum StoreError: Error, Equatable, CustomStringConvertible {
+public enum StoreError: Error, Equatable, CustomStringConvertible, LocalizedError {
     /// Another process holds the store's lock file.
     case locked(directory: String, processID: Int32?)
     /// A system call failed on `path`.
@@ -34,6 +34,8 @@ public enum StoreError: Error, Equatable, CustomStringConvertible {
     }
 
     public var description: String { message.en }
+
+    public var localizedMessage: Localized { message }
 }
 
 extension StoreError {

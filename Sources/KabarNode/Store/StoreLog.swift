@@ -258,11 +258,18 @@ public final class StoreLog {
     private static func lock(_ directory: String) throws(StoreError) -> File {
         let path = directory + "/lock"
         let file = try StoreError.wrap(path) { try File.open(path, [.readWrite, .create], permissions: 0o600) }
-        let locked = try StoreError.wrap(path) { try file.tryLockExclusive() }
-        guard locked else {
+        var attempts = 0
+        while !(try StoreError.wrap(path) { try file.tryLockExclusive() }) {
             let text = (try? file.read(count: 32, at: 0)).map { String(decoding: $0, as: UTF8.self) } ?? ""
             let processID = text.split(whereSeparator: { $0.isWhitespace }).first.flatMap { Int32($0) }
-            throw .locked(directory: directory, processID: processID)
+            // Our own pid: either this process opened the store twice, or a child we were
+            // forking at that moment briefly holds a copy of our (close-on-exec) descriptor.
+            // Wait a little for the second case before calling it the first.
+            attempts += 1
+            guard processID == FileSystem.processID, attempts < 100 else {
+                throw .locked(directory: directory, processID: processID)
+            }
+            FileSystem.pause(milliseconds: 2)
         }
         try StoreError.wrap(path) {
             try file.truncate(to: 0)

@@ -1,0 +1,203 @@
+import Foundation
+import Kabar
+import KabarCrypto
+import KabarNode
+
+/// `kabar bench store`: what the store costs on this machine.
+///
+/// Figures: posts per second (sign + insert, `.immediate` with one group commit per batch of
+/// 100), imports per second of pre-signed bulletins (decode + signature check + insert, one
+/// flush at the end), raw Ed25519 verifies per second on the same bulletins, the time and peak
+/// RSS of opening a store of 100,000 bulletins (measured in a child process, so the figure is
+/// the open alone), and write amplification (bytes appended to the log per bulletin byte,
+/// before any compaction).
+enum BenchStoreCommand: Command {
+    static let spec = CommandSpec(
+        path: ["bench", "store"],
+        summary: Localized(
+            en: "measure store posts/imports per second, open time of 100,000 bulletins and write amplification",
+            id: "ukur kiriman/impor per detik, waktu membuka 100.000 buletin dan amplifikasi tulis penyimpanan"),
+        options: [
+            .json,
+            .value(
+                "--count", "N",
+                help: Localized(
+                    en: "bulletins in the open test (1000 to 1000000, default 100000)",
+                    id: "jumlah buletin untuk uji buka (1000 sampai 1000000, bawaan 100000)")),
+            .value(
+                "--measure-open", "DIR",
+                help: Localized(
+                    en: "(internal) open the store in DIR and print time and peak memory",
+                    id: "(internal) buka penyimpanan di DIR lalu cetak waktu dan memori puncak")),
+        ],
+        discussion: Localized(
+            en: "Works in a temporary folder it removes afterwards. Build with -c release. --json prints posts_per_s, imports_per_s, verify_per_s, import_vs_verify, open_100k_s, open_100k_cpu_s, open_100k_peak_rss_mb and write_amplification. Targets: import_vs_verify >= 0.8, open_100k_s <= 1, open_100k_peak_rss_mb <= 150, write_amplification <= 1.5.",
+            id: "Bekerja di folder sementara yang dihapus sesudahnya. Bangun dengan -c release. --json mencetak posts_per_s, imports_per_s, verify_per_s, import_vs_verify, open_100k_s, open_100k_cpu_s, open_100k_peak_rss_mb dan write_amplification. Sasaran: import_vs_verify >= 0.8, open_100k_s <= 1, open_100k_peak_rss_mb <= 150, write_amplification <= 1.5."))
+
+    static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
+        if let directory = arguments.value("--measure-open") { return try measureOpen(directory, context) }
+        let count = try arguments.integer("--count", in: 1_000...1_000_000) ?? 100_000
+        let folder = try temporaryFolder()
+        defer { if context.environment["KABAR_BENCH_KEEP"] == nil { try? FileManager.default.removeItem(atPath: folder) } }
+        var figures: [(String, Double)] = []
+        figures.append(("posts_per_s", try measurePosts(folder + "/posts")))
+        let (imports, verifies) = try measureImports(folder + "/imports")
+        figures.append(("imports_per_s", imports))
+        figures.append(("verify_per_s", verifies))
+        figures.append(("import_vs_verify", imports / verifies))
+        let (amplification, openSeconds, openCPUSeconds, peakMegabytes) = try measureOpen(folder + "/open", count: count)
+        figures.append(("open_100k_s", openSeconds))
+        figures.append(("open_100k_cpu_s", openCPUSeconds))
+        figures.append(("open_100k_peak_rss_mb", peakMegabytes))
+        figures.append(("write_amplification", amplification))
+        if arguments.flag("--json") {
+            context.print("{" + figures.map { "\"\($0.0)\": \(format($0.1))" }.joined(separator: ", ") + "}")
+        } else {
+            if count != 100_000 { context.print("(open figures are for \(count) bulletins)") }
+            for (key, value) in figures { context.print(key.padding(toLength: 24, withPad: " ", startingAt: 0) + format(value)) }
+        }
+        return 0
+    }
+
+    // MARK: - Figures
+
+    private static let key = try! Ed25519.PrivateKey(seed: [UInt8](repeating: 0x42, count: 32))
+    private static let body = String(
+        repeating: "Harga gabah kering panen di desa kami minggu ini naik. Kelompok tani menjual bersama. ",
+        count: 4)
+
+    private static func content(_ number: Int, base: Int64) -> BulletinContent {
+        let created = UnixTime(milliseconds: base + Int64(number))
+        var content = BulletinContent(
+            kind: .post, author: AuthorKey(bytes: key.publicKey.rawRepresentation)!, created: created,
+            expires: created + .days(30), channel: "pasar")
+        content.title = "Harga padi minggu ini \(number)"
+        content.body = body
+        return content
+    }
+
+    /// Sign and insert, 100 per group commit.
+    private static func measurePosts(_ directory: String) throws -> Double {
+        let store = try FileStore(directory: directory)
+        defer { try? store.close() }
+        let total = 2_000
+        let start = BenchCryptoCommand.now()
+        for batch in stride(from: 0, to: total, by: 100) {
+            let bulletins = try (batch..<(batch + 100)).map { try Bulletin.sign(content($0, base: 1_800_000_000_000), with: key) }
+            _ = try store.insert(contentsOf: bulletins, durability: .immediate)
+        }
+        return Double(total) / (BenchCryptoCommand.now() - start)
+    }
+
+    /// Decode + verify + insert of pre-signed bytes, against bare verifies of the same.
+    private static func measureImports(_ directory: String) throws -> (imports: Double, verifies: Double) {
+        let total = 2_000
+        let encoded = try (0..<total).map { try Bulletin.sign(content($0, base: 1_810_000_000_000), with: key).encoded }
+        let messages = encoded.map { Bulletin.signingDomain + $0[0..<($0.count - 64)] }
+        let signatures = encoded.map { Array($0[($0.count - 64)...]) }
+        let publicKey = key.publicKey.rawRepresentation
+        var valid = 0
+        let verifyStart = BenchCryptoCommand.now()
+        for index in 0..<total where Ed25519.isValidSignature(signatures[index], for: messages[index], publicKey: publicKey) {
+            valid += 1
+        }
+        let verifies = Double(total) / (BenchCryptoCommand.now() - verifyStart)
+        let store = try FileStore(directory: directory)
+        defer { try? store.close() }
+        let importStart = BenchCryptoCommand.now()
+        for bytes in encoded {
+            let bulletin = try Bulletin.decode(bytes)
+            try bulletin.verifySignature()
+            guard !store.contains(bulletin.id) else { continue }
+            _ = try store.insert(bulletin, durability: .lazy)
+        }
+        try store.flush()
+        let imports = Double(total) / (BenchCryptoCommand.now() - importStart)
+        precondition(valid == total && store.count == total, "bench bulletins did not verify")
+        return (imports, verifies)
+    }
+
+    /// Builds a store of `count` bulletins, then opens it in a child process.
+    private static func measureOpen(_ directory: String, count: Int) throws -> (Double, Double, Double, Double) {
+        // One real signature, then variants by creation time: open never checks signatures,
+        // and signing 100,000 bulletins would time the signer, not the store.
+        let template = try Bulletin.sign(content(0, base: 1_820_000_000_000), with: key).encoded
+        let store = try FileStore(directory: directory)
+        var bulletinBytes: Int64 = 0
+        var variant = template
+        for number in 0..<count {
+            let created = UInt64(1_820_000_000_000 + number)
+            for shift in 0..<8 { variant[34 + shift] = UInt8(truncatingIfNeeded: created >> UInt64(56 - 8 * shift)) }
+            let bulletin = try Bulletin.decode(variant)
+            _ = try store.insert(bulletin, durability: .lazy)
+            bulletinBytes += Int64(variant.count)
+        }
+        let appended = store.bytesAppended
+        try store.close()
+        let amplification = Double(appended) / Double(bulletinBytes)
+        let (seconds, cpuSeconds, megabytes) = try openInChild(directory, expected: count)
+        return (amplification, seconds, cpuSeconds, megabytes)
+    }
+
+    private static func openInChild(_ directory: String, expected: Int) throws -> (Double, Double, Double) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try executablePath())
+        process.arguments = ["bench", "store", "--measure-open", directory]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        let numbers = output.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        guard process.terminationStatus == 0, numbers.count == 4, Int(numbers[3]) == expected else {
+            throw CLIError.failed(Localized(
+                en: "the open measurement failed: \(output)", id: "pengukuran buka gagal: \(output)"))
+        }
+        return (numbers[0], numbers[1], numbers[2])
+    }
+
+    /// In the child: open, then print wall seconds, CPU seconds (user + system: what the
+    /// open costs when the machine is shared), peak RSS in MB and the count.
+    private static func measureOpen(_ directory: String, _ context: CommandContext) throws -> Int32 {
+        let start = BenchCryptoCommand.now()
+        let cpuStart = cpuSeconds()
+        let store = try FileStore(directory: directory)
+        let seconds = BenchCryptoCommand.now() - start
+        let cpu = cpuSeconds() - cpuStart
+        let count = store.count
+        try store.close()
+        context.print("\(seconds) \(cpu) \(peakResidentMegabytes()) \(count)")
+        return 0
+    }
+
+    /// User plus system CPU time of this process so far, from `getrusage`.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
+    /// VmHWM from /proc/self/status: the process's peak resident set, in MB (10^6 bytes).
+    static func peakResidentMegabytes() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return -1 }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            let kilobytes = line.split(separator: " ").compactMap { Double($0) }.first ?? -1
+            return kilobytes * 1024 / 1e6
+        }
+        return -1
+    }
+
+    private static func executablePath() throws -> String {
+        try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")
+    }
+
+    private static func temporaryFolder() throws -> String {
+        let path = NSTemporaryDirectory() + "/kabar-bench-store-\(ProcessInfo.processInfo.processIdentifier)"
+        try? FileManager.default.removeItem(atPath: path)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    private static func format(_ value: Double) -> String { String((value * 1000).rounded() / 1000) }
+}
