@@ -156,14 +156,14 @@ public struct ReconciliationInitiator: Sendable {
             var symbols: [CodedSymbol] = []
             while index < to {
                 let symbol = side.sketch.symbols[index]
-                let size = ReconciliationCodec.symbolSize(symbol, index: index, itemCount: side.ids.count)
+                let size = ReconciliationCodec.symbolSize(symbol, index: index, itemCount: side.count)
                 guard size <= budget else { break }
                 budget -= size
                 symbols.append(symbol)
                 index += 1
             }
             let frame = SymbolsFrame(
-                salt: salt, part: partNumber, range: range, itemCount: side.ids.count, fingerprint: frameFingerprint,
+                salt: salt, part: partNumber, range: range, itemCount: side.count, fingerprint: frameFingerprint,
                 roundEnd: to, firstIndex: index - symbols.count, symbols: symbols)
             frames.append(ReconciliationCodec.encode(.symbols(frame)))
             if from == to { break }
@@ -222,7 +222,7 @@ extension ReconciliationInitiator {
             outcome.weLack.append(contentsOf: ids.filter { !own.contains($0) })
             return
         }
-        if !listed.isEmpty, side.ids.contains(where: { listed.contains($0) }) {
+        if !listed.isEmpty, side.items.contains(where: { listed.contains($0.id) }) {
             throw .inconsistentResult("the peer offers an id we hold")
         }
         outcome.peerLacks.append(contentsOf: peerLacks)
