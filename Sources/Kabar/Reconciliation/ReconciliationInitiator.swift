@@ -20,7 +20,13 @@ public struct ReconciliationInitiator: Sendable {
         var side: PartSide
         var lastRound: [[UInt8]] = []
         var results: [ResultFrame?] = []
+        /// Symbols sent in this part so far, retries included.
+        var symbolsSent = 0
     }
+
+    /// Symbols one part may send in all, retries included: an honest responder never asks for
+    /// more than `symbolsMax` new ones, so this leaves room for loss, not for a replay loop.
+    static let partSymbolsSentMax = 3 * Reconciliation.symbolsMax
 
     private let items: [ReconciliationItem]
     private let salt: UInt64
@@ -60,6 +66,11 @@ public struct ReconciliationInitiator: Sendable {
         guard phase == .running, var part = current, message.part == partNumber else { return .send([]) }
         switch message {
         case .request(_, _, let from, let to):
+            part.symbolsSent += to - from
+            guard part.symbolsSent <= Self.partSymbolsSentMax else {
+                phase = .failed
+                throw .limitExceeded("the peer asked for more than \(Self.partSymbolsSentMax) symbols in one part")
+            }
             part.side.sketch.extend(to: to)
             let frames = symbolFrames(part.side, range: part.range, from: from, to: to, fingerprint: nil)
             part.lastRound = frames

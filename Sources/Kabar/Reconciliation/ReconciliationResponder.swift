@@ -39,6 +39,7 @@ public struct ReconciliationResponder: Sendable {
     private var salt: UInt64?
     private var partNumber = -1
     private var current: Part?
+    private var itemsOpened = 0
     private var roundTrips = 0
     private var bytesSent = 0
     private var bytesReceived = 0
@@ -76,6 +77,9 @@ public struct ReconciliationResponder: Sendable {
         return step.frames
     }
 
+    /// The items all parts of one session may cover in total (counted again for each part).
+    static func itemsOpenedMax(setCount: Int) -> Int { 8 * max(setCount, 4_096) }
+
     private mutating func sent(_ frames: [[UInt8]], newRound: Bool) -> [[UInt8]] {
         if newRound && !frames.isEmpty { roundTrips += 1 }
         for frame in frames { bytesSent += frame.count }
@@ -111,9 +115,15 @@ public struct ReconciliationResponder: Sendable {
         guard frame.roundEnd <= Reconciliation.roundSymbolsMax else {
             throw .limitExceeded("first round of \(frame.roundEnd) symbols is above \(Reconciliation.roundSymbolsMax)")
         }
+        let slice = ItemRanges.slice(items, frame.range)
+        // Opening a part costs a hash per item in its range; honest splits open each item a
+        // few times at most, so a session that asks for more is refused.
+        itemsOpened += slice.count
+        guard itemsOpened <= Self.itemsOpenedMax(setCount: items.count) else {
+            throw .limitExceeded("the peer opened parts over more than \(Self.itemsOpenedMax(setCount: items.count)) items")
+        }
         salt = frame.salt
         partNumber = frame.part
-        let slice = ItemRanges.slice(items, frame.range)
         var part = Part(range: frame.range, side: PartSide(items: slice, salt: frame.salt), peerCount: frame.itemCount, allowedEnd: frame.roundEnd)
         current = nil
         if let fingerprint = frame.fingerprint {
