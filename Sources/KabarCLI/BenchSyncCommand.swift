@@ -120,7 +120,7 @@ enum BenchSyncCommand: Command {
 
     static func json(_ cases: [Case]) -> String {
         let objects = cases.map { item in
-            let perDifference = (item.bytesPerDifference * 10).rounded() / 10
+            let perDifference = item.d == 0 ? "0" : "\((item.bytesPerDifference * 10).rounded() / 10)"
             return "{\"n\": \(item.n), \"d\": \(item.d), \"layout\": \"\(item.layout)\", \"round_trips\": \(item.roundTrips), "
                 + "\"bytes\": \(item.bytes), \"bytes_per_difference\": \(perDifference)}"
         }

@@ -92,4 +92,22 @@ import Testing
             #expect(outcome.weLackKeys.allSatisfy { !keys.contains($0) })
         }
     }
+
+    @Test func aResponderRefusesToRehashItsSetForEverNewSalt() {
+        let set = ReconciliationSet(items: ReconciliationFixtures.items(5_000, seed: 25))
+        var responder = ReconciliationResponder(set: set)
+        var refused = 0
+        for salt in UInt64(0)..<20 {
+            let frame = SymbolsFrame(
+                salt: salt, part: 0, range: .all, itemCount: 5_000, fingerprint: nil, roundEnd: 2, firstIndex: 0,
+                symbols: [CodedSymbol()])
+            do {
+                _ = try responder.receive(ReconciliationCodec.encode(.symbols(frame)))
+            } catch {
+                #expect(error == .limitExceeded("the peer opened parts over more than 40000 items"))
+                refused += 1
+            }
+        }
+        #expect(refused == 12)
+    }
 }

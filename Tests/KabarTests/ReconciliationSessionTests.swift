@@ -73,7 +73,20 @@ import Testing
                 #expect(outcome.peerLacks == peerLacks)
             }
         }
-        #expect(finished >= 10)
+        #expect(finished == 12)
+    }
+
+    @Test func heavyLossEndsInTheRightAnswerOrNoAnswerNeverAWrongOne() {
+        for seed in UInt64(0)..<6 {
+            let positions = ReconciliationFixtures.positions(120, below: Self.base.count, seed: 200 + seed)
+            let (run, weLack, peerLacks) = ReconciliationFixtures.reconcile(
+                Self.base, initiatorMissing: Set(positions.prefix(60)), responderMissing: Set(positions.dropFirst(60)),
+                salt: seed, lossRate: 0.5, reorder: true, seed: seed)
+            if let outcome = run.outcome {
+                #expect(outcome.weLack == weLack)
+                #expect(outcome.peerLacks == peerLacks)
+            }
+        }
     }
 
     @Test func emptyNodeMeetingALargeOneCompletesInBoundedRounds() {

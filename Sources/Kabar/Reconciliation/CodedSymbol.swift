@@ -48,23 +48,25 @@ struct CodedSymbol: Equatable, Sendable {
 struct SymbolIndexWalk: Sendable {
     /// The index the key is at now (`finished` once it has left every usable index).
     private(set) var index: UInt32
-    private var state: UInt64
+    /// How many times the walk has moved: its random stream is a function of the key and this,
+    /// so a walk costs 8 bytes, not 16.
+    private var steps: UInt32
 
     /// Past every index the engine will ever use.
     static let finished = UInt32.max
 
-    /// The walk of `key`, standing at index 0.
+    /// A walk standing at index 0.
     @inline(__always)
-    init(key: UInt64) {
+    init() {
         index = 0
-        state = key ^ 0x7761_6C6B_7365_6564
+        steps = 0
     }
 
-    /// Moves to the key's next index.
+    /// Moves the walk of `key` to its next index.
     @inline(__always)
-    mutating func advance() {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        let random = reconciliationMix(state)
+    mutating func advance(key: UInt64) {
+        steps &+= 1
+        let random = reconciliationMix((key ^ 0x7761_6C6B_7365_6564) &+ UInt64(steps) &* 0x9E37_79B9_7F4A_7C15)
         let uniform = (Double(random >> 11) + 1) * 0x1.0p-53
         let current = Double(index)
         let threshold = (current + 1) * (current + 2) / uniform
@@ -79,8 +81,8 @@ struct SymbolIndexWalk: Sendable {
 
     /// True when the walk of `key` passes through `target`. O(log target).
     static func visits(key: UInt64, index target: Int) -> Bool {
-        var walk = SymbolIndexWalk(key: key)
-        while Int(walk.index) < target { walk.advance() }
+        var walk = SymbolIndexWalk()
+        while Int(walk.index) < target { walk.advance(key: key) }
         return Int(walk.index) == target
     }
 

@@ -1,7 +1,7 @@
 /// One side's items in one part of a session: their ids, salted keys and rateless sketch.
 struct PartSide: Sendable {
-    /// The ids, in item order.
-    let ids: [BulletinID]
+    /// The items, in order (a slice sharing the session's copy of the set, not a new copy).
+    let items: ArraySlice<ReconciliationItem>
     /// The sketch of the ids' keys.
     var sketch: RatelessSketch
     private var table: [UInt64] = []
@@ -9,10 +9,16 @@ struct PartSide: Sendable {
 
     /// The side for `items` under `salt`. O(items).
     init(items: ArraySlice<ReconciliationItem>, salt: UInt64) {
-        ids = items.map(\.id)
+        self.items = items
         let key1 = reconciliationMix(salt ^ 0x6B61_6261_7273_616C)
-        sketch = RatelessSketch(keys: ids.map { SipHash24.hash(key0: salt, key1: key1, id: $0) })
+        sketch = RatelessSketch(keys: items.map { SipHash24.hash(key0: salt, key1: key1, id: $0.id) })
     }
+
+    /// The number of items.
+    var count: Int { items.count }
+
+    /// The ids, in item order (a new array: for results, not for hot paths).
+    var ids: [BulletinID] { items.map(\.id) }
 
     /// The key of `id` under `salt` (for tests and tools).
     static func key(of id: BulletinID, salt: UInt64) -> UInt64 {
@@ -22,7 +28,7 @@ struct PartSide: Sendable {
     /// The id whose key is `key`, if this side holds one. Builds a sorted table on first use
     /// (O(n log n)); then O(log n).
     mutating func id(forKey key: UInt64) -> BulletinID? {
-        if table.isEmpty && !ids.isEmpty {
+        if table.isEmpty && !items.isEmpty {
             let order = sketch.keys.indices.sorted { sketch.keys[$0] < sketch.keys[$1] }
             table = order.map { sketch.keys[$0] }
             tablePositions = order.map { Int32($0) }
@@ -34,11 +40,11 @@ struct PartSide: Sendable {
             if table[middle] < key { low = middle + 1 } else { high = middle }
         }
         guard low < table.count, table[low] == key else { return nil }
-        return ids[Int(tablePositions[low])]
+        return items[items.startIndex + Int(tablePositions[low])].id
     }
 
     /// The fingerprint of the ids.
-    var fingerprint: SetFingerprint { SetFingerprint(ids: ids) }
+    var fingerprint: SetFingerprint { SetFingerprint(ids: items.lazy.map(\.id)) }
 }
 
 /// Items sorted by (created, id), cut by range bounds with binary search.

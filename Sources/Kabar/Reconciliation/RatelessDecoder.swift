@@ -46,7 +46,7 @@ struct RatelessDecoder: Sendable {
             var entry = decoded[position]
             while entry.walk.index < limit {
                 difference[Int(entry.walk.index)].apply(key: entry.key, sign: 0 &- entry.sign)
-                entry.walk.advance()
+                entry.walk.advance(key: entry.key)
             }
             decoded[position] = entry
         }
@@ -94,13 +94,13 @@ struct RatelessDecoder: Sendable {
 
     private mutating func remove(key: UInt64, sign: Int64) {
         decodedKeys.insert(key)
-        var walk = SymbolIndexWalk(key: key)
+        var walk = SymbolIndexWalk()
         let limit = UInt32(end)
         while walk.index < limit {
             let index = Int(walk.index)
             difference[index].apply(key: key, sign: 0 &- sign)
             if isReceived[index] { pending.append(index) }
-            walk.advance()
+            walk.advance(key: key)
         }
         decoded.append(DecodedKey(key: key, sign: sign, walk: walk))
     }

@@ -1,7 +1,7 @@
 /// The coded symbols of one side's keys, extended on demand: `extend(to:)` makes symbols
 /// `0..<end` available, and later calls only add the new indices.
 ///
-/// Memory: 8 + 16 bytes per key plus 24 per symbol. Work: extending to `end` costs
+/// Memory: 16 bytes per key plus 24 per symbol. Work: extending to `end` costs
 /// O(keys · log end) in all, since every key's walk visits about 2 ln(end / 2) indices.
 struct RatelessSketch: Sendable {
     /// The keys, in the caller's order.
@@ -13,7 +13,7 @@ struct RatelessSketch: Sendable {
     /// The sketch of `keys`, with no symbols yet.
     init(keys: [UInt64]) {
         self.keys = keys
-        walks = keys.map { SymbolIndexWalk(key: $0) }
+        walks = Array(repeating: SymbolIndexWalk(), count: keys.count)
     }
 
     /// The number of symbols computed.
@@ -36,7 +36,7 @@ struct RatelessSketch: Sendable {
                             symbols[index].keySum ^= key
                             symbols[index].checkSum ^= check
                             symbols[index].count &+= 1
-                            walk.advance()
+                            walk.advance(key: key)
                         }
                         walks[position] = walk
                     }

@@ -20,7 +20,13 @@ public struct ReconciliationInitiator: Sendable {
         var side: PartSide
         var lastRound: [[UInt8]] = []
         var results: [ResultFrame?] = []
+        /// Symbols sent in this part so far, retries included.
+        var symbolsSent = 0
     }
+
+    /// Symbols one part may send in all, retries included: an honest responder never asks for
+    /// more than `symbolsMax` new ones, so this leaves room for loss, not for a replay loop.
+    static let partSymbolsSentMax = 3 * Reconciliation.symbolsMax
 
     private let items: [ReconciliationItem]
     private let salt: UInt64
@@ -60,6 +66,11 @@ public struct ReconciliationInitiator: Sendable {
         guard phase == .running, var part = current, message.part == partNumber else { return .send([]) }
         switch message {
         case .request(_, _, let from, let to):
+            part.symbolsSent += to - from
+            guard part.symbolsSent <= Self.partSymbolsSentMax else {
+                phase = .failed
+                throw .limitExceeded("the peer asked for more than \(Self.partSymbolsSentMax) symbols in one part")
+            }
             part.side.sketch.extend(to: to)
             let frames = symbolFrames(part.side, range: part.range, from: from, to: to, fingerprint: nil)
             part.lastRound = frames
@@ -156,14 +167,14 @@ public struct ReconciliationInitiator: Sendable {
             var symbols: [CodedSymbol] = []
             while index < to {
                 let symbol = side.sketch.symbols[index]
-                let size = ReconciliationCodec.symbolSize(symbol, index: index, itemCount: side.ids.count)
+                let size = ReconciliationCodec.symbolSize(symbol, index: index, itemCount: side.count)
                 guard size <= budget else { break }
                 budget -= size
                 symbols.append(symbol)
                 index += 1
             }
             let frame = SymbolsFrame(
-                salt: salt, part: partNumber, range: range, itemCount: side.ids.count, fingerprint: frameFingerprint,
+                salt: salt, part: partNumber, range: range, itemCount: side.count, fingerprint: frameFingerprint,
                 roundEnd: to, firstIndex: index - symbols.count, symbols: symbols)
             frames.append(ReconciliationCodec.encode(.symbols(frame)))
             if from == to { break }
@@ -222,7 +233,7 @@ extension ReconciliationInitiator {
             outcome.weLack.append(contentsOf: ids.filter { !own.contains($0) })
             return
         }
-        if !listed.isEmpty, side.ids.contains(where: { listed.contains($0) }) {
+        if !listed.isEmpty, side.items.contains(where: { listed.contains($0.id) }) {
             throw .inconsistentResult("the peer offers an id we hold")
         }
         outcome.peerLacks.append(contentsOf: peerLacks)

@@ -24,6 +24,12 @@ public struct ReconciliationResponder: Sendable {
         var allowedEnd: Int
         /// The symbol end of the round last answered.
         var answeredEnd = 0
+        /// The first symbol index of the current round: a repeat of the frame that starts there
+        /// is the initiator's "still waiting" (its `timeout()`), any other repeat is ignored.
+        var roundStart = 0
+        /// The first symbol index of the round last answered (repeats of its first frame get
+        /// the answer again).
+        var answeredRoundStart = 0
         var lastReply: [[UInt8]] = []
         var done = false
     }
@@ -33,6 +39,7 @@ public struct ReconciliationResponder: Sendable {
     private var salt: UInt64?
     private var partNumber = -1
     private var current: Part?
+    private var itemsOpened = 0
     private var roundTrips = 0
     private var bytesSent = 0
     private var bytesReceived = 0
@@ -60,15 +67,18 @@ public struct ReconciliationResponder: Sendable {
         }
     }
 
-    /// Call when the initiator has gone quiet mid-round (frames were lost): decodes with what
-    /// arrived and asks for more, or repeats the last answer.
+    /// Call when the initiator has gone quiet mid-round (some of its frames were lost): decodes
+    /// with what arrived and answers (usually asking for more). Does nothing once the round is
+    /// answered: the initiator drives retries from there.
     public mutating func timeout() -> [[UInt8]] {
-        guard var part = current else { return [] }
-        if part.done || part.answeredEnd == part.decoder.end { return sent(part.lastReply, newRound: false) }
+        guard var part = current, !part.done, part.answeredEnd < part.decoder.end else { return [] }
         let step = answer(&part)
         current = part
         return step.frames
     }
+
+    /// The items all parts of one session may cover in total (counted again for each part).
+    static func itemsOpenedMax(setCount: Int) -> Int { 8 * max(setCount, 4_096) }
 
     private mutating func sent(_ frames: [[UInt8]], newRound: Bool) -> [[UInt8]] {
         if newRound && !frames.isEmpty { roundTrips += 1 }
@@ -89,7 +99,9 @@ public struct ReconciliationResponder: Sendable {
             return try openPart(frame)
         }
         guard frame.part == partNumber, var part = current else { return .send([]) }
-        if part.done { return .send(sent(part.lastReply, newRound: false)) }
+        if part.done {
+            return .send(frame.firstIndex == part.answeredRoundStart ? sent(part.lastReply, newRound: false) : [])
+        }
         guard frame.roundEnd <= part.allowedEnd else {
             throw .limitExceeded("round end \(frame.roundEnd) beyond the \(part.allowedEnd) symbols asked for")
         }
@@ -103,9 +115,15 @@ public struct ReconciliationResponder: Sendable {
         guard frame.roundEnd <= Reconciliation.roundSymbolsMax else {
             throw .limitExceeded("first round of \(frame.roundEnd) symbols is above \(Reconciliation.roundSymbolsMax)")
         }
+        let slice = ItemRanges.slice(items, frame.range)
+        // Opening a part costs a hash per item in its range; honest splits open each item a
+        // few times at most, so a session that asks for more is refused.
+        itemsOpened += slice.count
+        guard itemsOpened <= Self.itemsOpenedMax(setCount: items.count) else {
+            throw .limitExceeded("the peer opened parts over more than \(Self.itemsOpenedMax(setCount: items.count)) items")
+        }
         salt = frame.salt
         partNumber = frame.part
-        let slice = ItemRanges.slice(items, frame.range)
         var part = Part(range: frame.range, side: PartSide(items: slice, salt: frame.salt), peerCount: frame.itemCount, allowedEnd: frame.roundEnd)
         current = nil
         if let fingerprint = frame.fingerprint {
@@ -144,9 +162,11 @@ public struct ReconciliationResponder: Sendable {
         }
         let roundComplete = part.decoder.receivedCount == part.decoder.end
         if part.answeredEnd == part.decoder.end {
-            return added == 0 ? .send(sent(part.lastReply, newRound: false)) : .send([])
+            let isPoke = added == 0 && frame.firstIndex == part.answeredRoundStart
+            return isPoke ? .send(sent(part.lastReply, newRound: false)) : .send([])
         }
-        guard roundComplete || added == 0 else { return .send([]) }
+        let isPoke = added == 0 && frame.firstIndex == part.roundStart
+        guard roundComplete || isPoke else { return .send([]) }
         return answer(&part)
     }
 }
@@ -155,6 +175,7 @@ extension ReconciliationResponder {
     /// Decodes what arrived; replies with the result, a request for more, a split or an abort.
     private mutating func answer(_ part: inout Part) -> ReconciliationStep {
         part.answeredEnd = part.decoder.end
+        part.answeredRoundStart = part.roundStart
         do {
             try part.decoder.peel()
         } catch {
@@ -168,13 +189,16 @@ extension ReconciliationResponder {
             if end >= Reconciliation.symbolsMax { return abort(&part, .differenceTooLarge) }
         }
         // A blunt estimate (count spread of a few symbols) may be off by 2x either way: ask for
-        // half, so that the next round, with empty symbols to go by, asks for the rest exactly.
-        var target = DifferenceEstimator.symbolsNeeded(differences: sharp ? estimate : estimate / 2)
+        // less, so that the next round, with empty symbols to go by, asks for the rest exactly.
+        let bluntShare = part.decoder.receivedCount < 64 ? 0.5 : 0.85
+        let planned = sharp ? estimate : Int(Double(estimate) * bluntShare)
+        var target = DifferenceEstimator.symbolsNeeded(differences: planned)
         target = max(target, end + max(8, end / 4))
         target = min(target, end + Reconciliation.roundSymbolsMax, Reconciliation.symbolsMax)
         part.allowedEnd = target
+        part.roundStart = end
         let request = ReconciliationMessage.request(
-            part: partNumber, responderCount: part.side.ids.count, from: end, to: target)
+            part: partNumber, responderCount: part.side.count, from: end, to: target)
         part.lastReply = [ReconciliationCodec.encode(request)]
         return .send(sent(part.lastReply, newRound: true))
     }
@@ -192,7 +216,7 @@ extension ReconciliationResponder {
                 ours.append(id)
             }
         }
-        guard wanted.count - ours.count == part.peerCount - part.side.ids.count else {
+        guard wanted.count - ours.count == part.peerCount - part.side.count else {
             return abort(&part, .inconsistent)
         }
         wanted.sort()
