@@ -27,7 +27,9 @@ enum BenchCryptoCommand: Command {
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
         let seconds = Double(try arguments.integer("--seconds", in: 1...60) ?? 1)
-        let figures = measure(seconds: seconds)
+        guard let figures = measure(seconds: seconds) else {
+            throw CLIError.failed(Localized(en: "the benchmark key could not be made", id: "kunci tolok ukur tidak dapat dibuat"))
+        }
         if arguments.flag("--json") {
             let fields = figures.map { "\"\($0.key)\": \(format($0.value))" }
             context.print("{" + fields.joined(separator: ", ") + "}")
@@ -45,8 +47,8 @@ enum BenchCryptoCommand: Command {
         let value: Double
     }
 
-    static func measure(seconds: Double) -> [Figure] {
-        let key = try! Ed25519.PrivateKey(seed: (0..<32).map { UInt8($0) })
+    static func measure(seconds: Double) -> [Figure]? {
+        guard let key = try? Ed25519.PrivateKey(seed: (0..<32).map { UInt8($0) }) else { return nil }
         let message = [UInt8](repeating: 0x61, count: 64)
         let signature = key.signature(for: message)
         var sink: UInt8 = 0
