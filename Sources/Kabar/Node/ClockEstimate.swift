@@ -31,8 +31,12 @@ public struct ClockEstimate: Sendable, Equatable {
                 : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
         self.peerMedianOffset = median
         let beforeBuild = ownClock < earliestPlausible
-        if let median, beforeBuild || abs(median.microseconds) > disagreementMax.microseconds {
-            let corrected = ownClock + median
+        // The judgement counts the node's own clock too (offset zero) unless it is before the
+        // build date: with peers at [0, +years], a good node keeps its clock; with [+years],
+        // neither side of a two-node mesh adopts the other's.
+        let judged = beforeBuild ? median : Self.medianNearestZero(sorted + [.zero])
+        if let judged, beforeBuild || abs(judged.microseconds) > disagreementMax.microseconds {
+            let corrected = ownClock + judged
             // Peers that are themselves before the build date cannot help.
             if corrected >= earliestPlausible {
                 now = corrected
@@ -44,5 +48,15 @@ public struct ClockEstimate: Sendable, Equatable {
         now = ownClock
         ownClockIsWrong = false
         uncorrectable = beforeBuild
+    }
+
+    /// The median of `offsets`; of an even count, the middle value nearer zero (our own clock).
+    static func medianNearestZero(_ offsets: [TimeSpan]) -> TimeSpan? {
+        let sorted = offsets.sorted()
+        guard !sorted.isEmpty else { return nil }
+        if sorted.count % 2 == 1 { return sorted[sorted.count / 2] }
+        let low = sorted[sorted.count / 2 - 1]
+        let high = sorted[sorted.count / 2]
+        return abs(low.microseconds) <= abs(high.microseconds) ? low : high
     }
 }

@@ -90,6 +90,7 @@ extension Node {
         wanted[id] = nil
         reassemblies[id] = nil
         emit(.bulletinStored(id, source: source))
+        applyTrust(after: bulletin, at: now)
         let monotonic = now.monotonic
         let cameOverSharedLink = source.flatMap { peers[$0]?.onLink } ?? false
         if cameOverSharedLink {

@@ -184,6 +184,8 @@ public struct Node<Store: BulletinStore> {
             guard now.monotonic - peer.lastHeard < configuration.peerTimeout else { return nil }
             return peer.clockOffset
         }
+        let previous = lastClock
+        defer { noteClockJudgement(previous: previous) }
         lastClock = ClockEstimate(
             ownClock: now.wall, peerOffsets: offsets, earliestPlausible: configuration.earliestPlausibleTime,
             disagreementMax: configuration.clockDisagreementMax)
@@ -206,6 +208,9 @@ public struct NodeCounters: Sendable, Equatable {
 public protocol BulletinAdmission {
     /// Throws when `bulletin` (already valid and correctly signed) may not be stored at `now`.
     func admit(_ bulletin: Bulletin, at now: UnixTime, store: some BulletinStore) throws
+    /// Called after `bulletin` was stored; returns bulletins the node must now drop
+    /// (a default implementation returns none: see Node+Trust.swift).
+    mutating func didStore(_ bulletin: Bulletin, at now: UnixTime, store: some BulletinStore) -> [BulletinRemoval]
 }
 
 /// Why a local post or import was refused by the node itself.

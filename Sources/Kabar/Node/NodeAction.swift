@@ -23,6 +23,11 @@ public enum NodeEvent: Sendable {
     case datagramRejected(source: PeerAddress, reason: WireError)
     /// A bulletin failed validation or admission and was neither stored nor passed on.
     case bulletinRejected(BulletinRejection)
+    /// A stored bulletin was dropped by the trust rules (retracted, hidden or blocked).
+    case bulletinRemoved(BulletinID)
+    /// The judgement of the node's own clock changed: `estimate.warning` says what to tell the
+    /// operator (nil when the clock looks right again).
+    case clockWarning(ClockEstimate)
     /// A reconciliation with `peer` ended: its round trips, the reconciliation bytes each way
     /// (bulletins pulled afterwards not counted) and how many differences it found.
     case syncFinished(peer: PeerAddress, roundTrips: Int, bytesSent: Int, bytesReceived: Int, differences: Int)

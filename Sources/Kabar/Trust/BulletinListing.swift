@@ -1,0 +1,26 @@
+/// What readers see of a set of bulletins: the query-side half of edits.
+public enum BulletinListing {
+    /// The posts among `bulletins` that no other post in the set replaces: an edit (a post
+    /// with `supersedes`) by the same author hides the version it supersedes, and so on down
+    /// the chain. Control bulletins (retractions, grants, hides) are left out. Order is kept.
+    /// O(n).
+    public static func current(_ bulletins: [Bulletin]) -> [Bulletin] {
+        let byID = Dictionary(bulletins.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var superseded: Set<BulletinID> = []
+        for bulletin in bulletins where bulletin.kind == .post {
+            guard let target = bulletin.content.supersedes, let old = byID[target], old.author == bulletin.author else {
+                continue
+            }
+            superseded.insert(target)
+        }
+        return bulletins.filter { $0.kind == .post && !superseded.contains($0.id) }
+    }
+
+    /// True when `bulletin` is a control bulletin (retraction, grant, hide) rather than news.
+    public static func isControl(_ bulletin: Bulletin) -> Bool {
+        switch bulletin.kind {
+        case .retraction, .grant, .hide: return true
+        case .post, .unknown: return false
+        }
+    }
+}

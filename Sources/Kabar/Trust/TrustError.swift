@@ -1,0 +1,87 @@
+/// Why the trust rules turned a bulletin away. Each case names its rule, in English and
+/// Indonesian (Documentation/Trust.md lists them all).
+public enum TrustError: Error, Equatable, Sendable, LocalizedError {
+    /// The author is on this node's block list.
+    case blocked(AuthorKey)
+    /// The key may not post to an official channel: no grant from a trusted authority.
+    case notAuthorised(channel: String)
+    /// Only grants (and their retractions) travel on the system channel.
+    case systemChannel(channel: String)
+    /// A grant signed by a key that may not grant `channel`.
+    case grantNotAllowed(channel: String)
+    /// A grantee tried to let its own grantee grant again: one level of re-granting at most.
+    case grantTooDeep
+    /// A sub-grant gives more than its parent grant: moderation it lacks, or a later expiry.
+    case grantExceedsParent(channel: String)
+    /// A retraction by a key that is neither the target's author nor a moderator of its channel.
+    case retractionNotAllowed(target: BulletinID)
+    /// A hide notice from a key this node does not trust to moderate `channel`.
+    case hideNotTrusted(channel: String)
+    /// A hide notice naming a bulletin on another channel than its own.
+    case hideWrongChannel(target: BulletinID)
+    /// An edit (`supersedes`) of a post by another author.
+    case editNotAuthor(target: BulletinID)
+    /// The bulletin was retracted (or hidden) before it arrived here.
+    case withdrawn(by: BulletinID)
+    /// The author already posted `limit` bulletins on `channel` that day.
+    case quotaCount(channel: String, limit: Int)
+    /// The author already posted `limit` bytes on `channel` that day.
+    case quotaBytes(channel: String, limit: Int)
+
+    public var localizedMessage: Localized {
+        switch self {
+        case .blocked(let key):
+            return Localized(
+                en: "key \(key.short) is blocked on this node",
+                id: "kunci \(key.short) diblokir di node ini")
+        case .notAuthorised(let channel):
+            return Localized(
+                en: "this key may not post to \(channel): no grant from an authority you trust",
+                id: "kunci ini tidak boleh mengirim ke \(channel): tidak ada izin dari otoritas yang Anda percayai")
+        case .systemChannel(let channel):
+            return Localized(
+                en: "only grants may be sent on \(channel), the system channel",
+                id: "hanya izin (grant) yang boleh dikirim di \(channel), kanal sistem")
+        case .grantNotAllowed(let channel):
+            return Localized(
+                en: "this key may not grant \(channel): it is not an authority you trust and holds no grant that lets it grant",
+                id: "kunci ini tidak boleh memberi izin untuk \(channel): bukan otoritas yang Anda percayai dan tidak punya izin untuk memberi izin")
+        case .grantTooDeep:
+            return Localized(
+                en: "a grantee may not let its own grantee grant again: one level of re-granting at most",
+                id: "penerima izin tidak boleh mengizinkan penerimanya memberi izin lagi: paling banyak satu tingkat")
+        case .grantExceedsParent(let channel):
+            return Localized(
+                en: "this grant for \(channel) gives more than the signer's own grant (moderation or a later expiry)",
+                id: "izin untuk \(channel) ini memberi lebih dari izin penandatangannya sendiri (moderasi atau masa berlaku lebih lama)")
+        case .retractionNotAllowed(let target):
+            return Localized(
+                en: "this key may not retract \(target.short): only its author or a moderator of its channel may",
+                id: "kunci ini tidak boleh menarik \(target.short): hanya penulisnya atau moderator kanalnya yang boleh")
+        case .hideNotTrusted(let channel):
+            return Localized(
+                en: "hide notice refused: this key is not a moderator you trust for \(channel)",
+                id: "pemberitahuan sembunyikan ditolak: kunci ini bukan moderator yang Anda percayai untuk \(channel)")
+        case .hideWrongChannel(let target):
+            return Localized(
+                en: "hide notice refused: \(target.short) is on another channel",
+                id: "pemberitahuan sembunyikan ditolak: \(target.short) ada di kanal lain")
+        case .editNotAuthor(let target):
+            return Localized(
+                en: "only the author of \(target.short) may edit it",
+                id: "hanya penulis \(target.short) yang boleh menyuntingnya")
+        case .withdrawn(let by):
+            return Localized(
+                en: "this bulletin was retracted or hidden (by \(by.short)) and may not come back",
+                id: "buletin ini sudah ditarik atau disembunyikan (oleh \(by.short)) dan tidak boleh kembali")
+        case .quotaCount(let channel, let limit):
+            return Localized(
+                en: "this key has reached its quota on \(channel): \(limit) bulletins a day",
+                id: "kunci ini sudah mencapai kuota di \(channel): \(limit) buletin per hari")
+        case .quotaBytes(let channel, let limit):
+            return Localized(
+                en: "this key has reached its quota on \(channel): \(limit) bytes a day",
+                id: "kunci ini sudah mencapai kuota di \(channel): \(limit) byte per hari")
+        }
+    }
+}
