@@ -14,6 +14,10 @@ struct CommandEntry: Sendable {
 enum CommandRegistry {
     static let commands: [CommandEntry] = [
         CommandEntry(VersionCommand.self),
+        CommandEntry(RunCommand.self),
+        CommandEntry(PeersCommand.self),
+        CommandEntry(StatusCommand.self),
+        CommandEntry(SyncCommand.self),
         CommandEntry(CryptoSHA256Command.self),
         CommandEntry(CryptoSHA512Command.self),
         CommandEntry(CryptoEd25519PublicCommand.self),
