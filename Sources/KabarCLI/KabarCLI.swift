@@ -41,6 +41,7 @@ public enum KabarCLI {
                 }
                 context.language = language
             }
+            if let code = try ControlRouting.forward(command.spec, argv: arguments, parsed, context) { return code }
             return try command.run(parsed, context)
         } catch let error as CLIError {
             context.printError(context.text(Localized(en: "error: ", id: "galat: ")) + context.text(error.localizedMessage))
