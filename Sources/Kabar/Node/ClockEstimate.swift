@@ -20,15 +20,23 @@ public struct ClockEstimate: Sendable, Equatable {
 
     /// The estimate from the node's clock and its peers' offsets (their clock minus ours).
     public init(ownClock: UnixTime, peerOffsets: [TimeSpan], earliestPlausible: UnixTime, disagreementMax: TimeSpan) {
+        self.init(
+            ownClock: ownClock, peerMedianOffset: Self.median(of: peerOffsets), peerCount: peerOffsets.count,
+            earliestPlausible: earliestPlausible, disagreementMax: disagreementMax)
+    }
+
+    /// The median of `offsets` (the mean of the middle two for an even count); nil when empty.
+    public static func median(of offsets: [TimeSpan]) -> TimeSpan? {
+        let sorted = offsets.sorted()
+        guard !sorted.isEmpty else { return nil }
+        if sorted.count % 2 == 1 { return sorted[sorted.count / 2] }
+        return (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+    }
+
+    /// The estimate from the node's clock and an already computed median of its peers' offsets.
+    public init(ownClock: UnixTime, peerMedianOffset median: TimeSpan?, peerCount: Int, earliestPlausible: UnixTime, disagreementMax: TimeSpan) {
         self.ownClock = ownClock
-        self.peerCount = peerOffsets.count
-        let sorted = peerOffsets.sorted()
-        let median: TimeSpan? =
-            sorted.isEmpty
-            ? nil
-            : sorted.count % 2 == 1
-                ? sorted[sorted.count / 2]
-                : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        self.peerCount = peerCount
         self.peerMedianOffset = median
         let beforeBuild = ownClock < earliestPlausible
         // The judgement counts the node's own clock too (offset zero) unless it is before the

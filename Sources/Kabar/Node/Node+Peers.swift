@@ -44,6 +44,7 @@ extension Node {
             }
             forget(address)
         }
+        recomputePeerClockMedian(at: now)
     }
 
     // MARK: Sending
@@ -146,6 +147,7 @@ extension Node {
         if beacon.wallClock.milliseconds > 0 { peer.clockOffset = beacon.wallClock - now.wall }
         peer.mismatchedBeacons = beacon.fingerprint == beaconFingerprint ? 0 : peer.mismatchedBeacons + 1
         peers[source] = peer
+        recomputePeerClockMedian(at: now.monotonic)
         considerSync(with: source, at: now)
     }
 }

@@ -50,6 +50,7 @@ public struct Node<Store: BulletinStore> {
     var reassemblies: [BulletinID: Reassembly] = [:]
     var sync = SyncState()
     var lastClock: ClockEstimate?
+    var peerClockMedian: (offset: TimeSpan?, count: Int) = (nil, 0)
     var lastStored: Instant?
     /// Source addresses our own broadcasts come back from (Linux loops IPv4 broadcast back).
     var ownAddresses: Set<PeerAddress> = []
@@ -179,16 +180,24 @@ public struct Node<Store: BulletinStore> {
         return outbox
     }
 
+    /// Re-judges the clock for this input. Cheap: the peers' median offset is recomputed only
+    /// when an offset changes (`recomputePeerClockMedian`), not per datagram.
     private mutating func updateClock(_ now: NodeTime) {
-        let offsets = peers.values.compactMap { peer -> TimeSpan? in
-            guard now.monotonic - peer.lastHeard < configuration.peerTimeout else { return nil }
-            return peer.clockOffset
-        }
         let previous = lastClock
         defer { noteClockJudgement(previous: previous) }
         lastClock = ClockEstimate(
-            ownClock: now.wall, peerOffsets: offsets, earliestPlausible: configuration.earliestPlausibleTime,
-            disagreementMax: configuration.clockDisagreementMax)
+            ownClock: now.wall, peerMedianOffset: peerClockMedian.offset, peerCount: peerClockMedian.count,
+            earliestPlausible: configuration.earliestPlausibleTime, disagreementMax: configuration.clockDisagreementMax)
+    }
+
+    /// Recomputes the median of the offsets of peers heard within `peerTimeout`. O(peers log peers);
+    /// called when a beacon brings an offset and when peers are dropped.
+    mutating func recomputePeerClockMedian(at now: Instant) {
+        let offsets = peers.values.compactMap { peer -> TimeSpan? in
+            guard now - peer.lastHeard < configuration.peerTimeout else { return nil }
+            return peer.clockOffset
+        }
+        peerClockMedian = (ClockEstimate.median(of: offsets), offsets.count)
     }
 }
 
