@@ -18,11 +18,28 @@ public struct ClockEstimate: Sendable, Equatable {
     /// True when the own clock is before the build date and no peer can correct it.
     public let uncorrectable: Bool
 
+    /// What a node's peers say of its clock, summarised once per beacon rather than per input.
+    public struct PeerClocks: Sendable, Equatable {
+        /// Median of peers' clocks minus ours; nil without peers.
+        public var median: TimeSpan?
+        /// The median of those offsets and our own (zero), the even case taken nearer zero.
+        public var judged: TimeSpan?
+        /// Peers counted.
+        public var count: Int
+
+        /// The summary of `offsets` (each a peer's clock minus ours). O(n log n).
+        public init(offsets: [TimeSpan]) {
+            median = ClockEstimate.median(of: offsets)
+            judged = offsets.isEmpty ? nil : ClockEstimate.medianNearestZero(offsets + [.zero])
+            count = offsets.count
+        }
+    }
+
     /// The estimate from the node's clock and its peers' offsets (their clock minus ours).
     public init(ownClock: UnixTime, peerOffsets: [TimeSpan], earliestPlausible: UnixTime, disagreementMax: TimeSpan) {
         self.init(
-            ownClock: ownClock, peerMedianOffset: Self.median(of: peerOffsets), peerCount: peerOffsets.count,
-            earliestPlausible: earliestPlausible, disagreementMax: disagreementMax)
+            ownClock: ownClock, peers: PeerClocks(offsets: peerOffsets), earliestPlausible: earliestPlausible,
+            disagreementMax: disagreementMax)
     }
 
     /// The median of `offsets` (the mean of the middle two for an even count); nil when empty.
@@ -33,16 +50,17 @@ public struct ClockEstimate: Sendable, Equatable {
         return (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
-    /// The estimate from the node's clock and an already computed median of its peers' offsets.
-    public init(ownClock: UnixTime, peerMedianOffset median: TimeSpan?, peerCount: Int, earliestPlausible: UnixTime, disagreementMax: TimeSpan) {
+    /// The estimate from the node's clock and a summary of its peers' clocks.
+    public init(ownClock: UnixTime, peers: PeerClocks, earliestPlausible: UnixTime, disagreementMax: TimeSpan) {
         self.ownClock = ownClock
-        self.peerCount = peerCount
-        self.peerMedianOffset = median
+        self.peerCount = peers.count
+        self.peerMedianOffset = peers.median
+        let median = peers.median
         let beforeBuild = ownClock < earliestPlausible
         // The judgement counts the node's own clock too (offset zero) unless it is before the
         // build date: with peers at [0, +years], a good node keeps its clock; with [+years],
         // neither side of a two-node mesh adopts the other's.
-        let judged = beforeBuild ? median : Self.medianNearestZero(sorted + [.zero])
+        let judged = beforeBuild ? median : peers.judged
         if let judged, beforeBuild || abs(judged.microseconds) > disagreementMax.microseconds {
             let corrected = ownClock + judged
             // Peers that are themselves before the build date cannot help.

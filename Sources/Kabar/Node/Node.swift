@@ -50,7 +50,7 @@ public struct Node<Store: BulletinStore> {
     var reassemblies: [BulletinID: Reassembly] = [:]
     var sync = SyncState()
     var lastClock: ClockEstimate?
-    var peerClockMedian: (offset: TimeSpan?, count: Int) = (nil, 0)
+    var peerClocks = ClockEstimate.PeerClocks(offsets: [])
     var lastStored: Instant?
     /// Source addresses our own broadcasts come back from (Linux loops IPv4 broadcast back).
     var ownAddresses: Set<PeerAddress> = []
@@ -186,8 +186,7 @@ public struct Node<Store: BulletinStore> {
         let previous = lastClock
         defer { noteClockJudgement(previous: previous) }
         lastClock = ClockEstimate(
-            ownClock: now.wall, peerMedianOffset: peerClockMedian.offset, peerCount: peerClockMedian.count,
-            earliestPlausible: configuration.earliestPlausibleTime, disagreementMax: configuration.clockDisagreementMax)
+            ownClock: now.wall, peers: peerClocks, earliestPlausible: configuration.earliestPlausibleTime, disagreementMax: configuration.clockDisagreementMax)
     }
 
     /// Recomputes the median of the offsets of peers heard within `peerTimeout`. O(peers log peers);
@@ -197,7 +196,7 @@ public struct Node<Store: BulletinStore> {
             guard now - peer.lastHeard < configuration.peerTimeout else { return nil }
             return peer.clockOffset
         }
-        peerClockMedian = (ClockEstimate.median(of: offsets), offsets.count)
+        peerClocks = ClockEstimate.PeerClocks(offsets: offsets)
     }
 }
 

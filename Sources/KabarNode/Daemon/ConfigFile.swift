@@ -100,6 +100,9 @@ public enum ConfigFile {
     public struct ValueError: Error, Sendable {
         /// What is wrong with the value.
         public let problem: Localized
+
+        /// An error saying `problem`.
+        public init(problem: Localized) { self.problem = problem }
     }
 
     static func apply(key: String, value: String, to settings: inout NodeSettings) throws(ValueError) {

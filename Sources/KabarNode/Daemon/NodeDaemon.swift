@@ -62,7 +62,8 @@ public final class NodeDaemon<Store: BulletinStore & AnyObject> {
     private var unflushedInserts = 0
     private var nextLogSummary: Int64 = 0
     var receiveBuffer = [UInt8](repeating: 0, count: 2_048)
-    var housekeepers: [(Int64) -> Void] = []
+    /// Work run at every housekeeping wake-up (the control server drops idle clients here).
+    public var housekeepers: [(Int64) -> Void] = []
     private var isShutDown = false
 
     /// A daemon over `store` with the node key `key`, gossiping on `sockets`. `seed` comes from
