@@ -171,7 +171,7 @@ extension Node {
             let source = want.sources[want.attempts % want.sources.count]
             bySource[source, default: []].append(id)
         }
-        for source in bySource.keys.sorted() { request(bySource[source]!, from: source, at: now) }
+        for (source, ids) in bySource.sorted(by: { $0.key < $1.key }) { request(ids, from: source, at: now) }
     }
 
     mutating func serve(_ ids: [BulletinID], to peer: PeerAddress, at now: Instant) {

@@ -205,19 +205,20 @@ extension Node {
     private mutating func servePushQueues(at now: Instant) {
         guard let due = sync.nextPush, due <= now else { return }
         for address in sync.pushQueues.keys.sorted() {
-            var queue = sync.pushQueues[address] ?? []
+            let queue = sync.pushQueues[address] ?? []
+            // Walk with an index and cut the served prefix once: removeFirst per item would be
+            // quadratic on a queue of thousands.
+            var served = 0
             var pushed = 0
-            while let id = queue.first, pushed < SyncState.pushesPerWakeupMax {
-                guard let bulletin = store.bulletin(id) else {
-                    queue.removeFirst()
-                    continue
+            while served < queue.count, pushed < SyncState.pushesPerWakeupMax {
+                if let bulletin = store.bulletin(queue[served]) {
+                    let messages = Self.messages(carrying: bulletin)
+                    guard messages.allSatisfy({ send($0, to: .peer(address), at: now) }) else { break }
+                    pushed += 1
                 }
-                let messages = Self.messages(carrying: bulletin)
-                guard messages.allSatisfy({ send($0, to: .peer(address), at: now) }) else { break }
-                queue.removeFirst()
-                pushed += 1
+                served += 1
             }
-            sync.pushQueues[address] = queue.isEmpty ? nil : queue
+            sync.pushQueues[address] = served == queue.count ? nil : Array(queue[served...])
         }
         sync.nextPush = sync.pushQueues.isEmpty ? nil : now + SyncState.pushInterval
     }
