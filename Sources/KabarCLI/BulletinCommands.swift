@@ -43,18 +43,22 @@ enum PostCommand: Command {
         }
         let body = try readBody(arguments, context)
         let request = PostRequest(channel: channel, title: title, body: body, lifetime: lifetime)
-        let now = UnixTime(milliseconds: WallClock.now())
+        // Dated by the node's best estimate of the time when a daemon runs (Documentation/Trust.md).
+        let now = TrustSupport.now(context)
         let identity = try CommandSupport.loadIdentity(arguments, context)
+        let policy = try TrustSupport.bulletinPolicy(arguments, context)
         // Check before opening the store, so a typo costs nothing and says what to fix.
         do {
-            _ = try BulletinOperations.checkedContent(request, author: identity.author, now: now)
+            _ = try BulletinOperations.checkedContent(request, author: identity.author, now: now, policy: policy)
         } catch {
             throw CLIError.badInput(error.localizedMessage)
         }
         var store = try CommandSupport.openStore(arguments, context)
         defer { try? store.close() }
+        // Official channels, quotas and blocks: the daemon's node applies its own policy.
+        let trust = try TrustSupport.policy(arguments, context, store: &store, now: now)
         let bulletin = try CommandSupport.failing {
-            try BulletinOperations.post(request, identity: identity, store: &store, now: now)
+            try BulletinOperations.post(request, identity: identity, store: &store, now: now, policy: policy, admission: trust)
         }
         context.print(bulletin.id.hex)
         return 0
@@ -116,7 +120,8 @@ enum ListCommand: Command {
         let query = try makeQuery(arguments)
         let store = try CommandSupport.openStore(arguments, context)
         defer { try? store.close() }
-        let bulletins = BulletinOperations.list(query, in: store)
+        // An edit hides the version it supersedes: readers see the newest.
+        let bulletins = withoutSuperseded(BulletinOperations.list(query, in: store))
         if arguments.flag("--json") {
             context.print(BulletinJSON.array(bulletins))
         } else if bulletins.isEmpty {
@@ -125,6 +130,16 @@ enum ListCommand: Command {
             context.write(table(bulletins, context))
         }
         return 0
+    }
+
+    /// `bulletins` without the posts that an edit among them (by the same author) replaces.
+    static func withoutSuperseded(_ bulletins: [Bulletin]) -> [Bulletin] {
+        let authors = Dictionary(bulletins.map { ($0.id, $0.author) }, uniquingKeysWith: { first, _ in first })
+        let superseded = Set(bulletins.compactMap { edit -> BulletinID? in
+            guard edit.kind == .post, let target = edit.content.supersedes, authors[target] == edit.author else { return nil }
+            return target
+        })
+        return bulletins.filter { !superseded.contains($0.id) }
     }
 
     static func makeQuery(_ arguments: ParsedArguments) throws -> BulletinQuery {

@@ -60,8 +60,8 @@ enum ImportCommand: Command {
         positionals: [PositionalSpec("FILE")],
         options: [.data],
         discussion: Localized(
-            en: "Every bulletin is checked (signature, dates, retractions). Exit 0 when all were good, 1 when some were rejected or the bundle was damaged (the good ones are still stored), 2 when the file cannot be read.",
-            id: "Setiap buletin diperiksa (tanda tangan, tanggal, penarikan). Keluar 0 bila semua baik, 1 bila ada yang ditolak atau bundel rusak (yang baik tetap disimpan), 2 bila berkas tidak dapat dibaca."))
+            en: "Every bulletin is checked (signature, dates, retractions, and the trust rules: official channels, grants, quotas, blocks; each rejection names its rule). Exit 0 when all were good, 1 when some were rejected or the bundle was damaged (the good ones are still stored), 2 when the file cannot be read.",
+            id: "Setiap buletin diperiksa (tanda tangan, tanggal, penarikan, dan aturan kepercayaan: kanal resmi, izin, kuota, blokir; tiap penolakan menyebut aturannya). Keluar 0 bila semua baik, 1 bila ada yang ditolak atau bundel rusak (yang baik tetap disimpan), 2 bila berkas tidak dapat dibaca."))
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
         let path = arguments.positionals[0]
@@ -73,8 +73,12 @@ enum ImportCommand: Command {
         }
         var store = try CommandSupport.openStore(arguments, context)
         defer { try? store.close() }
-        let now = UnixTime(milliseconds: WallClock.now())
-        let report = try CommandSupport.failing { try BundleImport.run(&decoder, into: &store, now: now) }
+        let now = TrustSupport.now(context)
+        let policy = try TrustSupport.bulletinPolicy(arguments, context)
+        let trust = try TrustSupport.policy(arguments, context, store: &store, now: now)
+        let report = try CommandSupport.failing {
+            try BundleImport.run(&decoder, into: &store, now: now, policy: policy, admission: trust)
+        }
         context.write(describe(report, context))
         return report.isClean ? 0 : 1
     }

@@ -6,7 +6,11 @@ import KabarPlatform
 /// Commands that go through a running daemon's control socket (it holds the store's lock).
 enum ControlRouting {
     /// The commands routed when a daemon runs on the data folder.
-    static let routedPaths: [[String]] = [["post"], ["list"], ["show"], ["export"], ["import"], ["peers"], ["status"], ["sync"]]
+    static let routedPaths: [[String]] = [
+        ["post"], ["list"], ["show"], ["export"], ["import"], ["peers"], ["status"], ["sync"],
+        ["authority", "add"], ["authority", "remove"], ["authority", "list"], ["grant"], ["retract"], ["edit"], ["hide"],
+        ["block"], ["block", "list"], ["unblock"],
+    ]
     /// Standard input sent along for `post`, at most (a body is at most 15,000 bytes).
     static let inputBytesMax = 64 * 1024
 
@@ -21,7 +25,7 @@ enum ControlRouting {
         defer { connection.close() }
         var request = ControlRequest(
             argv: argv, lang: context.language.rawValue, cwd: FileManager.default.currentDirectoryPath)
-        if spec.path == ["post"], parsed.value("--body") == nil, parsed.value("--body-file") == nil {
+        if spec.path == ["post"] || spec.path == ["edit"], parsed.value("--body") == nil, parsed.value("--body-file") == nil {
             request.stdin = try readInput(context)
         }
         let response: ControlResponse

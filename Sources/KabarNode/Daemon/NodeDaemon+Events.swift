@@ -27,6 +27,16 @@ extension NodeDaemon {
         case .syncFinished(let peer, let roundTrips, let bytesSent, let bytesReceived, let differences):
             logger.log(.info, "synced with \(peer): \(differences) differences, \(roundTrips) round trips, \(bytesSent) bytes sent, \(bytesReceived) received",
                        kind: "sync", source: peer.description)
+        case .bulletinRemoved(let id):
+            // The node already dropped it with a tombstone; make that durable soon.
+            noteLazyInsert()
+            logger.log(.info, "removed \(id.short): retracted, hidden or blocked", kind: "removed", source: "trust")
+        case .clockWarning(let estimate):
+            if let warning = estimate.warning {
+                logger.log(.warn, warning.en, kind: "clock", source: "clock")
+            } else {
+                logger.info("this node's clock agrees with its peers again")
+            }
         @unknown default:
             logger.debug("event \(event)")
         }

@@ -64,8 +64,12 @@ public enum BundleImport {
 
     /// Reads every record of `decoder`, checks each bulletin as a peer's would be checked
     /// (structure and id by decoding, signature, dates against `now`, tombstones, and the
-    /// trust layer's `admission` when one is given), and stores
-    /// the good ones lazily, then makes them durable with one flush before returning.
+    /// trust layer's `admission` when one is given), and stores the good ones lazily, then
+    /// makes them durable with one flush before returning. The admission sees each stored
+    /// bulletin (`didStore`), so a retraction or hide in the bundle removes its target, with a
+    /// tombstone, and a target later in the bundle (or in a later import) is refused. A store
+    /// that inserts through a node (a daemon's) applies the node's policy instead: pass no
+    /// admission then; its refusals are reported like the others.
     /// A bulletin the store already holds is counted without checking it again: its id is the
     /// hash of its bytes, so it is the very bulletin that was checked when first stored.
     public static func run<Source: BundleSource>(
@@ -73,9 +77,10 @@ public enum BundleImport {
         policy: BulletinPolicy = BulletinPolicy(), admission: (any BulletinAdmission)? = nil
     ) throws -> ImportReport {
         var report = ImportReport()
+        var admission = admission
         do {
             while let record = try decoder.next() {
-                try importRecord(record, into: &store, now: now, policy: policy, admission: admission, report: &report)
+                try importRecord(record, into: &store, now: now, policy: policy, admission: &admission, report: &report)
             }
         } catch let error as BundleError {
             report.bundleProblem = error
@@ -86,7 +91,7 @@ public enum BundleImport {
 
     private static func importRecord(
         _ record: BundleRecord, into store: inout some BulletinStore, now: UnixTime, policy: BulletinPolicy,
-        admission: (any BulletinAdmission)?, report: inout ImportReport
+        admission: inout (any BulletinAdmission)?, report: inout ImportReport
     ) throws {
         let bulletin: Bulletin
         switch record {
@@ -115,8 +120,25 @@ public enum BundleImport {
             report.reject(bulletin.id, because: Localized(verbatim: "\(error)"))
             return
         }
-        switch try store.insert(bulletin, durability: .lazy) {
-        case .added: report.added += 1
+        let outcome: InsertOutcome
+        do {
+            outcome = try store.insert(bulletin, durability: .lazy)
+        } catch let error as TrustError {
+            report.reject(bulletin.id, because: error.localizedMessage)
+            return
+        } catch let error as BulletinError {
+            report.reject(bulletin.id, because: error.localizedMessage)
+            return
+        } catch let error as NodeError {
+            report.reject(bulletin.id, because: error.localizedMessage)
+            return
+        }
+        switch outcome {
+        case .added:
+            report.added += 1
+            if let removals = admission?.didStore(bulletin, at: now, store: store) {
+                for removal in removals { try store.markRemoved(removal.id, until: removal.until) }
+            }
         case .duplicate: report.alreadyHad += 1
         case .removed: report.reject(bulletin.id, because: retractedReason)
         }
