@@ -59,9 +59,26 @@ public enum KabarCLI {
         }
     }
 
-    /// `kabar` with no arguments. Until the node lands this prints usage.
+    /// `kabar` with no arguments: the node with the REPL in front of it, on the default data
+    /// folder (made, with an identity, on the first run). On a terminal the REPL is
+    /// interactive; from a pipe it runs the piped commands (scripting) and then stops.
     static func runDefault(_ context: CommandContext) -> Int32 {
-        Help.show(path: [], context: context)
+        let mode: RunCommand.ReplMode = context.inputIsTerminal ? .terminal : .piped
+        if mode == .terminal, !RunCommand.ReplMode.ownsTerminal(context) {
+            context.printError(context.text(Localized(
+                en: "kabar with no arguments opens the REPL and needs the terminal; in the background use 'kabar run'",
+                id: "kabar tanpa argumen membuka REPL dan perlu terminal; di latar belakang pakai 'kabar run'")))
+            return 2
+        }
+        do {
+            return try RunCommand.runNode(ParsedArguments(positionals: [], values: [:]), context, repl: mode)
+        } catch let error as CLIError {
+            context.printError(context.text(Localized(en: "error: ", id: "galat: ")) + context.text(error.localizedMessage))
+            return error.exitCode
+        } catch {
+            context.printError(context.text(Localized(en: "error: ", id: "galat: ")) + "\(error)")
+            return 1
+        }
     }
 
     /// The command whose path is the longest prefix of `arguments`.

@@ -20,21 +20,63 @@ enum RunCommand: Command {
                 id: "nama jaringan (bawaan kabar); node di jaringan lain diabaikan")),
             .value("--log-level", "LEVEL", help: Localized(
                 en: "error, warn, info (default) or debug", id: "error, warn, info (bawaan) atau debug")),
+            .flag("--no-repl", help: Localized(
+                en: "no REPL even on a terminal: log lines go to standard error",
+                id: "tanpa REPL meski di terminal: baris log ditulis ke galat standar")),
             .lang,
         ],
         discussion: Localized(
-            en: "Reads DIR/kabar.conf (Documentation/Config.md); flags override it. Creates an identity when there is none. Logs go to standard error. Other commands (post, list, status...) reach the running node through DIR/control.sock. SIGTERM or Ctrl-C stops it cleanly.",
-            id: "Membaca DIR/kabar.conf (Documentation/Config.md); flag menimpanya. Membuat identitas bila belum ada. Log ditulis ke galat standar. Perintah lain (post, list, status...) menjangkau node lewat DIR/control.sock. SIGTERM atau Ctrl-C menghentikannya dengan rapi."))
+            en: "Reads DIR/kabar.conf (Documentation/Config.md); flags override it. Creates an identity when there is none. On a terminal it opens the REPL (logs then go to DIR/kabar.log); otherwise logs go to standard error. Other commands (post, list, status...) reach the running node through DIR/control.sock. SIGTERM or Ctrl-C stops it cleanly.",
+            id: "Membaca DIR/kabar.conf (Documentation/Config.md); flag menimpanya. Membuat identitas bila belum ada. Di terminal membuka REPL (log lalu ditulis ke DIR/kabar.log); selain itu log ditulis ke galat standar. Perintah lain (post, list, status...) menjangkau node lewat DIR/control.sock. SIGTERM atau Ctrl-C menghentikannya dengan rapi."))
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
+        let repl: ReplMode? = arguments.flag("--no-repl") || !ReplMode.ownsTerminal(context) ? nil : .terminal
+        return try runNode(arguments, context, repl: repl)
+    }
+
+    /// How the REPL meets the person, when there is one.
+    enum ReplMode {
+        /// A terminal: raw mode, line editor, events shown above the line being typed.
+        case terminal
+        /// A pipe: one command per line, no prompts; the node stops when the input ends.
+        case piped
+
+        /// True when standard input is a terminal this process may read: a background job
+        /// (`kabar run &` from an interactive shell) must not take the terminal, or the shell
+        /// stops it (SIGTTIN) and the node with it.
+        static func ownsTerminal(_ context: CommandContext) -> Bool {
+            context.inputIsTerminal && tcgetpgrp(STDIN_FILENO) == getpgrp()
+        }
+    }
+
+    /// Starts the node on the data folder and runs it until a stop signal, or until the
+    /// person leaves the REPL when `repl` is given.
+    static func runNode(_ arguments: ParsedArguments, _ context: CommandContext, repl: ReplMode?) throws -> Int32 {
         let data = CommandSupport.dataDirectory(arguments, context)
+        let firstRun = (try? FileSystem.status(data.path))??.isDirectory != true
         try makeDataFolder(data)
         let settings = try settings(arguments, data: data, context: context)
-        if arguments.value("--lang") == nil, let language = settings.language { context.language = language }
-        let identity = try loadOrCreateIdentity(data, context)
+        if arguments.value("--lang") == nil, context.environment["LANG"] == nil, let language = settings.language {
+            context.language = language
+        }
+        let identity = try loadOrCreateIdentity(data, context, quiet: repl != nil)
+        // With a REPL on the terminal, log lines would break the line being typed: they go to
+        // DATA/kabar.log instead (bounded), and the REPL shows what the person needs.
+        let logFile = try repl.map { _ in
+            try CommandSupport.failing {
+                do { return try LogFile(in: data) } catch {
+                    throw CLIError.failed(Localized(
+                        en: "cannot open the log \(data.path)/kabar.log: \(error)",
+                        id: "tidak dapat membuka log \(data.path)/kabar.log: \(error)"))
+                }
+            }
+        }
+        defer { logFile?.close() }
         let logger = Logger(
             level: settings.logLevel, monotonicNow: { MonotonicClock.now() }, wallNow: { WallClock.now() },
-            write: { line in FileHandle.standardError.write(Data(line.utf8)) })
+            write: { line in
+                if let logFile { logFile.write(line) } else { FileHandle.standardError.write(Data(line.utf8)) }
+            })
         var options = FileStore.Options()
         options.quotaBytes = settings.quotaBytes
         options.isOfficial = { [channels = settings.channels] in channels.rule(for: $0).access == .official }
@@ -63,10 +105,15 @@ enum RunCommand: Command {
             logger.info("received \(names.first ?? "a stop signal"); stopping")
             daemon.requestStop()
         }
-        if context.inputIsTerminal {
-            logger.info("press Ctrl-C to stop; other terminals can use 'kabar status', 'kabar post' ...")
+        guard let repl else {
+            if context.inputIsTerminal {
+                logger.info("press Ctrl-C to stop; other terminals can use 'kabar status', 'kabar post' ...")
+            }
+            try CommandSupport.failing { try daemon.run() }
+            return 0
         }
-        try CommandSupport.failing { try daemon.run() }
+        let session = NodeSession(daemon: daemon, identity: identity, data: data, firstRun: firstRun, logPath: logFile?.path)
+        try CommandSupport.failing { try session.run(interactive: repl == .terminal, language: context.language) }
         return 0
     }
 
@@ -117,12 +164,13 @@ enum RunCommand: Command {
     }
 
     /// The node needs an identity: make one (as `kabar init` does) when there is none.
-    static func loadOrCreateIdentity(_ data: DataDirectory, _ context: CommandContext) throws -> Identity {
+    static func loadOrCreateIdentity(_ data: DataDirectory, _ context: CommandContext, quiet: Bool = false) throws -> Identity {
         if FileManager.default.fileExists(atPath: Identity.path(in: data)) {
             return try CommandSupport.failing { try Identity.load(from: data) }
         }
         var random = SystemRandom()
         let identity = try CommandSupport.failing { try Identity.create(in: data, label: "", random: &random) }
+        if quiet { return identity }
         context.printError(context.text(Localized(
             en: "created a new identity in \(data.path); public key \(identity.author.hex)",
             id: "identitas baru dibuat di \(data.path); kunci publik \(identity.author.hex)")))

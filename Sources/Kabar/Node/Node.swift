@@ -168,9 +168,12 @@ public struct Node<Store: BulletinStore> {
 
     // MARK: Helpers shared by the extensions
 
-    /// The node's best estimate of the wall-clock time.
-    func wallNow(_ now: NodeTime) -> UnixTime {
-        lastClock?.now ?? now.wall
+    /// The node's best estimate of the wall-clock time: its own clock, moved by the correction
+    /// the last estimate made (zero unless the clock was judged plainly wrong). The estimate is
+    /// refreshed once per beacon; applying its offset, not its time, keeps the result current.
+    public func wallNow(_ now: NodeTime) -> UnixTime {
+        guard let estimate = lastClock else { return now.wall }
+        return now.wall + (estimate.now - estimate.ownClock)
     }
 
     mutating func emit(_ event: NodeEvent) { outbox.append(.event(event)) }

@@ -87,6 +87,7 @@ public final class Repl {
             return text(.eventBulletin, bulletin.channel, bulletin.title, bulletin.author)
         case .peerJoined(let address): return text(.eventPeerJoined, address)
         case .peerLeft(let address): return text(.eventPeerLeft, address)
+        case .notice(let message): return "* " + message[language]
         }
     }
 

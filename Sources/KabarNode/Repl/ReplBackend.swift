@@ -110,4 +110,6 @@ public enum ReplEvent: Sendable, Equatable {
     case peerJoined(String)
     /// A peer was not heard for a while and was dropped.
     case peerLeft(String)
+    /// Something else the operator should read now (a clock warning, a stop), in both languages.
+    case notice(Localized)
 }

@@ -24,7 +24,7 @@ public enum ReplKey: String, CaseIterable, Sendable {
     case helpIntro, helpUnknown
     case helpPost, helpLs, helpRead, helpSearch, helpPeers, helpStatus, helpChannels
     case helpExport, helpImport, helpLang, helpHelp, helpQuit
-    case goodbye, lineCancelled, firstRun, nodeStarted
+    case goodbye, lineCancelled, firstRun, nodeStarted, logGoesTo
     case textControl, lifetimeDays, postNothingSaved
 }
 
@@ -155,6 +155,7 @@ public enum ReplCatalog {
             en: "First start: created a new identity and the data folder {0}.",
             id: "Pertama kali: identitas baru dan folder data {0} telah dibuat."),
         .nodeStarted: Localized(en: "Node running, data in {0}.", id: "Node berjalan, data di {0}."),
+        .logGoesTo: Localized(en: "The log is in {0}.", id: "Log ada di {0}."),
     ]
 
     /// The text of `key` in `language` with `{0}`, `{1}`... replaced by `values`.
