@@ -69,6 +69,9 @@ enum ControlDispatch {
                 exit: 2, stdout: "",
                 stderr: "error: only \(ControlRouting.routedPaths.map { $0.joined(separator: " ") }.joined(separator: ", ")) run through the control socket\n")
         }
+        // What a command shows must survive a power cut a moment later: gossip inserts made
+        // since the last flush become durable before any command reads the store.
+        daemon.flushStore()
         var output = "", errors = ""
         let input = Array((request.stdin ?? "").utf8)
         var lines = (request.stdin ?? "").split(separator: "\n", omittingEmptySubsequences: false).map(String.init)[...]

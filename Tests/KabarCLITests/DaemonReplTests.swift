@@ -1,0 +1,78 @@
+import Foundation
+import Kabar
+@testable import KabarCLI
+import KabarNode
+import KabarPlatform
+import Testing
+
+/// A piped REPL over a real daemon's backend, collecting what it writes.
+final class DaemonRepl {
+    let backend: DaemonReplBackend
+    let driver: ReplDriver
+    private let collected = LineCollector()
+
+    init(_ daemon: LoopbackDaemon, language: Language = .english) throws {
+        backend = DaemonReplBackend(daemon: daemon.daemon, identity: try Identity.load(from: daemon.data))
+        let collected = self.collected
+        driver = ReplDriver(backend: backend, language: language, interactive: false) { collected.lines.append($0) }
+        daemon.daemon.eventObserver = { [backend, driver] event in
+            if let shown = backend.replEvent(for: event) { driver.show(shown) }
+        }
+    }
+
+    /// Types `script` and returns what the REPL wrote since the last call.
+    @discardableResult
+    func type(_ script: String) -> String {
+        let before = collected.lines.count
+        driver.receive(Array(script.utf8))
+        return collected.lines[before...].joined()
+    }
+
+    var output: String { collected.lines.joined() }
+}
+
+@Suite(.serialized) struct DaemonReplTests {
+    @Test func postInOneReplIsShownAsItArrivesInTheOther() throws {
+        let (a, b) = try LoopbackDaemon.pair()
+        defer { a.stop(); b.stop(); a.remove(); b.remove() }
+        let replA = try DaemonRepl(a)
+        let replB = try DaemonRepl(b, language: .indonesian)
+        let saved = replA.type("post\nwarga\nPanen padi\nDijual 2 ton\ngabah kering\n.\n")
+        #expect(saved.contains("Saved and shared:"), "\(saved)")
+        let stored = try #require(a.store.query(BulletinQuery(channel: "warga")).first)
+        #expect(stored.body == "Dijual 2 ton\ngabah kering")
+        #expect(try drive([a, b]) { b.store.contains(stored.id) })
+        #expect(replB.output.contains("* baru di #warga: Panen padi (dari \(stored.author.short))"), "\(replB.output)")
+        let reading = replB.type("ls warga\nread 1\nsearch PADI\n")
+        #expect(reading.contains("#warga Panen padi"))
+        #expect(reading.contains("gabah kering"))
+        #expect(reading.contains(stored.id.hex))
+    }
+
+    @Test func statusPeersAndChannelsDescribeTheRunningNode() throws {
+        let (a, b) = try LoopbackDaemon.pair()
+        defer { a.stop(); b.stop(); a.remove(); b.remove() }
+        let repl = try DaemonRepl(a)
+        #expect(try drive([a, b]) { a.daemon.node.peerList.first?.key != nil })
+        let output = repl.type("status\npeers\nchannels\n")
+        #expect(output.contains(a.daemon.node.key.hex))
+        #expect(output.contains("127.0.0.1:\(b.daemon.sockets.port)"))
+        #expect(output.contains("resmi"))
+        #expect(output.contains("pasar"))
+    }
+
+    @Test func exportThenImportMovesBulletinsAndMistakesGetMessages() throws {
+        let (a, b) = try LoopbackDaemon.pair()
+        defer { a.stop(); b.stop(); a.remove(); b.remove() }
+        let repl = try DaemonRepl(a)
+        repl.type("post\npasar\nIkan segar\nBesok pagi\n.\n")
+        let path = a.data.path + "/out.kabar"
+        #expect(repl.type("export \(path)\n").contains("Wrote 1 bulletin(s) to \(path)."))
+        let other = try DaemonRepl(b)
+        #expect(other.type("import \(path)\n").contains("1 new, 0 already held, 0 refused"))
+        #expect(other.type("import \(path)\n").contains("0 new, 1 already held, 0 refused"))
+        #expect(other.type("import /no/such/file\n").contains("Error: "))
+        #expect(other.type("frobnicate\n").contains("'frobnicate' is not a command."))
+        #expect(other.type("post\nresmi!\n").contains("resmi!"))
+    }
+}
