@@ -142,8 +142,13 @@ class Node:
         log = open(self.log_path, "a")
         self.process = subprocess.Popen(arguments, stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         log.close()
-        # Ready when the control socket answers.
-        wait_until(lambda: self.cli("status", "--json", check=False).returncode == 0, 10, f"{self.name} to start")
+        # Ready when the daemon answers on its control socket (without one, `status` reads the
+        # store and says running: false).
+        wait_until(self.answers, 10, f"{self.name} to start")
+
+    def answers(self):
+        result = self.cli("status", "--json", check=False)
+        return result.returncode == 0 and json.loads(result.stdout).get("running") is True
 
     def kill(self, sig=signal.SIGTERM):
         if self.process and self.process.poll() is None:

@@ -80,7 +80,7 @@ enum RunCommand: Command {
         var options = FileStore.Options()
         options.quotaBytes = settings.quotaBytes
         options.isOfficial = { [channels = settings.channels] in channels.rule(for: $0).access == .official }
-        let store = try CommandSupport.failing { try FileStore.open(in: data, options: options) }
+        let store = try CommandSupport.failing { try openStore(data, options: options) }
         defer { try? store.close() }
         let sockets = try CommandSupport.failing { try openSockets(settings.port) }
         if let problem = sockets.ipv6Problem { logger.warn("IPv6 is off (\(problem)); gossiping on IPv4 only") }
@@ -148,6 +148,21 @@ enum RunCommand: Command {
             throw CLIError.usage(error.problem)
         }
         return settings
+    }
+
+    /// How long `kabar run` waits for a command (`kabar status`, `kabar post`) that holds the
+    /// store's lock for a moment, before saying another process uses the folder.
+    static let storeLockWaitMicroseconds: Int64 = 3_000_000
+
+    /// Opens the store, waiting a little while a short command holds its lock.
+    static func openStore(_ data: DataDirectory, options: FileStore.Options) throws(StoreError) -> FileStore {
+        let deadline = MonotonicClock.now() + storeLockWaitMicroseconds
+        var attempt = Result<FileStore, StoreError> { () throws(StoreError) in try FileStore.open(in: data, options: options) }
+        while case .failure(.locked) = attempt, MonotonicClock.now() < deadline {
+            FileSystem.pause(milliseconds: 50)
+            attempt = Result { () throws(StoreError) in try FileStore.open(in: data, options: options) }
+        }
+        return try attempt.get()
     }
 
     static func makeDataFolder(_ data: DataDirectory) throws {
