@@ -14,6 +14,7 @@ enum ExportCommand: Command {
             .value("--since", "TIME", help: Localized(
                 en: "only bulletins created since TIME: 7d (ago), 2026-11-01 (UTC), or milliseconds since 1970",
                 id: "hanya buletin yang dibuat sejak TIME: 7d (lalu), 2026-11-01 (UTC), atau milidetik sejak 1970")),
+            .json,
         ],
         discussion: Localized(
             en: "The file appears complete or not at all. Expired bulletins are left out. Documentation/Bundle.md describes the format.",
@@ -45,6 +46,10 @@ enum ExportCommand: Command {
                 try BulletinOperations.forEachExported(from: store, channel: channel, since: since, now: now, write)
             }
         }
+        if arguments.flag("--json") {
+            context.print("{\"count\":\(count),\"path\":\(BulletinJSON.quote(path))}")
+            return 0
+        }
         context.print(context.text(Localized(
             en: "wrote \(count) \(count == 1 ? "bulletin" : "bulletins") to \(path)",
             id: "\(count) buletin ditulis ke \(path)")))
@@ -58,7 +63,7 @@ enum ImportCommand: Command {
         path: ["import"],
         summary: Localized(en: "check and store the bulletins of a bundle file", id: "periksa dan simpan buletin dari berkas bundel"),
         positionals: [PositionalSpec("FILE")],
-        options: [.data],
+        options: [.data, .json],
         discussion: Localized(
             en: "Every bulletin is checked (signature, dates, retractions, and the trust rules: official channels, grants, quotas, blocks; each rejection names its rule). Exit 0 when all were good, 1 when some were rejected or the bundle was damaged (the good ones are still stored), 2 when the file cannot be read.",
             id: "Setiap buletin diperiksa (tanda tangan, tanggal, penarikan, dan aturan kepercayaan: kanal resmi, izin, kuota, blokir; tiap penolakan menyebut aturannya). Keluar 0 bila semua baik, 1 bila ada yang ditolak atau bundel rusak (yang baik tetap disimpan), 2 bila berkas tidak dapat dibaca."))
@@ -79,8 +84,20 @@ enum ImportCommand: Command {
         let report = try CommandSupport.failing {
             try BundleImport.run(&decoder, into: &store, now: now, policy: policy, admission: trust)
         }
-        context.write(describe(report, context))
+        context.write(arguments.flag("--json") ? json(report, context) : describe(report, context))
         return report.isClean ? 0 : 1
+    }
+
+    /// The report as one JSON object: added, already_had, rejected, rejections (reason in the
+    /// person's language, count, sample ids) and bundle_problem (null when the bundle was whole).
+    static func json(_ report: ImportReport, _ context: CommandContext) -> String {
+        let groups = report.rejections.map { group in
+            "{\"count\":\(group.count),\"ids\":[\(group.sampleIDs.map { BulletinJSON.quote($0.hex) }.joined(separator: ","))],"
+                + "\"reason\":\(BulletinJSON.quote(context.text(group.reason)))}"
+        }
+        let problem = report.bundleProblem.map { BulletinJSON.quote(context.text($0.localizedMessage)) } ?? "null"
+        return "{\"added\":\(report.added),\"already_had\":\(report.alreadyHad),\"bundle_problem\":\(problem),"
+            + "\"rejected\":\(report.rejected),\"rejections\":[\(groups.joined(separator: ","))]}\n"
     }
 
     static func describe(_ report: ImportReport, _ context: CommandContext) -> String {

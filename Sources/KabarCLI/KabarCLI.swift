@@ -1,4 +1,5 @@
 import Kabar
+import KabarNode
 
 /// The `kabar` program: finds the command named by the arguments, parses, runs, reports errors.
 public enum KabarCLI {
@@ -15,7 +16,10 @@ public enum KabarCLI {
             arguments.removeSubrange(at...(at + 1))
         }
         if arguments.isEmpty {
-            return runDefault(context)
+            return runDefault(context, data: nil)
+        }
+        if arguments.count == 2, arguments[0] == "--data" {
+            return runDefault(context, data: arguments[1])
         }
         if arguments == ["--version"] || arguments == ["-V"] {
             context.print("kabar \(version)")
@@ -59,10 +63,10 @@ public enum KabarCLI {
         }
     }
 
-    /// `kabar` with no arguments: the node with the REPL in front of it, on the default data
-    /// folder (made, with an identity, on the first run). On a terminal the REPL is
+    /// `kabar` with no arguments (or only `--data DIR`): the node with the REPL in front of it,
+    /// on the data folder (made, with an identity, on the first run). On a terminal the REPL is
     /// interactive; from a pipe it runs the piped commands (scripting) and then stops.
-    static func runDefault(_ context: CommandContext) -> Int32 {
+    static func runDefault(_ context: CommandContext, data: String?) -> Int32 {
         let mode: RunCommand.ReplMode = context.inputIsTerminal ? .terminal : .piped
         if mode == .terminal, !RunCommand.ReplMode.ownsTerminal(context) {
             context.printError(context.text(Localized(
@@ -70,8 +74,19 @@ public enum KabarCLI {
                 id: "kabar tanpa argumen membuka REPL dan perlu terminal; di latar belakang pakai 'kabar run'")))
             return 2
         }
+        let folder = DataDirectory.resolve(option: data, environment: context.environment)
+        if ControlClient.connect(folder).map({ $0.close() }) != nil {
+            // A node already runs there (the service): the REPL drives it through its socket.
+            do {
+                try ControlReplBackend.runSession(data: folder, interactive: mode == .terminal, context: context)
+                return 0
+            } catch {
+                context.printError(context.text(Localized(en: "error: ", id: "galat: ")) + "\(error)")
+                return 1
+            }
+        }
         do {
-            return try RunCommand.runNode(ParsedArguments(positionals: [], values: [:]), context, repl: mode)
+            return try RunCommand.runNode(ParsedArguments(positionals: [], values: data.map { ["--data": [$0]] } ?? [:]), context, repl: mode)
         } catch let error as CLIError {
             context.printError(context.text(Localized(en: "error: ", id: "galat: ")) + context.text(error.localizedMessage))
             return error.exitCode

@@ -158,6 +158,16 @@ func parseList(_ output: String) throws -> [[String: Any]] {
         #expect(cut.code == 1)
         #expect(cut.output.hasPrefix("added 3, already had 0, rejected 0"), "\(cut.output)")
         #expect(cut.output.contains("cut short after 3 records"))
+
+        // The same reports as JSON (the REPL attached to a running node reads these).
+        let fourth = TestNode()
+        defer { fourth.remove() }
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(fourth.run(["import", tampered, "--json"]).output.utf8)) as? [String: Any])
+        #expect(json["added"] as? Int == 2 && json["already_had"] as? Int == 0 && json["rejected"] as? Int == 3)
+        #expect(((json["rejections"] as? [[String: Any]])?.first?["reason"] as? String)?.hasPrefix("signature does not match") == true)
+        #expect((json["bundle_problem"] as? String)?.contains("checksum does not match") == true)
+        let exported = try #require(try JSONSerialization.jsonObject(with: Data(node.run(["export", path, "--json"]).output.utf8)) as? [String: Any])
+        #expect(exported["count"] as? Int == 5 && exported["path"] as? String == path)
     }
 
     @Test func importRefusesRetractedIdsAndUnreadableFiles() throws {

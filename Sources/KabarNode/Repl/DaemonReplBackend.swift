@@ -55,10 +55,14 @@ public final class DaemonReplBackend: ReplBackend {
     }
 
     public func status() throws -> [(label: Localized, value: String)] {
-        let status = daemon.currentStatus()
+        Self.statusLines(daemon.currentStatus())
+    }
+
+    /// `status` as the REPL shows it: label/value pairs in both languages.
+    public static func statusLines(_ status: NodeStatus) -> [(label: Localized, value: String)] {
         var lines: [(label: Localized, value: String)] = [
             (Localized(en: "node", id: "node"), status.nodeId),
-            (Localized(en: "uptime", id: "waktu hidup"), Self.seconds(status.uptimeS)),
+            (Localized(en: "uptime", id: "waktu hidup"), seconds(status.uptimeS)),
             (Localized(en: "UDP port", id: "port UDP"), "\(status.port) (\(status.network))"),
             (Localized(en: "peers", id: "rekan"), "\(status.peers.count)"),
             (Localized(en: "bulletins", id: "buletin"), "\(status.store.count)"),
@@ -67,8 +71,8 @@ public final class DaemonReplBackend: ReplBackend {
             lines.append((Localized(en: "  #\(channel)", id: "  #\(channel)"), "\(count)"))
         }
         if let disk = status.store.diskBytes {
-            let quota = status.store.quotaBytes.map { " / " + Self.megabytes($0) } ?? ""
-            lines.append((Localized(en: "disk", id: "disk"), Self.megabytes(disk) + quota))
+            let quota = status.store.quotaBytes.map { " / " + megabytes($0) } ?? ""
+            lines.append((Localized(en: "disk", id: "disk"), megabytes(disk) + quota))
         }
         lines.append((Localized(en: "clock", id: "jam"), clockText(status.clock)))
         return lines
@@ -109,14 +113,15 @@ public final class DaemonReplBackend: ReplBackend {
         }
     }
 
-    private func clockText(_ clock: ClockStatus) -> String {
+    static func clockText(_ clock: ClockStatus) -> String {
         let time = LogTime.format(milliseconds: clock.estimatedMs)
         if clock.uncorrectable { return time + " (!)" }
         guard clock.ownClockWrong, let offset = clock.peerMedianOffsetMs else { return time }
         return time + " (\(offset / 1000) s)"
     }
 
-    static func seconds(_ value: Double) -> String {
+    /// Seconds in words for a person: "42 s", "7 min", "3 h".
+    public static func seconds(_ value: Double) -> String {
         if value < 120 { return "\(Int(value)) s" }
         if value < 7_200 { return "\(Int(value / 60)) min" }
         return "\(Int(value / 3_600)) h"
