@@ -9,9 +9,6 @@ public final class DaemonReplBackend: ReplBackend {
     public let daemon: NodeDaemon<FileStore>
     /// The identity posts are signed with.
     public let identity: Identity
-    /// Checks a post and a bundle's bulletins must pass before they are stored (the trust
-    /// layer's admission, when the daemon has one installed, runs inside the node as well).
-    public var admission: (any BulletinAdmission)?
 
     /// A backend over `daemon`, posting as `identity`.
     public init(daemon: NodeDaemon<FileStore>, identity: Identity) {
@@ -19,17 +16,17 @@ public final class DaemonReplBackend: ReplBackend {
         self.identity = identity
     }
 
-    private var policy: BulletinPolicy { daemon.node.configuration.policy }
+    private var policy: BulletinPolicy { BulletinPolicy(channels: daemon.settings.channels) }
 
     /// The node's best estimate of the wall-clock time (the peers' median when this Pi's clock
     /// is plainly wrong), so posts are dated sensibly on a Pi that booted in 1970.
-    private var now: UnixTime { daemon.node.wallNow(daemon.clock.now()) }
+    private var now: UnixTime { daemon.bestTime() }
 
     public func post(channel: String, title: String, body: String) throws -> ReplBulletin {
         var store = CommandStore(daemon: daemon)
         let request = PostRequest(channel: channel, title: title, body: body)
         let bulletin = try BulletinOperations.post(
-            request, identity: identity, store: &store, now: now, policy: policy, admission: admission)
+            request, identity: identity, store: &store, now: now, policy: policy)
         return ReplBulletin(bulletin)
     }
 
@@ -94,7 +91,7 @@ public final class DaemonReplBackend: ReplBackend {
     public func importBundle(from path: String) throws -> ReplImportCounts {
         var decoder = try BundleFile.open(path)
         var store = CommandStore(daemon: daemon)
-        let report = try BundleImport.run(&decoder, into: &store, now: now, policy: policy, admission: admission)
+        let report = try BundleImport.run(&decoder, into: &store, now: now, policy: policy)
         return ReplImportCounts(added: report.added, duplicates: report.alreadyHad, refused: report.rejected)
     }
 
