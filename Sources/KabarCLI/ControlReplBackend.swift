@@ -34,9 +34,7 @@ final class ControlReplBackend: ReplBackend {
             argv: argv + ["--data", data.path], lang: language().rawValue,
             cwd: FileManager.default.currentDirectoryPath, stdin: stdin)
         let response = try ControlClient.exchange(request, over: connection)
-        guard response.exit == 0 else {
-            throw ControlReplError.commandFailed(response.stderr.trimmingCharacters(in: .whitespacesAndNewlines))
-        }
+        guard response.exit == 0 else { throw ReplCommandError.fromOutput(response.stderr) }
         return response.stdout
     }
 
@@ -84,11 +82,15 @@ final class ControlReplBackend: ReplBackend {
     func importBundle(from path: String) throws -> ReplImportCounts {
         let text = try run(["import", path, "--json"])
         guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
-            throw ControlReplError.commandFailed(text)
+            throw ReplCommandError.failed(Localized(verbatim: "unexpected answer from the node: \(text.prefix(200))"))
         }
         return ReplImportCounts(
             added: object["added"] as? Int ?? 0, duplicates: object["already_had"] as? Int ?? 0,
             refused: object["rejected"] as? Int ?? 0)
+    }
+
+    func trustCommand(_ argv: [String], language: Language) throws -> String {
+        try run(argv)
     }
 
     /// What changed since the last poll: bulletins that arrived, peers that came or went.
@@ -126,7 +128,7 @@ final class ControlReplBackend: ReplBackend {
     /// Bulletins from `list --json` / `show --json` output.
     static func decode(_ text: String) throws -> [ReplBulletin] {
         guard let objects = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] else {
-            throw ControlReplError.commandFailed(text)
+            throw ReplCommandError.failed(Localized(verbatim: "unexpected answer from the node: \(text.prefix(200))"))
         }
         return objects.compactMap { object in
             guard let id = object["id"] as? String, let channel = object["channel"] as? String,
@@ -144,8 +146,6 @@ final class ControlReplBackend: ReplBackend {
 enum ControlReplError: Error, Kabar.LocalizedError {
     /// The node stopped (its control socket is gone).
     case nodeGone(String)
-    /// The command ran and failed; its message (already in the person's language).
-    case commandFailed(String)
 
     var localizedMessage: Localized {
         switch self {
@@ -153,10 +153,6 @@ enum ControlReplError: Error, Kabar.LocalizedError {
             return Localized(
                 en: "the node on \(path) is not running any more; start it again (kabar run, or systemctl start kabar)",
                 id: "node di \(path) tidak berjalan lagi; jalankan lagi (kabar run, atau systemctl start kabar)")
-        case .commandFailed(let message):
-            let text = message.hasPrefix("error: ") ? String(message.dropFirst(7))
-                : message.hasPrefix("galat: ") ? String(message.dropFirst(7)) : message
-            return Localized(verbatim: text)
         }
     }
 }

@@ -113,6 +113,11 @@ enum RunCommand: Command {
             return 0
         }
         let session = NodeSession(daemon: daemon, identity: identity, data: data, firstRun: firstRun, logPath: logFile?.path)
+        session.backend.commandRunner = { [unowned daemon] argv, language in
+            let response = ControlDispatch.handle(
+                ControlRequest(argv: argv, lang: language.rawValue, cwd: FileManager.default.currentDirectoryPath), daemon: daemon)
+            return (response.exit, response.stdout, response.stderr)
+        }
         try CommandSupport.failing { try session.run(interactive: repl == .terminal, language: context.language) }
         return 0
     }

@@ -15,6 +15,10 @@ final class DaemonRepl {
         backend = DaemonReplBackend(daemon: daemon.daemon, identity: try Identity.load(from: daemon.data))
         let collected = self.collected
         driver = ReplDriver(backend: backend, language: language, interactive: false) { collected.lines.append($0) }
+        backend.commandRunner = { [unowned daemon = daemon.daemon] argv, language in
+            let response = ControlDispatch.handle(ControlRequest(argv: argv, lang: language.rawValue), daemon: daemon)
+            return (response.exit, response.stdout, response.stderr)
+        }
         daemon.daemon.eventObserver = { [backend, driver] event in
             if let shown = backend.replEvent(for: event) { driver.show(shown) }
         }
@@ -74,5 +78,26 @@ final class DaemonRepl {
         #expect(other.type("import /no/such/file\n").contains("Error: "))
         #expect(other.type("frobnicate\n").contains("'frobnicate' is not a command."))
         #expect(other.type("post\nresmi!\n").contains("resmi!"))
+    }
+
+    @Test func trustCommandsInTheReplFollowTheSameRulesAsTheCLI() throws {
+        let (a, b) = try LoopbackDaemon.pair()
+        defer { a.stop(); b.stop(); a.remove(); b.remove() }
+        let authority = try DaemonRepl(a)
+        let grantee = try DaemonRepl(b)
+        let authorityKey = a.daemon.node.key.hex, granteeKey = b.daemon.node.key.hex
+        // Without a grant, the official channel refuses, naming the rule.
+        let refused = grantee.type("post\nresmi\nJadwal vaksin\nSenin\n.\n")
+        #expect(refused.contains("may not post to resmi"), "\(refused)")
+        #expect(grantee.type("authority add \(authorityKey)\n").isEmpty == false)
+        #expect(authority.type("authority add \(authorityKey)\n").isEmpty == false)
+        let granted = authority.type("grant \(granteeKey) --channel resmi --expires 30d\n")
+        let grantID = try #require(BulletinID(hex: granted.trimmingCharacters(in: .whitespacesAndNewlines)), "\(granted)")
+        #expect(try drive([a, b]) { b.store.contains(grantID) })
+        let accepted = grantee.type("post\nresmi\nJadwal vaksin\nSenin\n.\n")
+        #expect(accepted.contains("Saved and shared:"), "\(accepted)")
+        #expect(grantee.type("edit 12345678 --title \"Judul baru\" --body x\n").contains("Error: "))
+        #expect(grantee.type("edit \"unclosed\n").contains("a quote is not closed"))
+        #expect(grantee.type("help grant\n").contains("--channel"))
     }
 }

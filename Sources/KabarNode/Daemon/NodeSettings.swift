@@ -14,8 +14,13 @@ public struct NodeSettings: Sendable, Equatable {
     public var language: Language?
     /// How much the log says.
     public var logLevel: LogLevel = .info
-    /// The store's disk quota in bytes; nil: none.
-    public var quotaBytes: Int64?
+    /// The store's default disk quota: 1 GB, a small share of a hall Pi's 16-32 GB card, and
+    /// room for about a million notices. Past it the store evicts community posts before
+    /// official ones (Documentation/Store.md).
+    public static let quotaBytesDefault: Int64 = 1_000_000_000
+
+    /// The store's disk quota in bytes (`quota` in kabar.conf); nil: none.
+    public var quotaBytes: Int64? = NodeSettings.quotaBytesDefault
     /// Channel rules the file names, over Kabar's defaults.
     public var channels: ChannelRules = .defaults
     /// Keys of authorities trusted to grant official channels (used by the trust layer).

@@ -10,6 +10,11 @@ public final class DaemonReplBackend: ReplBackend {
     /// The identity posts are signed with.
     public let identity: Identity
 
+    /// Runs a CLI command line inside the daemon (`ControlDispatch` in the CLI layer, which
+    /// holds the commands): the trust commands go through it, so the REPL and the CLI share one
+    /// implementation and one set of messages.
+    public var commandRunner: ((_ argv: [String], _ language: Language) -> (exit: Int32, output: String, errors: String))?
+
     /// A backend over `daemon`, posting as `identity`.
     public init(daemon: NodeDaemon<FileStore>, identity: Identity) {
         self.daemon = daemon
@@ -93,6 +98,17 @@ public final class DaemonReplBackend: ReplBackend {
         var store = CommandStore(daemon: daemon)
         let report = try BundleImport.run(&decoder, into: &store, now: now, policy: policy)
         return ReplImportCounts(added: report.added, duplicates: report.alreadyHad, refused: report.rejected)
+    }
+
+    public func trustCommand(_ argv: [String], language: Language) throws -> String {
+        guard let commandRunner else {
+            throw ReplCommandError.failed(Localized(
+                en: "this REPL cannot run '\(argv.first ?? "")'; use the kabar command line",
+                id: "REPL ini tidak dapat menjalankan '\(argv.first ?? "")'; pakai baris perintah kabar"))
+        }
+        let result = commandRunner(argv, language)
+        guard result.exit == 0 else { throw ReplCommandError.fromOutput(result.errors) }
+        return result.output
     }
 
     /// What of `event` the person should see, or nil.

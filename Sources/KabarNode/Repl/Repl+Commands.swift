@@ -5,9 +5,14 @@ extension Repl {
     static let commands: [(name: String, help: ReplKey)] = [
         ("post", .helpPost), ("ls", .helpLs), ("read", .helpRead), ("search", .helpSearch),
         ("peers", .helpPeers), ("status", .helpStatus), ("channels", .helpChannels),
-        ("export", .helpExport), ("import", .helpImport), ("lang", .helpLang),
-        ("help", .helpHelp), ("quit", .helpQuit),
+        ("export", .helpExport), ("import", .helpImport),
+        ("authority", .helpAuthority), ("grant", .helpGrant), ("retract", .helpRetract), ("edit", .helpEdit),
+        ("hide", .helpHide), ("block", .helpBlock), ("unblock", .helpUnblock),
+        ("lang", .helpLang), ("help", .helpHelp), ("quit", .helpQuit),
     ]
+
+    /// The commands the REPL hands to the CLI's own implementation (same rules, same messages).
+    static let trustCommands: Set<String> = ["authority", "grant", "retract", "edit", "hide", "block", "unblock"]
 
     /// Other words people type for a command (Indonesian and common habits).
     static let aliases: [String: String] = [
@@ -36,6 +41,12 @@ extension Repl {
             case "channels": try noArguments(name, arguments) { try showChannels() }
             case "export": try exportBundle(arguments)
             case "import": try importBundle(arguments)
+            case _ where Repl.trustCommands.contains(name):
+                let words = try Repl.shellWords(line)
+                let printed = try backend.trustCommand([name] + words.dropFirst(), language: language)
+                for printedLine in printed.split(separator: "\n", omittingEmptySubsequences: false).dropLast(printed.hasSuffix("\n") ? 1 : 0) {
+                    output(String(printedLine))
+                }
             case "lang": switchLanguage(arguments)
             case "help": showHelp(arguments)
             default: unknownCommand(first)
@@ -100,5 +111,34 @@ extension Repl {
         }
         say(.helpIntro)
         for command in Repl.commands { output("  " + text(command.help)) }
+    }
+
+    /// `line` split into words, with "double" or 'single' quotes keeping spaces inside one word
+    /// (`edit 3fa8c2e1 --title "Harga baru"`).
+    static func shellWords(_ line: String) throws(ReplCommandError) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var inWord = false
+        var quote: Character?
+        for character in line {
+            if let open = quote {
+                if character == open { quote = nil } else { current.append(character) }
+            } else if character == "\"" || character == "'" {
+                quote = character
+                inWord = true
+            } else if character == " " || character == "\t" {
+                if inWord { words.append(current) }
+                current = ""
+                inWord = false
+            } else {
+                current.append(character)
+                inWord = true
+            }
+        }
+        guard quote == nil else {
+            throw .failed(Localized(en: "a quote is not closed", id: "tanda kutip belum ditutup"))
+        }
+        if inWord { words.append(current) }
+        return words
     }
 }

@@ -24,6 +24,7 @@ public enum ReplKey: String, CaseIterable, Sendable {
     case helpIntro, helpUnknown
     case helpPost, helpLs, helpRead, helpSearch, helpPeers, helpStatus, helpChannels
     case helpExport, helpImport, helpLang, helpHelp, helpQuit
+    case helpAuthority, helpGrant, helpRetract, helpEdit, helpHide, helpBlock, helpUnblock
     case goodbye, lineCancelled, firstRun, nodeStarted, logGoesTo
     case textControl, lifetimeDays, postNothingSaved
 }
@@ -141,6 +142,27 @@ public enum ReplCatalog {
             en: "import FILE     take in the bulletins of FILE (from another hall)",
             id: "import BERKAS   ambil buletin dari BERKAS (dari balai lain)"),
         .helpLang: Localized(en: "lang id|en      switch language (Indonesian / English)", id: "lang id|en      ganti bahasa (Indonesia / Inggris)"),
+        .helpAuthority: Localized(
+            en: "authority add|remove KEY, authority list   the authority keys this node trusts",
+            id: "authority add|remove KUNCI, authority list  kunci otoritas yang dipercaya node ini"),
+        .helpGrant: Localized(
+            en: "grant KEY --channel C [--expires 90d] [--moderator] [--may-grant]   let KEY post to official channel C",
+            id: "grant KUNCI --channel C [--expires 90d] [--moderator] [--may-grant]   izinkan KUNCI menulis di kanal resmi C"),
+        .helpRetract: Localized(
+            en: "retract ID      withdraw your bulletin ID everywhere it reaches",
+            id: "retract ID      tarik buletin ID Anda di semua node yang dicapainya"),
+        .helpEdit: Localized(
+            en: "edit ID [--title \"T\"] --body \"TEXT\"   a new version of your bulletin ID",
+            id: "edit ID [--title \"J\"] --body \"TEKS\"   versi baru buletin ID Anda"),
+        .helpHide: Localized(
+            en: "hide ID         as a moderator, hide bulletin ID",
+            id: "hide ID         sebagai moderator, sembunyikan buletin ID"),
+        .helpBlock: Localized(
+            en: "block KEY, block list   this node stops storing and passing on KEY's bulletins",
+            id: "block KUNCI, block list  node ini berhenti menyimpan dan meneruskan buletin KUNCI"),
+        .helpUnblock: Localized(
+            en: "unblock KEY     take KEY off the block list",
+            id: "unblock KUNCI   hapus KUNCI dari daftar blokir"),
         .helpHelp: Localized(en: "help [COMMAND]  show this help", id: "help [PERINTAH] tampilkan bantuan ini"),
         .helpQuit: Localized(en: "quit            leave (Ctrl-D too)", id: "quit            keluar (juga Ctrl-D)"),
         .textControl: Localized(
