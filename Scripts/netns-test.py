@@ -90,6 +90,11 @@ class Network:
         sh("ip", "-n", ns(name), "link", "set", "lo", "up")
 
     def build(self):
+        # Namespaces left by an earlier run that was killed would make `ip netns add` fail.
+        for line in sh("ip", "netns", "list").stdout.splitlines():
+            name = line.split()[0] if line.split() else ""
+            if name.startswith(PREFIX):
+                sh("ip", "netns", "del", name, check=False)
         self.add_namespace("hub")
         for bridge in ["br0", "br1"]:
             sh("ip", "-n", ns("hub"), "link", "add", bridge, "type", "bridge")
