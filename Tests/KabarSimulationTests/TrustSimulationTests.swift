@@ -10,6 +10,8 @@ struct TrustedHost: SimulatedEndpoint {
     enum Order {
         case signed(Bulletin)
         case draft(author: UInt16, channel: String, title: String, lifetime: TimeSpan)
+        /// Broadcast as it is, not stored here: an attacker's raw datagram, or a replay.
+        case raw(Bulletin)
     }
 
     var node: Node<MemoryStore>
@@ -41,6 +43,9 @@ struct TrustedHost: SimulatedEndpoint {
         switch order {
         case .signed(let signed):
             bulletin = signed
+        case .raw(let raw):
+            let datagram = MessageCodec.encode(.bulletin(raw.encoded), network: node.configuration.networkID)
+            return [.send(datagram, to: .broadcast)]
         case .draft(let author, let channel, let title, let lifetime):
             let created = bestTime(now.wall)
             bulletin = SimulationKeys.post(by: author, channel: channel, title: title, created: created, lifetime: lifetime)
