@@ -44,7 +44,7 @@ enum PostCommand: Command {
         let body = try readBody(arguments, context)
         let request = PostRequest(channel: channel, title: title, body: body, lifetime: lifetime)
         // Dated by the node's best estimate of the time when a daemon runs (Documentation/Trust.md).
-        let now = TrustSupport.now(context)
+        let now = try TrustSupport.now(context)
         let identity = try CommandSupport.loadIdentity(arguments, context)
         let policy = try TrustSupport.bulletinPolicy(arguments, context)
         // Check before opening the store, so a typo costs nothing and says what to fix.

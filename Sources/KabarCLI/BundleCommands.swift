@@ -78,7 +78,7 @@ enum ImportCommand: Command {
         }
         var store = try CommandSupport.openStore(arguments, context)
         defer { try? store.close() }
-        let now = TrustSupport.now(context)
+        let now = try TrustSupport.now(context)
         let policy = try TrustSupport.bulletinPolicy(arguments, context)
         let trust = try TrustSupport.policy(arguments, context, store: &store, now: now)
         let report = try CommandSupport.failing {

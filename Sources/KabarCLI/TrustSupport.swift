@@ -11,10 +11,17 @@ enum TrustSupport {
     }
 
     /// When to date a new bulletin: inside a daemon, its best estimate of the time (the peers'
-    /// median when its own clock is plainly wrong); otherwise the wall clock.
-    static func now(_ context: CommandContext) -> UnixTime {
+    /// median when its own clock is plainly wrong); otherwise the wall clock, unless that reads
+    /// before the build date (a Pi after a power cut), which nothing here can correct.
+    static func now(_ context: CommandContext) throws -> UnixTime {
         if let daemon = daemon(context) { return daemon.bestTime() }
-        return UnixTime(milliseconds: WallClock.now())
+        let wall = UnixTime(milliseconds: WallClock.now())
+        guard wall >= NodeConfiguration.defaultEarliestPlausibleTime else {
+            throw CLIError.failed(Localized(
+                en: "this computer's clock reads before Kabar was built, so it is wrong: set the date (date -s), or start the node ('kabar run'), which takes the time from its peers",
+                id: "jam komputer ini sebelum Kabar dibuat, jadi salah: atur tanggal (date -s), atau jalankan node ('kabar run') yang mengambil waktu dari peer-nya"))
+        }
+        return wall
     }
 
     /// The settings of the node: the running daemon's, or the data folder's `kabar.conf`.
@@ -73,7 +80,7 @@ enum TrustSupport {
         _ make: (Identity, UnixTime, BulletinPolicy, CommandStore) throws -> Bulletin
     ) throws -> (Bulletin, [BulletinID]) {
         let identity = try CommandSupport.loadIdentity(arguments, context)
-        let now = now(context)
+        let now = try Self.now(context)
         let policy = try bulletinPolicy(arguments, context)
         var store = try CommandSupport.openStore(arguments, context)
         defer { try? store.close() }
