@@ -118,6 +118,9 @@ func controlRequest(_ request: ControlRequest, to target: LoopbackDaemon, steppi
         #expect(decoded?["node_id"] as? String == a.daemon.node.key.hex)
         #expect(decoded?["running"] as? Bool == true)
         #expect((decoded?["peers"] as? [Any])?.count == 1)
+        // Every peer carries every key; unknown values are null, not missing.
+        let peerKeys = Set(((decoded?["peers"] as? [[String: Any]])?.first ?? [:]).keys)
+        #expect(peerKeys.isSuperset(of: ["address", "key", "round_trip_ms", "clock_offset_ms", "store_count", "last_seen_s"]))
         #expect((decoded?["store"] as? [String: Any])?["count"] as? Int == 0)
         #expect((decoded?["clock"] as? [String: Any])?["own_clock_wrong"] as? Bool == false)
         let peers = try #require(try controlRequest(ControlRequest(argv: ["peers"]), to: b, stepping: [a, b]))

@@ -39,6 +39,28 @@ public struct PeerStatus: Codable, Sendable, Equatable {
         clockOffsetMs = peer.clockOffset?.milliseconds
         storeCount = peer.storeCount
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case address, key, isStatic, onLink, validated, lastSeenS, roundTripMs, bytesSent, bytesReceived, clockOffsetMs
+        case storeCount
+    }
+
+    /// Every key, unknown values as null (not left out), so a script finds the same keys on
+    /// every peer.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(address, forKey: .address)
+        try container.encode(key, forKey: .key)
+        try container.encode(isStatic, forKey: .isStatic)
+        try container.encode(onLink, forKey: .onLink)
+        try container.encode(validated, forKey: .validated)
+        try container.encode(lastSeenS, forKey: .lastSeenS)
+        try container.encode(roundTripMs, forKey: .roundTripMs)
+        try container.encode(bytesSent, forKey: .bytesSent)
+        try container.encode(bytesReceived, forKey: .bytesReceived)
+        try container.encode(clockOffsetMs, forKey: .clockOffsetMs)
+        try container.encode(storeCount, forKey: .storeCount)
+    }
 }
 
 /// The store as `kabar status` shows it.
