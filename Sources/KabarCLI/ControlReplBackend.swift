@@ -172,26 +172,6 @@ extension ControlReplBackend {
                 id: "Tersambung ke node yang sudah berjalan di \(data.path).")) + "\r\n")
         }
         _ = backend.poll()  // what is there now is not news
-        let signals = try StopSignals.install()
-        var poller = Poller()
-        var handlers: [Int32: () -> Void] = [:]
-        var stopped = false
-        poller.watch(signals.descriptor, for: .readable)
-        handlers[signals.descriptor] = { if !signals.drain().isEmpty { stopped = true } }
-        var nextPoll = MonotonicClock.now() + pollInterval
-        try terminal.run(
-            driver,
-            register: { descriptor, handler in
-                poller.watch(descriptor, for: .readable)
-                handlers[descriptor] = handler
-            },
-            step: {
-                for ready in try poller.wait(until: nextPoll) { handlers[ready.descriptor]?() }
-                if MonotonicClock.now() >= nextPoll {
-                    for event in backend.poll() { driver.show(event) }
-                    nextPoll = MonotonicClock.now() + pollInterval
-                }
-            },
-            stopped: { stopped })
+        try terminal.runStandalone(driver, periodic: (pollInterval, { for event in backend.poll() { driver.show(event) } }))
     }
 }

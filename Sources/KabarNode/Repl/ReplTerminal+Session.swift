@@ -26,14 +26,16 @@ extension ReplTerminal {
     }
 
     /// Runs `driver` with a poll loop of its own over standard input and SIGTERM/SIGINT (for a
-    /// REPL without a node loop to join).
-    public func runStandalone(_ driver: ReplDriver) throws {
+    /// REPL without a node loop to join). `periodic`, when given, runs every `interval`
+    /// microseconds (a REPL attached to a node over its socket polls it for news).
+    public func runStandalone(_ driver: ReplDriver, periodic: (interval: Int64, work: () -> Void)? = nil) throws {
         let signals = try StopSignals.install()
         var poller = Poller()
         var handlers: [Int32: () -> Void] = [:]
         var stopped = false
         poller.watch(signals.descriptor, for: .readable)
         handlers[signals.descriptor] = { if !signals.drain().isEmpty { stopped = true } }
+        var nextPeriodic = periodic.map { MonotonicClock.now() + $0.interval }
         try run(
             driver,
             register: { descriptor, handler in
@@ -41,7 +43,11 @@ extension ReplTerminal {
                 handlers[descriptor] = handler
             },
             step: {
-                for ready in try poller.wait(until: nil) { handlers[ready.descriptor]?() }
+                for ready in try poller.wait(until: nextPeriodic) { handlers[ready.descriptor]?() }
+                if let periodic, let due = nextPeriodic, MonotonicClock.now() >= due {
+                    periodic.work()
+                    nextPeriodic = MonotonicClock.now() + periodic.interval
+                }
             },
             stopped: { stopped })
     }
