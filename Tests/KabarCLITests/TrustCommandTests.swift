@@ -208,6 +208,23 @@ import Testing
     }
 }
 
+@Suite struct TrustQuotaCommandTests {
+    @Test func aConfiguredQuotaStopsTheNextPostWithItsRule() throws {
+        let node = TestNode()
+        defer { node.remove() }
+        try "channel.pasar = community posts=2 bytes=1MB\n".write(toFile: node.data + "/kabar.conf", atomically: true, encoding: .utf8)
+        node.post("satu")
+        node.post("dua")
+        let third = node.run(["post", "--channel", "pasar", "--title", "tiga", "--body", "x"])
+        #expect(third.code == 1 && third.error.contains("this key has reached its quota on pasar: 2 bulletins a day"), "\(third.error)")
+        // Other channels keep the default quota.
+        #expect(node.run(["post", "--channel", "warga", "--title", "tiga", "--body", "x"]).code == 0)
+        try "channel.pasar = community posts=lots\n".write(toFile: node.data + "/kabar.conf", atomically: true, encoding: .utf8)
+        let bad = node.run(["post", "--channel", "pasar", "--title", "empat", "--body", "x"])
+        #expect(bad.code == 2 && bad.error.contains("posts= takes a number of posts a day"), "\(bad.error)")
+    }
+}
+
 extension TestNode {
     /// The bulletin `id` as the node's store holds it (opened and closed again).
     func stored(_ id: BulletinID) throws -> Bulletin? {

@@ -35,7 +35,7 @@ public struct ConfigError: Error, Equatable, Sendable, Kabar.LocalizedError, Cus
 ///     language = id
 ///     log_level = info
 ///     quota = 500MB
-///     channel.pasar = community lifetime=7d max=30d
+///     channel.pasar = community lifetime=7d max=30d posts=500 bytes=2MB
 ///     authority = 3f2a9c...         # 64 hex digits, repeatable
 ///
 /// Documentation/Config.md is the reference.
@@ -141,7 +141,9 @@ public enum ConfigFile {
                 guard settings.channels.rules[name] != nil || settings.channels.rules.count < NodeSettings.channelRulesMax else {
                     throw tooMany("channel", NodeSettings.channelRulesMax)
                 }
-                settings.channels.set(try parseChannelRule(name: name, value: value, defaults: settings.channels))
+                let (rest, quota) = try parseChannelQuota(name: name, value: value)
+                settings.channels.set(try parseChannelRule(name: name, value: rest, defaults: settings.channels))
+                if let quota { settings.channelQuotas[name] = quota }
             } else {
                 throw ValueError(problem: Localized(
                     en: "unknown key '\(key)' (known: port, network, peer, language, log_level, quota, channel.NAME, authority)",
@@ -207,6 +209,42 @@ public enum ConfigFile {
             throw ValueError(problem: Localized(en: "quota '\(text)' is too large", id: "kuota '\(text)' terlalu besar"))
         }
         return bytes
+    }
+
+    /// Takes `posts=N` and `bytes=SIZE` (a community channel's per-author daily quota) out of a
+    /// `channel.NAME` value; returns the other words and the quota, if either was given (the
+    /// other half keeps its default: 500 posts, 2 MB).
+    static func parseChannelQuota(name: String, value: String) throws(ValueError) -> (String, Quota?) {
+        var quota: Quota?
+        var rest: [String] = []
+        for word in value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) {
+            let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, parts[0] == "posts" || parts[0] == "bytes" else {
+                rest.append(word)
+                continue
+            }
+            var current = quota ?? .defaultQuota
+            if parts[0] == "posts" {
+                guard parts[1].utf8.count <= 9, parts[1].utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let count = Int(parts[1]), count > 0 else {
+                    throw ValueError(problem: Localized(
+                        en: "channel.\(name): posts= takes a number of posts a day, such as 500, not '\(parts[1])'",
+                        id: "channel.\(name): posts= menerima jumlah kiriman per hari, seperti 500, bukan '\(parts[1])'"))
+                }
+                current.countPerDayMax = count
+            } else {
+                let bytes: Int64
+                do {
+                    bytes = try parseByteCount(parts[1])
+                } catch {
+                    throw ValueError(problem: Localized(
+                        en: "channel.\(name): bytes= takes a size a day, such as 2MB, not '\(parts[1])'",
+                        id: "channel.\(name): bytes= menerima ukuran per hari, seperti 2MB, bukan '\(parts[1])'"))
+                }
+                current.bytesPerDayMax = Int(min(bytes, Int64(Int32.max)))
+            }
+            quota = current
+        }
+        return (rest.joined(separator: " "), quota)
     }
 
     /// `official|community [lifetime=7d] [max=30d]`.

@@ -9,7 +9,8 @@ extension NodeDaemon {
     /// is logged and left out, so the node still runs on the config's rules. Returns the error.
     @discardableResult
     public func reloadTrust() -> TrustListError? {
-        var rules = TrustRules(authorities: Set(settings.authorities), channels: settings.channels)
+        var rules = TrustRules(
+            authorities: Set(settings.authorities), channels: settings.channels, quotas: settings.channelQuotas)
         var problem: TrustListError?
         do {
             rules = try TrustOperations.rules(settings: settings, data: data)

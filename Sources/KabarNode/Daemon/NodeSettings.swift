@@ -23,6 +23,9 @@ public struct NodeSettings: Sendable, Equatable {
     public var quotaBytes: Int64? = NodeSettings.quotaBytesDefault
     /// Channel rules the file names, over Kabar's defaults.
     public var channels: ChannelRules = .defaults
+    /// Per-author daily quotas of community channels that the file names (`posts=`, `bytes=`
+    /// on a `channel.NAME` line); other channels have `Quota.defaultQuota`.
+    public var channelQuotas: [String: Quota] = [:]
     /// Keys of authorities trusted to grant official channels (used by the trust layer).
     public var authorities: [AuthorKey] = []
 

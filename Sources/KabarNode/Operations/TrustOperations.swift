@@ -37,7 +37,8 @@ public enum TrustOperations {
         let listed = try TrustLists.load(.authorities, in: data)
         let blocked = try TrustLists.load(.blocked, in: data)
         return TrustRules(
-            authorities: Set(settings.authorities + listed), channels: settings.channels, blocked: Set(blocked))
+            authorities: Set(settings.authorities + listed), channels: settings.channels,
+            quotas: settings.channelQuotas, blocked: Set(blocked))
     }
 
     /// A policy over `rules` with its state rebuilt from `store` at `now`; drops (with a
