@@ -163,6 +163,17 @@ enum ListCommand: Command {
         return query
     }
 
+    /// What a control bulletin does, in one line: `→ 3fa2b9c1e0d4` or `9b1e... on resmi, pengumuman`.
+    static func controlSummary(_ bulletin: Bulletin) -> String {
+        if let grant = bulletin.content.grant {
+            let flags = [grant.moderator ? "moderator" : nil, grant.mayGrant ? "may-grant" : nil].compactMap { $0 }
+            return "\(grant.grantee.short) → " + grant.channels.joined(separator: ", ")
+                + (flags.isEmpty ? "" : " (" + flags.joined(separator: ", ") + ")")
+        }
+        let targets = bulletin.references.map(\.short).joined(separator: ", ")
+        return bulletin.title + (targets.isEmpty ? "" : (bulletin.title.isEmpty ? "" : " ") + "→ " + targets)
+    }
+
     static func table(_ bulletins: [Bulletin], _ context: CommandContext) -> String {
         let header = context.text(Localized(en: "ID", id: "ID")).padded(to: 12) + "  "
             + context.text(Localized(en: "CHANNEL", id: "KANAL")).padded(to: 12) + "  "
@@ -171,7 +182,7 @@ enum ListCommand: Command {
             + context.text(Localized(en: "TITLE", id: "JUDUL"))
         var out = header + "\n"
         for bulletin in bulletins {
-            let title = bulletin.kind == .post ? bulletin.title : "[\(bulletin.kind.name)] " + bulletin.title
+            let title = bulletin.kind == .post ? bulletin.title : "[\(bulletin.kind.name)] " + controlSummary(bulletin)
             out += bulletin.id.short + "  " + bulletin.channel.padded(to: 12) + "  "
                 + TimeText.local(bulletin.created, seconds: false).padded(to: 16) + "  " + bulletin.author.short + "  "
                 + TimeText.clip(title, to: 60) + "\n"
@@ -227,6 +238,12 @@ enum ShowCommand: Command {
         }
         if let supersedes = bulletin.content.supersedes {
             rows.append((Localized(en: "supersedes", id: "menggantikan"), supersedes.hex))
+        }
+        if let grant = bulletin.content.grant {
+            rows.append((Localized(en: "grantee", id: "penerima izin"), grant.grantee.hex))
+            rows.append((Localized(en: "channels", id: "kanal"), grant.channels.joined(separator: ", ")))
+            rows.append((Localized(en: "moderator", id: "moderator"), grant.moderator ? "yes" : "no"))
+            rows.append((Localized(en: "may grant", id: "boleh memberi izin"), grant.mayGrant ? "yes" : "no"))
         }
         let width = rows.map { context.text($0.0).count }.max() ?? 0
         var out = rows.map { context.text($0.0).padded(to: width) + "  " + $0.1 }.joined(separator: "\n") + "\n"

@@ -48,6 +48,10 @@ import Testing
         }
         let grant = halls.authority.run(["grant", halls.granteeKey, "--channel", "resmi", "--channel", "pengumuman", "--expires", "30d"])
         #expect(grant.code == 0, "\(grant.error)")
+        let grantJSON = try #require(try parseList(halls.authority.run(["list", "--json"]).output).first?["grant"] as? [String: Any])
+        #expect(grantJSON["grantee"] as? String == halls.granteeKey && grantJSON["channels"] as? [String] == ["pengumuman", "resmi"])
+        #expect(grantJSON["moderator"] as? Bool == false && grantJSON["may_grant"] as? Bool == false)
+        #expect(halls.authority.run(["list"]).output.contains("[grant] \(halls.granteeKey.prefix(12)) → pengumuman, resmi"))
         #expect(halls.carry(from: halls.authority, to: halls.grantee).output.hasPrefix("added 1, already had 0, rejected 0"))
 
         let post = halls.grantee.run(["post", "--channel", "resmi", "--title", "Rapat desa", "--body", "Senin jam 9"])

@@ -7,18 +7,29 @@ import Kabar
 ///      "expires":1794096000000,"id":"<64 hex>","kind":"post","references":[],
 ///      "supersedes":null,"title":"..."}
 ///
+/// A grant bulletin also has `"grant":{"channels":[...],"grantee":"<64 hex>","may_grant":false,
+/// "moderator":false}`.
+///
 /// Times are integer milliseconds since the Unix epoch (at most 2^53 - 1, so exact in every
 /// JSON reader). Text is UTF-8 with `"`, `\` and every control character escaped.
 public enum BulletinJSON {
     /// One bulletin as a JSON object.
     public static func object(_ bulletin: Bulletin) -> String {
         let references = bulletin.references.map { quote($0.hex) }.joined(separator: ",")
-        let fields: [(String, String)] = [
+        var fields: [(String, String)] = [
             ("author", quote(bulletin.author.hex)),
             ("body", quote(bulletin.body)),
             ("channel", quote(bulletin.channel)),
             ("created", String(bulletin.created.milliseconds)),
             ("expires", String(bulletin.expires.milliseconds)),
+        ]
+        // Only grant bulletins carry this key, so a post's object is unchanged.
+        if let grant = bulletin.content.grant {
+            let channels = grant.channels.map(quote).joined(separator: ",")
+            fields.append(("grant", "{\"channels\":[\(channels)],\"grantee\":\(quote(grant.grantee.hex)),"
+                + "\"may_grant\":\(grant.mayGrant),\"moderator\":\(grant.moderator)}"))
+        }
+        fields += [
             ("id", quote(bulletin.id.hex)),
             ("kind", quote(bulletin.kind.name)),
             ("references", "[" + references + "]"),
