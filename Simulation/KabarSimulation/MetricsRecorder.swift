@@ -13,6 +13,10 @@ struct MetricsRecorder {
         var storedBy: [UInt64]
         /// The time of each first store, in order (virtual time never runs back).
         var storeTimes: [Int64] = []
+        /// The host of each first store, parallel to `storeTimes`.
+        var storeHosts: [Int32] = []
+        /// `duplicateReceived` events for it.
+        var duplicates = 0
     }
 
     var datagramsSent: [Int] = []
@@ -21,6 +25,8 @@ struct MetricsRecorder {
     var bytesReceived: [Int] = []
     var bulletins: [BulletinRecord] = []
     var bulletinIndex: [BulletinID: Int] = [:]
+    /// Per host: its copies are an attack, not redundancy (replays are not counted as duplicates).
+    var hostile: [Bool] = []
     /// Bulletins some reachable host still lacks.
     var incompleteBulletins = 0
     var usefulReceipts = 0
@@ -48,8 +54,10 @@ struct MetricsRecorder {
         if case .bulletinStored(let id, let source) = event {
             if source != nil { usefulReceipts += 1 }
             stored(id, host: host, at: now, posted: source == nil, reachable: reachable)
-        } else if case .duplicateReceived = event {
+        } else if case .duplicateReceived(let id, let source) = event {
+            if case .simulated(let sender) = source, sender < hostile.count, hostile[sender] { return }
             duplicateReceipts += 1
+            if let index = bulletinIndex[id] { bulletins[index].duplicates += 1 }
         } else if case .peerDiscovered = event {
             peersDiscovered += 1
         } else if case .peerLost = event {
@@ -87,6 +95,7 @@ struct MetricsRecorder {
         guard bulletins[index].storedBy[word] & bit == 0 else { return }
         bulletins[index].storedBy[word] |= bit
         bulletins[index].storeTimes.append(now)
+        bulletins[index].storeHosts.append(Int32(host))
         if bulletins[index].storeTimes.count == bulletins[index].reachable { incompleteBulletins -= 1 }
     }
 }

@@ -81,6 +81,23 @@ public struct Simulation<Endpoint: SimulatedEndpoint> {
     /// post is still scheduled.
     public var isConverged: Bool { pendingPosts == 0 && recorder.incompleteBulletins == 0 }
 
+    /// Every first store of `id` so far, in time order: the hosts, the virtual times (in
+    /// microseconds) and the duplicate copies received. Cheap (no snapshot of the rest).
+    public func firstStores(of id: BulletinID) -> (hosts: [Int32], times: [Int64], duplicates: Int) {
+        guard let index = recorder.bulletinIndex[id] else { return ([], [], 0) }
+        let record = recorder.bulletins[index]
+        return (record.storeHosts, record.storeTimes, record.duplicates)
+    }
+
+    /// Marks `host` as an attacker: copies it replays are not counted as duplicate receipts.
+    public mutating func markHostile(_ host: Int) {
+        if recorder.hostile.count < hostCount { recorder.hostile += Array(repeating: false, count: hostCount - recorder.hostile.count) }
+        recorder.hostile[host] = true
+    }
+
+    /// Bytes sent so far by `host` (a broadcast counts once). O(1).
+    public func bytesSent(by host: Int) -> Int { recorder.bytesSent[host] }
+
     /// The measurements so far.
     public var metrics: SimulationMetrics {
         recorder.snapshot(now: clock.now.microseconds, drops: network.drops, eventsProcessed: eventsProcessed)

@@ -43,6 +43,7 @@ enum CommandRegistry {
         CommandEntry(BenchCryptoCommand.self),
         CommandEntry(BenchSyncCommand.self),
         CommandEntry(BenchSimCommand.self),
+        CommandEntry(SimCommand.self),
         CommandEntry(BenchStoreCommand.self),
         CommandEntry(DebugCrashWriterCommand.self),
     ]

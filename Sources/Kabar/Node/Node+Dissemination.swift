@@ -10,6 +10,8 @@ struct Want: Sendable {
 /// A repair announcement waiting for its random delay.
 struct PendingRepair: Sendable {
     var due: Instant
+    /// Who it came from (nil: a local post); its off-link repeat skips that peer.
+    var source: PeerAddress?
     /// Announcements or copies of this id heard from others meanwhile.
     var heard = 0
 }
@@ -56,7 +58,7 @@ extension Node {
         }
         if store.isRemoved(id) { return }
         do {
-            try bulletin.verifySignature()
+            try verifySignature(of: bulletin)
             try configuration.policy.checkTimes(bulletin, now: wallNow(now))
         } catch {
             wanted[id] = nil
@@ -93,19 +95,25 @@ extension Node {
         applyTrust(after: bulletin, at: now)
         let monotonic = now.monotonic
         let cameOverSharedLink = source.flatMap { peers[$0]?.onLink } ?? false
-        if cameOverSharedLink {
-            // Most of the link heard the same broadcast; repair the few it missed, unless
-            // others do it first.
-            if pendingRepairs.count < configuration.pendingAnnouncesMax {
-                let delay = prng.int(below: Int(configuration.repairAnnounceDelayMax.microseconds) + 1)
-                pendingRepairs[id] = PendingRepair(due: monotonic + .microseconds(Int64(delay)))
-            }
-        } else {
-            broadcast(bulletin, at: monotonic)
+        // Most of a shared link heard the same broadcast: only bulletins that did not come over
+        // one are broadcast here.
+        if !cameOverSharedLink { broadcast(bulletin, at: monotonic) }
+        // Every holder, the broadcaster included, announces once more after a short random delay
+        // unless others did first (counter-based suppression): the few a broadcast missed pull
+        // it, even when the broadcast was lost to every other member of a small LAN; and the
+        // announce repeats to off-link peers, whose first announce may be lost.
+        if pendingRepairs.count < configuration.pendingAnnouncesMax {
+            let delay = prng.int(below: Int(configuration.repairAnnounceDelayMax.microseconds) + 1)
+            pendingRepairs[id] = PendingRepair(due: monotonic + .microseconds(Int64(delay)), source: source)
         }
+        announceOffLink([id], except: source, at: monotonic)
+    }
+
+    /// Announces `ids` by unicast to every validated peer not on a shared link, but `source`.
+    mutating func announceOffLink(_ ids: [BulletinID], except source: PeerAddress?, at now: Instant) {
         for address in peers.keys.sorted() where address != source {
             guard let peer = peers[address], !peer.onLink, peer.validated else { continue }
-            send(.announce([id]), to: .peer(address), at: monotonic)
+            send(.announce(ids), to: .peer(address), at: now)
         }
     }
 
@@ -187,10 +195,12 @@ extension Node {
 
     mutating func sendDueRepairs(at now: Instant) {
         var due: [BulletinID] = []
+        var offLink: [(BulletinID, PeerAddress?)] = []
         for id in pendingRepairs.keys.sorted() {
             guard let repair = pendingRepairs[id], repair.due <= now else { continue }
             pendingRepairs[id] = nil
             if repair.heard < configuration.repairAnnounceSuppression { due.append(id) }
+            offLink.append((id, repair.source))
         }
         var start = 0
         while start < due.count {
@@ -198,6 +208,7 @@ extension Node {
             start += batch.count
             send(.announce(batch), to: .broadcast, at: now)
         }
+        for (id, source) in offLink { announceOffLink([id], except: source, at: now) }
     }
 
     // MARK: Fragments

@@ -31,6 +31,7 @@ extension Node {
 
     private mutating func forget(_ address: PeerAddress) {
         peers[address] = nil
+        clockSamples[address] = nil
         sync.forget(address)
         for id in wanted.keys.sorted() { wanted[id]?.sources.removeAll { $0 == address } }
         emit(.peerLost(address))
@@ -144,7 +145,10 @@ extension Node {
         peer.onLink = peer.onLink || beacon.flags & Beacon.broadcastFlag != 0
         peer.storeCount = Int(beacon.storeCount)
         peer.fingerprint = beacon.fingerprint
-        if beacon.wallClock.milliseconds > 0 { peer.clockOffset = beacon.wallClock - now.wall }
+        if beacon.wallClock.milliseconds > 0 {
+            peer.clockOffset = beacon.wallClock - now.wall
+            clockSamples[source] = ClockSample(offset: beacon.wallClock - now.wall, heard: now.monotonic)
+        }
         peer.mismatchedBeacons = beacon.fingerprint == beaconFingerprint ? 0 : peer.mismatchedBeacons + 1
         peers[source] = peer
         recomputePeerClockMedian(at: now.monotonic)

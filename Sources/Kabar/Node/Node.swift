@@ -59,6 +59,12 @@ public struct Node<Store: BulletinStore> {
     public internal(set) var counters = NodeCounters()
     /// Decides whether a valid bulletin may be stored (trust rules); nil admits everything.
     public var admission: (any BulletinAdmission)?
+    /// Signatures already checked, shared by the many nodes of one simulator process; nil (the
+    /// daemon) checks every signature.
+    public var verifiedSignatures: VerifiedSignatures?
+    /// Each peer's last clock offset and when it was heard, apart from `peers` so that the median
+    /// is recomputed without copying whole `Peer` values.
+    var clockSamples: [PeerAddress: ClockSample] = [:]
 
     /// A node over `store`, with randomness from `seed` (the daemon draws it from getrandom;
     /// the simulator derives it from the run seed).
@@ -121,6 +127,7 @@ public struct Node<Store: BulletinStore> {
             // Our own beacon, looped back: that source is us. Forget it as a peer.
             ownAddresses.insert(source)
             peers[source] = nil
+            clockSamples[source] = nil
             return drain()
         }
         guard notePeer(source, bytes: datagram.count, at: now.monotonic) else { return drain() }
@@ -158,7 +165,7 @@ public struct Node<Store: BulletinStore> {
         updateClock(now)
         if store.contains(bulletin.id) { return drain() }
         if store.isRemoved(bulletin.id) { throw NodeError.removed(bulletin.id) }
-        try bulletin.verifySignature()
+        try verifySignature(of: bulletin)
         try configuration.policy.checkTimes(bulletin, now: wallNow(now))
         try admission?.admit(bulletin, at: wallNow(now), store: store)
         guard try store.insert(bulletin, durability: durability) == .added else { return drain() }
@@ -195,11 +202,55 @@ public struct Node<Store: BulletinStore> {
     /// Recomputes the median of the offsets of peers heard within `peerTimeout`. O(peers log peers);
     /// called when a beacon brings an offset and when peers are dropped.
     mutating func recomputePeerClockMedian(at now: Instant) {
-        let offsets = peers.values.compactMap { peer -> TimeSpan? in
-            guard now - peer.lastHeard < configuration.peerTimeout else { return nil }
-            return peer.clockOffset
+        var offsets: [TimeSpan] = []
+        offsets.reserveCapacity(clockSamples.count)
+        for sample in clockSamples.values where now - sample.heard < configuration.peerTimeout {
+            offsets.append(sample.offset)
         }
         peerClocks = ClockEstimate.PeerClocks(offsets: offsets)
+    }
+
+    /// Checks `bulletin`'s signature unless `verifiedSignatures` already knows the verdict for
+    /// its id (the id is the hash of the bytes, so the same id means the same bytes and verdict).
+    func verifySignature(of bulletin: Bulletin) throws(BulletinError) {
+        guard let verifiedSignatures else { return try bulletin.verifySignature() }
+        if let known = verifiedSignatures.verdict(bulletin.id) {
+            if let error = known { throw error }
+            return
+        }
+        do {
+            try bulletin.verifySignature()
+            verifiedSignatures.record(bulletin.id, nil)
+        } catch {
+            verifiedSignatures.record(bulletin.id, error)
+            throw error
+        }
+    }
+}
+
+/// A peer's clock offset (its wall clock minus ours) and when its beacon was heard.
+struct ClockSample: Sendable {
+    var offset: TimeSpan
+    var heard: Instant
+}
+
+/// Signature verdicts by bulletin id, shared by reference between the nodes of one simulator run
+/// so that each signature is checked once per run, not once per node (real crypto stays in the
+/// loop). Bounded: past `idsMax` it stops remembering and nodes check signatures themselves.
+public final class VerifiedSignatures {
+    /// Ids remembered, at most.
+    public let idsMax: Int
+    private var verdicts: [BulletinID: BulletinError?] = [:]
+
+    /// An empty cache remembering at most `idsMax` ids.
+    public init(idsMax: Int = 1_000_000) { self.idsMax = idsMax }
+
+    /// nil: unknown; `.some(nil)`: valid; `.some(error)`: invalid with that error.
+    public func verdict(_ id: BulletinID) -> BulletinError?? { verdicts[id] }
+
+    /// Remembers `id`'s verdict (nil: valid).
+    public func record(_ id: BulletinID, _ error: BulletinError?) {
+        if verdicts.count < idsMax { verdicts[id] = .some(error) }
     }
 }
 

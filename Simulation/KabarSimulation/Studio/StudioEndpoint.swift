@@ -1,0 +1,202 @@
+import Kabar
+import KabarCrypto
+
+/// A host of a `kabar sim` run: an honest `Node`, or an attacker.
+///
+/// Each call moves the node out of the enum before mutating it (`self = .off`), so the node's
+/// tables are uniquely referenced and never copied on write.
+public enum StudioEndpoint: SimulatedEndpoint {
+    /// An honest node, with the lazy writes a power cut would lose.
+    case node(StudioNode)
+    /// A host sending garbage, forgeries and junk.
+    case attacker(FloodAttacker)
+    /// Transient, while a call runs.
+    case off
+
+    public mutating func receive(_ datagram: [UInt8], from source: PeerAddress, at now: NodeTime) -> [NodeAction] {
+        switch self {
+        case .node(var node):
+            self = .off
+            let actions = node.receive(datagram, from: source, at: now)
+            self = .node(node)
+            return actions
+        case .attacker(var attacker):
+            self = .off
+            let actions = attacker.receive(datagram, from: source, at: now)
+            self = .attacker(attacker)
+            return actions
+        case .off:
+            return []
+        }
+    }
+
+    public mutating func tick(at now: NodeTime) -> [NodeAction] {
+        switch self {
+        case .node(var node):
+            self = .off
+            let actions = node.tick(at: now)
+            self = .node(node)
+            return actions
+        case .attacker(var attacker):
+            self = .off
+            let actions = attacker.tick(at: now)
+            self = .attacker(attacker)
+            return actions
+        case .off:
+            return []
+        }
+    }
+
+    public mutating func operatorPost(_ bulletin: Bulletin, at now: NodeTime) throws -> [NodeAction] {
+        guard case .node(var node) = self else { return [] }
+        self = .off
+        defer { self = .node(node) }
+        let actions = try node.node.post(bulletin, at: now)
+        return actions
+    }
+
+    public var nextDeadline: Instant {
+        switch self {
+        case .node(let node): return node.nextDeadline
+        case .attacker(let attacker): return attacker.nextDeadline
+        case .off: return Instant(microseconds: .max)
+        }
+    }
+
+    /// What survives a power cut: the store less its lazy writes not yet flushed.
+    public var durableState: MemoryStore {
+        guard case .node(let node) = self else { return MemoryStore() }
+        return node.durableStore
+    }
+
+    /// The honest node, if this host is one.
+    public var honestNode: Node<MemoryStore>? {
+        if case .node(let node) = self { return node.node }
+        return nil
+    }
+}
+
+/// A `Node` plus the ids it stored lazily within the last `flush` (lost by a power cut).
+public struct StudioNode {
+    /// The node.
+    public var node: Node<MemoryStore>
+    /// Lazy writes younger than this are lost by a power cut; zero: none tracked.
+    public let flush: TimeSpan
+    private var recent: [(id: BulletinID, at: Instant)] = []
+    private var recentStart = 0
+
+    /// Wraps `node`.
+    public init(node: Node<MemoryStore>, flush: TimeSpan) {
+        self.node = node
+        self.flush = flush
+    }
+
+    mutating func receive(_ datagram: [UInt8], from source: PeerAddress, at now: NodeTime) -> [NodeAction] {
+        let actions = node.receive(datagram, from: source, at: now)
+        if flush.microseconds > 0 { note(actions, at: now.monotonic) }
+        return actions
+    }
+
+    mutating func tick(at now: NodeTime) -> [NodeAction] {
+        prune(at: now.monotonic)
+        guard node.nextDeadline <= now.monotonic else { return [] }
+        let actions = node.tick(at: now)
+        if flush.microseconds > 0 { note(actions, at: now.monotonic) }
+        return actions
+    }
+
+    var nextDeadline: Instant {
+        let deadline = node.nextDeadline
+        guard recentStart < recent.count else { return deadline }
+        return min(deadline, recent[recentStart].at + flush)
+    }
+
+    var durableStore: MemoryStore {
+        var store = node.store
+        for entry in recent[recentStart...] { store.remove(entry.id) }
+        return store
+    }
+
+    private mutating func note(_ actions: [NodeAction], at now: Instant) {
+        for action in actions {
+            if case .event(.bulletinStored(let id, let source)) = action, source != nil { recent.append((id, now)) }
+        }
+    }
+
+    private mutating func prune(at now: Instant) {
+        while recentStart < recent.count, recent[recentStart].at + flush <= now { recentStart += 1 }
+        if recentStart > 64 && recentStart * 2 > recent.count {
+            recent.removeFirst(recentStart)
+            recentStart = 0
+        }
+    }
+}
+
+/// Sends, `rate` times a second, one of: a forged bulletin (an honest author's key, another key's
+/// signature), an overheard datagram with a byte flipped, a verbatim replay, a valid header with
+/// junk ids, or random garbage; half broadcast, half to a random honest host.
+public struct FloodAttacker {
+    private var prng: PRNG
+    private var overheard: [[UInt8]] = []
+    private let forged: [[UInt8]]
+    private let interval: TimeSpan
+    private let targets: Int
+    private let network = Wire.networkID(named: Wire.defaultNetworkName)
+    /// When it sends next.
+    public private(set) var nextDeadline: Instant
+    /// Datagrams sent.
+    public private(set) var sent = 0
+
+    /// An attacker sending `rate` datagrams a second from `start`, picking unicast targets among
+    /// hosts `0..<targets`, with `forged` pre-made forged bulletin encodings.
+    public init(seed: UInt64, rate: Int, targets: Int, forged: [[UInt8]], start: Instant) {
+        prng = PRNG(seed: seed)
+        self.forged = forged
+        self.targets = max(1, targets)
+        interval = .microseconds(Int64(1_000_000 / max(1, rate)))
+        nextDeadline = start
+    }
+
+    mutating func receive(_ datagram: [UInt8], from source: PeerAddress, at now: NodeTime) -> [NodeAction] {
+        if overheard.count < 64 { overheard.append(datagram) } else { overheard[prng.int(below: 64)] = datagram }
+        return []
+    }
+
+    mutating func tick(at now: NodeTime) -> [NodeAction] {
+        nextDeadline = now.monotonic + interval
+        let target: Destination = prng.chance(0.5) ? .broadcast : .peer(.simulated(prng.int(below: targets)))
+        var datagram: [UInt8]?
+        switch prng.int(below: 5) {
+        case 0:
+            if !forged.isEmpty { datagram = MessageCodec.encode(.bulletin(forged[prng.int(below: forged.count)]), network: network) }
+        case 1:
+            if var copy = overheard.isEmpty ? nil : overheard[prng.int(below: overheard.count)], copy.count > 9 {
+                copy[8 + prng.int(below: copy.count - 8)] ^= UInt8(1 << prng.int(below: 8))
+                datagram = copy
+            }
+        case 2:
+            if !overheard.isEmpty { datagram = overheard[prng.int(below: overheard.count)] }
+        case 3:
+            let ids = (0..<8).compactMap { _ in BulletinID(bytes: prng.bytes(32)) }
+            datagram = MessageCodec.encode(prng.chance(0.5) ? .announce(ids) : .request(ids), network: network)
+        default:
+            datagram = prng.bytes(1 + prng.int(below: 1_200))
+        }
+        guard let datagram else { return [] }
+        sent += 1
+        return [.send(datagram, to: target)]
+    }
+
+    /// `count` bulletins claiming `victim`'s key but signed by `forger`: each fails verification.
+    public static func forgeries(count: Int, victim: AuthorKey, forger: Ed25519.PrivateKey, created: UnixTime) -> [[UInt8]] {
+        guard let forgerKey = AuthorKey(bytes: forger.publicKey.rawRepresentation) else { return [] }
+        return (0..<count).compactMap { index in
+            var content = BulletinContent(kind: .post, author: forgerKey, created: created, expires: created + .days(1), channel: "pasar")
+            content.title = "Palsu \(index)"
+            content.body = "Beras gratis di balai, datang sekarang."
+            guard var bytes = try? Bulletin.sign(content, with: forger).encoded, bytes.count > 34 else { return nil }
+            bytes.replaceSubrange(2..<34, with: victim.bytes)
+            return bytes
+        }
+    }
+}

@@ -1,0 +1,229 @@
+import Kabar
+import KabarCrypto
+
+/// One post of a `kabar sim` run.
+public struct StudioPost: Sendable {
+    /// Its class (`official`, `market`, ...).
+    public var className: String
+    /// The host whose operator posts it.
+    public var host: Int
+    /// When.
+    public var at: Instant
+    /// The signed bulletin.
+    public var bulletin: Bulletin
+    /// Its datagram's size, for the limit's serialisation time.
+    public var datagramBytes: Int
+}
+
+/// A scenario made real for one seed: the simulation with its hosts, LANs, links, mules, faults
+/// and posts scheduled, and the same world as a `ContactPlan` for the physical limit.
+public struct StudioWorld {
+    /// The simulation, ready to run.
+    public var sim: Simulation<StudioEndpoint>
+    /// The time-varying graph.
+    public var plan: ContactPlan
+    /// The posts, in time order.
+    public var posts: [StudioPost]
+    /// Per host: an honest node (false: an attacker).
+    public var honest: [Bool]
+    /// Per host: a mule (counted as a node, never an origin).
+    public var isMule: [Bool]
+    /// The definition it was built from.
+    public var definition: ScenarioDefinition
+    /// When the run stops if not converged.
+    public var deadline: Instant
+    /// The faults the seed drew (swarm), for the summary.
+    public var drawnFaults: [String] = []
+    /// The seed.
+    public var seed: UInt64 { sim.seed }
+
+    /// Builds `definition` for `seed`, with `nodes` hall nodes (nil: the file's) and `duration`
+    /// as the deadline (nil: the file's).
+    public init(_ definition: ScenarioDefinition, seed: UInt64, nodes: Int? = nil, duration: TimeSpan? = nil) {
+        var definition = definition
+        self.deadline = .zero + (duration ?? definition.deadline)
+        var faults = PRNG(seed: Simulation<StudioEndpoint>.derivedSeed(seed, stream: 11, index: 0))
+        var drawn: [String] = []
+        var skews: [Int: TimeSpan] = [:]
+        var layoutRandom = PRNG(seed: Simulation<StudioEndpoint>.derivedSeed(seed, stream: 12, index: 0))
+        let layout = StudioLayout.make(definition.topology, nodes: nodes ?? definition.nodes, mules: definition.mules, prng: &layoutRandom)
+        if definition.randomFaults {
+            drawn = Self.drawFaults(&definition, hosts: layout.hallHostCount, deadline: deadline, prng: &faults, skews: &skews)
+        }
+        self.definition = definition
+        self.drawnFaults = drawn
+        let hallHosts = layout.hallHostCount
+        let muleCount = layout.routes.count
+        let attackers = definition.flood?.attackers ?? 0
+        let hostCount = hallHosts + muleCount + attackers
+        honest = (0..<hostCount).map { $0 < hallHosts + muleCount }
+        isMule = (0..<hostCount).map { $0 >= hallHosts && $0 < hallHosts + muleCount }
+
+        var staticPeers = [[PeerAddress]](repeating: [], count: hostCount)
+        for (a, b) in layout.links {
+            staticPeers[a].append(.simulated(b))
+            staticPeers[b].append(.simulated(a))
+        }
+        var sim = Simulation<StudioEndpoint>(seed: seed, name: definition.name)
+        let cache = VerifiedSignatures()
+        let flush = definition.churn?.flush ?? .zero
+        let peers = staticPeers
+        // Node keys only break ties between peers; 32 bytes always make an AuthorKey.
+        var keyRandom = PRNG(seed: Simulation<StudioEndpoint>.derivedSeed(seed, stream: 18, index: 0))
+        let nodeKeys = (0..<(hallHosts + muleCount)).compactMap { _ in AuthorKey(bytes: keyRandom.bytes(32)) }
+        sim.addHosts(hallHosts + muleCount) { boot in
+            var configuration = NodeConfiguration()
+            configuration.staticPeers = peers[boot.host]
+            var node = Node(configuration: configuration, key: nodeKeys[boot.host], store: boot.durable ?? MemoryStore(), seed: boot.seed, now: boot.time)
+            node.verifiedSignatures = cache
+            return .node(StudioNode(node: node, flush: flush))
+        }
+        var plan = ContactPlan()
+        for _ in 0..<hostCount { plan.addHost() }
+        for hall in layout.halls {
+            sim.addLAN(hall, definition.lan)
+            plan.addLAN(definition.lan)
+            for host in hall { plan.addPresence(host: host, lan: plan.lans.count - 1, start: 0, end: .max) }
+        }
+        for (a, b) in layout.links {
+            sim.addLink(a, b, definition.link)
+            plan.addLink(a, b, definition.link)
+        }
+        Self.scheduleMules(layout.routes, firstHost: hallHosts, until: deadline, seed: seed, sim: &sim, plan: &plan)
+        if attackers > 0, let flood = definition.flood {
+            Self.addAttackers(flood, halls: layout.halls, honestCount: hallHosts, seed: seed, sim: &sim)
+        }
+        for (host, skew) in skews.sorted(by: { $0.key < $1.key }) { sim.setClockSkew(host: host, skew) }
+        if let partition = definition.partition {
+            let side = layout.halls.prefix(max(1, Int((Double(layout.halls.count) * partition.fraction).rounded()))).flatMap { $0 }
+            let cut = sim.partition(separating: side)
+            sim.schedule(at: .zero + partition.at, .partition(cut))
+            sim.schedule(at: .zero + partition.heal, .heal(cut))
+            plan.addCut(cut, start: partition.at.microseconds, end: partition.heal.microseconds)
+        }
+        var down = [[ContactPlan.Interval]](repeating: [], count: hostCount)
+        if let churn = definition.churn {
+            Self.scheduleChurn(churn, hallHosts: hallHosts, seed: seed, sim: &sim, plan: &plan, down: &down)
+        }
+        plan.finish()
+        let bigSkews = Set(skews.filter { abs($0.value.microseconds) > TimeSpan.minutes(5).microseconds }.keys)
+        posts = Self.makePosts(definition.posts, hallHosts: hallHosts, seed: seed, epoch: sim.epoch, down: down, avoiding: bigSkews)
+        for post in posts { sim.schedule(at: post.at, .post(host: post.host, post.bulletin)) }
+        self.sim = sim
+        self.plan = plan
+    }
+
+    // MARK: mules, attackers, churn
+
+    private static func scheduleMules(_ routes: [StudioLayout.Route], firstHost: Int, until deadline: Instant, seed: UInt64,
+                                      sim: inout Simulation<StudioEndpoint>, plan: inout ContactPlan) {
+        for (index, route) in routes.enumerated() {
+            let host = firstHost + index
+            var prng = PRNG(seed: Simulation<StudioEndpoint>.derivedSeed(seed, stream: 13, index: UInt64(index)))
+            let stops = route.reversed ? Array(route.stops.reversed()) : route.stops
+            var position = prng.int(below: stops.count)
+            var step = 1
+            var time = Instant.zero + .microseconds(Int64(prng.int(below: Int(route.travel.upperBound.microseconds) + 1)))
+            var visits: [MuleVisit] = []
+            while time < deadline {
+                let stay = draw(route.stay, &prng)
+                let lan = stops[position]
+                let departure = time + stay
+                visits.append(MuleVisit(lan: LANID(index: lan), arrival: time, departure: departure))
+                plan.addPresence(host: host, lan: lan, start: time.microseconds, end: departure.microseconds)
+                time = departure + draw(route.travel, &prng)
+                if stops.count == 1 { continue }
+                if route.bounce {
+                    if position + step < 0 || position + step >= stops.count { step = -step }
+                    position += step
+                } else {
+                    position = (position + 1) % stops.count
+                }
+            }
+            sim.addMule(host, visits: visits)
+        }
+    }
+
+    static func draw(_ range: ClosedRange<TimeSpan>, _ prng: inout PRNG) -> TimeSpan {
+        let width = range.upperBound.microseconds - range.lowerBound.microseconds
+        return range.lowerBound + .microseconds(Int64(prng.int(below: Int(width) + 1)))
+    }
+
+    private static func addAttackers(_ flood: ScenarioFlood, halls: [[Int]], honestCount: Int, seed: UInt64, sim: inout Simulation<StudioEndpoint>) {
+        var prng = PRNG(seed: Simulation<StudioEndpoint>.derivedSeed(seed, stream: 14, index: 0))
+        let forger = try? Ed25519.PrivateKey(seed: prng.bytes(32))
+        let victim = AuthorKey(bytes: prng.bytes(32))
+        let forged = forger.flatMap { forger in victim.map { FloodAttacker.forgeries(count: 8, victim: $0, forger: forger, created: sim.epoch) } } ?? []
+        let first = sim.hostCount
+        sim.addHosts(flood.attackers) { boot in
+            .attacker(FloodAttacker(seed: boot.seed, rate: flood.rate, targets: honestCount, forged: forged, start: boot.time.monotonic + .seconds(10)))
+        }
+        for index in 0..<flood.attackers {
+            sim.markHostile(first + index)
+            sim.addLAN([first + index] + halls[index * halls.count / flood.attackers], .ideal)
+        }
+    }
+
+    private static func scheduleChurn(_ churn: ScenarioChurn, hallHosts: Int, seed: UInt64, sim: inout Simulation<StudioEndpoint>,
+                                      plan: inout ContactPlan, down: inout [[ContactPlan.Interval]]) {
+        var prng = PRNG(seed: Simulation<StudioEndpoint>.derivedSeed(seed, stream: 15, index: 0))
+        let count = min(hallHosts - 1, Int((Double(hallHosts) * churn.fraction).rounded()))
+        var candidates = Array(1..<hallHosts)
+        for pick in 0..<max(0, count) {
+            let chosen = pick + prng.int(below: candidates.count - pick)
+            candidates.swapAt(pick, chosen)
+            let host = candidates[pick]
+            let cut = Instant.zero + draw(churn.window, &prng)
+            let back = cut + draw(churn.down, &prng)
+            sim.schedule(at: cut, .powerCut(host: host))
+            sim.schedule(at: back, .restart(host: host))
+            plan.addDown(host: host, start: cut.microseconds, end: back.microseconds)
+            down[host].append(ContactPlan.Interval(start: cut.microseconds, end: back.microseconds))
+        }
+    }
+
+    // MARK: posts
+
+    private static func makePosts(_ batches: [ScenarioPosts], hallHosts: Int, seed: UInt64, epoch: UnixTime,
+                                  down: [[ContactPlan.Interval]], avoiding: Set<Int>) -> [StudioPost] {
+        var prng = PRNG(seed: Simulation<StudioEndpoint>.derivedSeed(seed, stream: 16, index: 0))
+        var keys: [Int: Ed25519.PrivateKey] = [:]
+        var posts: [StudioPost] = []
+        var number = 0
+        for batch in batches {
+            for index in 0..<batch.count {
+                let at = Instant.zero + batch.start + batch.spacing * Int64(index)
+                var host = 0
+                if batch.from == "any" {
+                    for _ in 0..<32 {
+                        host = prng.int(below: hallHosts)
+                        let isDown = down[host].contains { $0.start <= at.microseconds && at.microseconds < $0.end }
+                        if !isDown && !avoiding.contains(host) { break }
+                    }
+                }
+                guard let key = keys[host] ?? authorKey(host, seed: seed) else { continue }
+                keys[host] = key
+                guard let bulletin = try? makeBulletin(batch, number: number, key: key, created: epoch + (at - .zero) - .seconds(1)) else { continue }
+                number += 1
+                let bytes = MessageCodec.encode(.bulletin(bulletin.encoded), network: Wire.networkID(named: Wire.defaultNetworkName)).count
+                posts.append(StudioPost(className: batch.name, host: host, at: at, bulletin: bulletin, datagramBytes: bytes))
+            }
+        }
+        return posts.sorted { ($0.at, $0.host) < ($1.at, $1.host) }
+    }
+
+    private static func authorKey(_ host: Int, seed: UInt64) -> Ed25519.PrivateKey? {
+        var prng = PRNG(seed: Simulation<StudioEndpoint>.derivedSeed(seed, stream: 17, index: UInt64(host)))
+        return try? Ed25519.PrivateKey(seed: prng.bytes(32))
+    }
+
+    private static func makeBulletin(_ batch: ScenarioPosts, number: Int, key: Ed25519.PrivateKey, created: UnixTime) throws -> Bulletin {
+        guard let author = AuthorKey(bytes: key.publicKey.rawRepresentation) else { throw BulletinError.nonCanonical("key") }
+        let official = batch.name == "official"
+        var content = BulletinContent(kind: .post, author: author, created: created, expires: created + .days(7), channel: official ? "pengumuman" : "pasar")
+        content.title = official ? "Pengumuman kabupaten \(number)" : "Kabar pasar \(number)"
+        let sentence = official ? "Vaksinasi gratis di puskesmas kecamatan hari Senin. " : "Dijual beras dan ikan salai di balai desa. "
+        content.body = String(String(repeating: sentence, count: batch.bodyBytes / sentence.utf8.count + 1).utf8.prefix(batch.bodyBytes)) ?? sentence
+        return try Bulletin.sign(content, with: key)
+    }
+}
