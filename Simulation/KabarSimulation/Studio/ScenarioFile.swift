@@ -92,6 +92,8 @@ public struct ScenarioFlood: Sendable, Equatable {
     public var attackers: Int
     /// Datagrams per second each.
     public var rate: Int
+    /// How long the attack lasts from its start at 10 s (the idle window waits for its end).
+    public var duration: TimeSpan
 }
 
 /// Everything a scenario file says. Sizes are the defaults `--nodes` scales.
@@ -225,7 +227,8 @@ public enum ScenarioFile {
             definition.partition = ScenarioPartition(fraction: try reader.fraction("fraction") ?? 0.5, at: at, heal: heal)
         case "flood":
             definition.flood = ScenarioFlood(
-                attackers: try reader.integer("attackers", in: 1...100) ?? 3, rate: try reader.integer("rate", in: 1...1_000) ?? 50)
+                attackers: try reader.integer("attackers", in: 1...100) ?? 3, rate: try reader.integer("rate", in: 1...1_000) ?? 50,
+                duration: try reader.span("for") ?? .minutes(2))
         case "faults":
             let word = try reader.bareWord("random")
             guard word == "random" else { throw reader.error(en: "faults takes `random`", id: "faults menerima `random`") }

@@ -31,10 +31,10 @@ sample 5s
 """#),
         ("flood", #"""
 # flood: 4 halls of 8 honest nodes in a ring, plus 3 attackers that each send 100 datagrams a
-# second of garbage, forged bulletins, altered copies, replays and junk ids.
+# second of garbage, forged bulletins, altered copies, replays and junk ids for 90 s.
 nodes 32
 topology ring hall=8
-flood attackers=3 rate=100
+flood attackers=3 rate=100 for=90s
 posts market count=20 from=any start=20s spacing=3s
 idle 60s
 deadline 10m

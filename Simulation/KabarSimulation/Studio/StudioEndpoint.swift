@@ -141,6 +141,7 @@ public struct FloodAttacker {
     private let forged: [[UInt8]]
     private let interval: TimeSpan
     private let targets: Int
+    private let end: Instant
     private let network = Wire.networkID(named: Wire.defaultNetworkName)
     /// When it sends next.
     public private(set) var nextDeadline: Instant
@@ -148,8 +149,9 @@ public struct FloodAttacker {
     public private(set) var sent = 0
 
     /// An attacker sending `rate` datagrams a second from `start`, picking unicast targets among
-    /// hosts `0..<targets`, with `forged` pre-made forged bulletin encodings.
-    public init(seed: UInt64, rate: Int, targets: Int, forged: [[UInt8]], start: Instant) {
+    /// hosts `0..<targets`, with `forged` pre-made forged bulletin encodings, until `end`.
+    public init(seed: UInt64, rate: Int, targets: Int, forged: [[UInt8]], start: Instant, end: Instant) {
+        self.end = end
         prng = PRNG(seed: seed)
         self.forged = forged
         self.targets = max(1, targets)
@@ -164,6 +166,7 @@ public struct FloodAttacker {
 
     mutating func tick(at now: NodeTime) -> [NodeAction] {
         nextDeadline = now.monotonic + interval
+        if nextDeadline >= end { nextDeadline = Instant(microseconds: .max) }
         let target: Destination = prng.chance(0.5) ? .broadcast : .peer(.simulated(prng.int(below: targets)))
         var datagram: [UInt8]?
         switch prng.int(below: 5) {

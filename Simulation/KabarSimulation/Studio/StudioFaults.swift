@@ -31,7 +31,7 @@ extension StudioWorld {
             lines.append("clock skew: \(skews.count) hosts, host \(far) a year \(skews[far].map { $0 > .zero ? "ahead" : "behind" } ?? "off")")
         }
         if prng.chance(0.5) {
-            definition.flood = ScenarioFlood(attackers: 1, rate: 20)
+            definition.flood = ScenarioFlood(attackers: 1, rate: 20, duration: .minutes(1))
             lines.append("attacker: 1, 20 datagrams/s")
         }
         return lines

@@ -143,13 +143,18 @@ public enum StudioRunner {
         let convergedAt = world.sim.now
         let loadBytes = lastBytes - bytesAtFirstPost
         let loadHours = max((convergedAt - firstPost).seconds, 1) / 3_600
+        while world.sim.now < world.quietFrom {
+            world.sim.run(until: min(world.sim.now + world.definition.sample, world.quietFrom))
+            sample()
+        }
+        let quietBytes = lastBytes
         let idleStart = world.sim.now
         let idleEnd = world.sim.now + world.definition.idle
         while world.sim.now < idleEnd {
             world.sim.run(until: min(world.sim.now + world.definition.sample, idleEnd))
             sample()
         }
-        let idleBytes = lastBytes - bytesAtFirstPost - loadBytes
+        let idleBytes = lastBytes - quietBytes
         let idleSeconds = max(world.definition.idle.seconds, 1e-6)
         var result = measure(world, arrivals: arrivals, targets: targets, end: convergedAt)
         result.converged = delivered == pairs

@@ -32,6 +32,8 @@ public struct StudioWorld {
     public var definition: ScenarioDefinition
     /// When the run stops if not converged.
     public var deadline: Instant
+    /// The idle window starts no earlier than this (the end of an attack).
+    public var quietFrom: Instant = .zero
     /// The faults the seed drew (swarm), for the summary.
     public var drawnFaults: [String] = []
     /// The seed.
@@ -91,6 +93,7 @@ public struct StudioWorld {
         }
         Self.scheduleMules(layout.routes, firstHost: hallHosts, until: deadline, seed: seed, sim: &sim, plan: &plan)
         if attackers > 0, let flood = definition.flood {
+            quietFrom = .zero + .seconds(10) + flood.duration
             Self.addAttackers(flood, halls: layout.halls, honestCount: hallHosts, seed: seed, sim: &sim)
         }
         for (host, skew) in skews.sorted(by: { $0.key < $1.key }) { sim.setClockSkew(host: host, skew) }
@@ -156,11 +159,13 @@ public struct StudioWorld {
         let forged = forger.flatMap { forger in victim.map { FloodAttacker.forgeries(count: 8, victim: $0, forger: forger, created: sim.epoch) } } ?? []
         let first = sim.hostCount
         sim.addHosts(flood.attackers) { boot in
-            .attacker(FloodAttacker(seed: boot.seed, rate: flood.rate, targets: honestCount, forged: forged, start: boot.time.monotonic + .seconds(10)))
+            .attacker(FloodAttacker(seed: boot.seed, rate: flood.rate, targets: honestCount, forged: forged, start: boot.time.monotonic + .seconds(10),
+                                    end: boot.time.monotonic + .seconds(10) + flood.duration))
         }
         for index in 0..<flood.attackers {
             sim.markHostile(first + index)
-            sim.addLAN([first + index] + halls[index * halls.count / flood.attackers], .ideal)
+            // The attacker joins a hall's own Wi-Fi (LANs are added first, one per hall, in order).
+            sim.schedule(at: sim.now, .join(host: first + index, LANID(index: index * halls.count / flood.attackers)))
         }
     }
 

@@ -104,7 +104,9 @@ extension Node {
         // announce repeats to off-link peers, whose first announce may be lost.
         if pendingRepairs.count < configuration.pendingAnnouncesMax {
             let delay = prng.int(below: Int(configuration.repairAnnounceDelayMax.microseconds) + 1)
-            pendingRepairs[id] = PendingRepair(due: monotonic + .microseconds(Int64(delay)), source: source)
+            let due = monotonic + .microseconds(Int64(delay))
+            pendingRepairs[id] = PendingRepair(due: due, source: source)
+            repairQueue.push(due, id)
         }
         announceOffLink([id], except: source, at: monotonic)
     }
@@ -164,13 +166,14 @@ extension Node {
             for id in batch {
                 wanted[id]?.attempts += 1
                 wanted[id]?.retryAt = retryAt
+                retryQueue.push(retryAt, id)
             }
         }
     }
 
     mutating func retryWanted(at now: Instant) {
         var bySource: [PeerAddress: [BulletinID]] = [:]
-        for id in wanted.keys.sorted() {
+        for id in retryQueue.popDue(at: now) {
             guard let want = wanted[id], let due = want.retryAt, due <= now else { continue }
             guard want.attempts < configuration.requestAttemptsMax, !want.sources.isEmpty else {
                 wanted[id] = nil  // anti-entropy will find it again
@@ -196,7 +199,7 @@ extension Node {
     mutating func sendDueRepairs(at now: Instant) {
         var due: [BulletinID] = []
         var offLink: [(BulletinID, PeerAddress?)] = []
-        for id in pendingRepairs.keys.sorted() {
+        for id in repairQueue.popDue(at: now) {
             guard let repair = pendingRepairs[id], repair.due <= now else { continue }
             pendingRepairs[id] = nil
             if repair.heard < configuration.repairAnnounceSuppression { due.append(id) }
@@ -280,5 +283,57 @@ extension Node {
         for id in expired {
             sync.remove(id)
         }
+    }
+}
+
+/// When repairs and request retries fall due: a binary min-heap of (due, id) with lazy deletion.
+/// An entry whose table no longer holds that id with that due time is dropped when it comes up,
+/// so `nextDeadline` reads the earliest time in O(1) instead of scanning the tables per input.
+/// It may wake the node early for a stale entry; that tick finds nothing due.
+struct DueQueue: Sendable {
+    private var items: [(due: Instant, id: BulletinID)] = []
+
+    /// The earliest due time, stale or not.
+    var first: Instant? { items.first?.due }
+
+    mutating func push(_ due: Instant, _ id: BulletinID) {
+        items.append((due, id))
+        var child = items.count - 1
+        while child > 0 {
+            let parent = (child - 1) / 2
+            guard Self.before(items[child], items[parent]) else { break }
+            items.swapAt(child, parent)
+            child = parent
+        }
+    }
+
+    /// Removes every entry due at or before `now`; returns their ids sorted, without repeats.
+    mutating func popDue(at now: Instant) -> [BulletinID] {
+        var ids: [BulletinID] = []
+        while let top = items.first, top.due <= now {
+            ids.append(top.id)
+            removeFirst()
+        }
+        return Array(Set(ids)).sorted()
+    }
+
+    private mutating func removeFirst() {
+        let last = items.removeLast()
+        guard !items.isEmpty else { return }
+        items[0] = last
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1, right = left + 1
+            var smallest = parent
+            if left < items.count && Self.before(items[left], items[smallest]) { smallest = left }
+            if right < items.count && Self.before(items[right], items[smallest]) { smallest = right }
+            if smallest == parent { return }
+            items.swapAt(parent, smallest)
+            parent = smallest
+        }
+    }
+
+    private static func before(_ a: (due: Instant, id: BulletinID), _ b: (due: Instant, id: BulletinID)) -> Bool {
+        a.due != b.due ? a.due < b.due : a.id < b.id
     }
 }

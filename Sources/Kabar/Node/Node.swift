@@ -47,6 +47,9 @@ public struct Node<Store: BulletinStore> {
     var nextExpiry: Instant
     var wanted: [BulletinID: Want] = [:]
     var pendingRepairs: [BulletinID: PendingRepair] = [:]
+    /// When `pendingRepairs` and `wanted` retries fall due (see `DueQueue`).
+    var repairQueue = DueQueue()
+    var retryQueue = DueQueue()
     var reassemblies: [BulletinID: Reassembly] = [:]
     var sync = SyncState()
     var lastClock: ClockEstimate?
@@ -101,8 +104,8 @@ public struct Node<Store: BulletinStore> {
     /// When the driver must call `tick` next.
     public var nextDeadline: Instant {
         var deadline = min(nextBeacon, nextExpiry)
-        for repair in pendingRepairs.values { deadline = min(deadline, repair.due) }
-        for want in wanted.values { if let due = want.retryAt { deadline = min(deadline, due) } }
+        if let due = repairQueue.first { deadline = min(deadline, due) }
+        if let due = retryQueue.first { deadline = min(deadline, due) }
         for reassembly in reassemblies.values { deadline = min(deadline, reassembly.retryAt) }
         if let syncDeadline = sync.nextDeadline(quietAfter: configuration.requestTimeout * 2) { deadline = min(deadline, syncDeadline) }
         return deadline
