@@ -70,6 +70,29 @@ import Testing
         }
     }
 
+    @Test func refusedBulletinsAreNotPulledAgainAtEveryReconciliation() throws {
+        let rules = trustRules(quota: Quota(countPerDayMax: 1, bytesPerDayMax: 1_000_000))
+        var mesh = trustMesh(count: 2, rules: rules, line: false, lawless: [0])
+        mesh.run(for: .seconds(6))
+        let posts = (0..<10).map { makePost(by: TrustKeys.outsider, title: "spam \($0)") }
+        for post in posts { try mesh.post(post, at: 0) }
+        mesh.run(for: .seconds(60))  // about seven reconciliations' worth of cooldowns
+        #expect(posts.filter { mesh.holds($0.id)[1] }.count == 1)
+        #expect(mesh.rejections(at: 1).count == 9, "each over-quota post refused once, not at every sync")
+    }
+
+    @Test func anOfficialPostRefusedBeforeItsGrantIsPulledOnceTheGrantArrives() throws {
+        var mesh = trustMesh(count: 2, line: false, lawless: [0])
+        mesh.run(for: .seconds(6))
+        let post = makePost(by: TrustKeys.grantee, channel: "resmi")
+        try mesh.post(post, at: 0)
+        mesh.run(for: .seconds(20))
+        #expect(mesh.holds(post.id) == [true, false])
+        try mesh.post(makeGrant(by: TrustKeys.authority, to: TrustKeys.grantee, channels: ["resmi"]), at: 0)
+        mesh.run(for: .seconds(30))
+        #expect(mesh.holds(post.id) == [true, true])
+    }
+
     @Test func aHideByATrustedModeratorReachesEveryNode() throws {
         var mesh = trustMesh(count: 3)
         mesh.run(for: .seconds(6))

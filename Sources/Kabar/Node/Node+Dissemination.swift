@@ -57,6 +57,8 @@ extension Node {
             return
         }
         if store.isRemoved(id) { return }
+        // Refused lately (a peer pushes it again at every reconciliation): no second check.
+        if refused.contains(id, at: now.monotonic) { return }
         do {
             try verifySignature(of: bulletin)
             try configuration.policy.checkTimes(bulletin, now: wallNow(now))
@@ -70,6 +72,7 @@ extension Node {
             guard try store.insert(bulletin, durability: .lazy) == .added else { return }
         } catch {
             wanted[id] = nil
+            if error is TrustError { refused.note(id, at: now.monotonic) }
             let message = (error as? any LocalizedError)?.localizedMessage ?? Localized(verbatim: "\(error)")
             counters.rejectedBulletins += 1
             emit(.bulletinRejected(BulletinRejection(id: id, source: source, error: nil, message: message)))

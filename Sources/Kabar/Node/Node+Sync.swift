@@ -153,7 +153,7 @@ extension Node {
             peer: peer, roundTrips: outcome.roundTrips, bytesSent: outcome.bytesSent,
             bytesReceived: outcome.bytesReceived, differences: outcome.weLackCount + outcome.peerLacks.count))
         var toRequest: [BulletinID] = []
-        for id in outcome.weLack where !store.contains(id) && !store.isRemoved(id) {
+        for id in outcome.weLack where !store.contains(id) && !store.isRemoved(id) && !refused.contains(id, at: now.monotonic) {
             if var want = wanted[id] {
                 if !want.sources.contains(peer), want.sources.count < Want.sourcesMax { want.sources.append(peer) }
                 wanted[id] = want

@@ -14,6 +14,7 @@ extension Node {
         var policy = policy
         let removals = policy.rebuild(from: store, at: wallNow(now))
         admission = policy
+        refused.clear()
         remove(removals)
     }
 
@@ -35,6 +36,8 @@ extension Node {
 
     /// Called once for every bulletin stored: lets the trust layer act on it.
     mutating func applyTrust(after bulletin: Bulletin, at now: NodeTime) {
+        // A new grant may make a refused post admissible: let reconciliation pull again.
+        if bulletin.kind == .grant { refused.clear() }
         let wall = wallNow(now)
         guard let removals = admission?.didStore(bulletin, at: wall, store: store), !removals.isEmpty else { return }
         remove(removals)
@@ -65,4 +68,38 @@ extension ClockEstimate {
         }
         return nil
     }
+}
+
+/// Ids the trust rules refused lately. Without it, every reconciliation with a peer that holds
+/// bulletins this node refuses (an attacker's over-quota flood) finds them missing: this node
+/// pulls them, and the peer pushes them, and each copy is verified and refused again, every
+/// `syncCooldown`. With it, this node neither pulls them nor checks a pushed copy again. An id is remembered for `memory`;
+/// the set is cleared when a grant is stored or the rules change, since a refused post may
+/// then be admissible. Bounded: at most `countMax` ids (expired ones dropped first, then all).
+struct RefusedIDs: Sendable {
+    /// Ids remembered at most.
+    static let countMax = 16_384
+    /// How long a refusal is remembered.
+    static let memory = TimeSpan.minutes(30)
+
+    private var until: [BulletinID: Instant] = [:]
+
+    /// Remembers that `id` was refused at `now`.
+    mutating func note(_ id: BulletinID, at now: Instant) {
+        if until.count >= Self.countMax { until = until.filter { $0.value > now } }
+        if until.count >= Self.countMax { until.removeAll() }
+        until[id] = now + Self.memory
+    }
+
+    /// True when `id` was refused within `memory` of `now`.
+    func contains(_ id: BulletinID, at now: Instant) -> Bool {
+        guard let time = until[id] else { return false }
+        return time > now
+    }
+
+    /// Forgets every refusal.
+    mutating func clear() { until.removeAll() }
+
+    /// Ids remembered (for tests).
+    var count: Int { until.count }
 }

@@ -68,6 +68,8 @@ public struct Node<Store: BulletinStore> {
     /// Each peer's last clock offset and when it was heard, apart from `peers` so that the median
     /// is recomputed without copying whole `Peer` values.
     var clockSamples: [PeerAddress: ClockSample] = [:]
+    /// Ids the trust rules refused lately: not pulled again by reconciliation (Node+Trust.swift).
+    var refused = RefusedIDs()
 
     /// A node over `store`, with randomness from `seed` (the daemon draws it from getrandom;
     /// the simulator derives it from the run seed).
