@@ -217,7 +217,7 @@ enum BlockCommand: Command {
         let key = try TrustSupport.key(arguments.positionals[0])
         let data = CommandSupport.dataDirectory(arguments, context)
         try TrustCommandSupport.requireFolder(data)
-        try CommandSupport.failing { try TrustLists.add(key, to: .blocked, in: data) }
+        _ = try CommandSupport.failing { try TrustLists.add(key, to: .blocked, in: data) }
         var dropped = 0
         if let daemon = TrustSupport.daemon(context) {
             let before = daemon.store.count
