@@ -39,6 +39,8 @@ public struct Simulation<Endpoint: SimulatedEndpoint> {
     private var recorder = MetricsRecorder()
     private var digest = TraceDigest()
     private var endpoints: [Endpoint?] = []
+    /// Per host: whether it has power (read instead of `endpoints[host] != nil`, which copies).
+    private var powered: [Bool] = []
     private var factories: [EndpointFactory] = []
     private var hostFactory: [Int] = []
     private var bootCounts: [Int] = []
@@ -119,6 +121,7 @@ public struct Simulation<Endpoint: SimulatedEndpoint> {
         endpoints.reserveCapacity(first + count)
         for host in first..<(first + count) {
             endpoints.append(nil)
+            powered.append(false)
             hostFactory.append(factories.count - 1)
             bootCounts.append(0)
             durableStates.append(nil)
@@ -266,7 +269,7 @@ extension Simulation {
     }
 
     private mutating func deliver(_ datagram: [UInt8], from source: Int, to host: Int, sendNumber: UInt64) {
-        guard endpoints[host] != nil else {
+        guard powered[host] else {
             network.drops.hostDown += 1
             return
         }
@@ -282,7 +285,7 @@ extension Simulation {
     /// A tick event: call `tick` if the endpoint's deadline has come, at most
     /// `ticksPerWakeupMax` times in a row; then book the next wake-up.
     private mutating func wake(_ host: Int, generation: UInt32) {
-        guard generation == tickGeneration[host], let deadline = endpoints[host]?.nextDeadline else { return }
+        guard generation == tickGeneration[host], let deadline = self.deadline(of: host) else { return }
         tickAt[host] = .max
         let now = clock.now
         guard deadline <= now else {
@@ -294,7 +297,7 @@ extension Simulation {
             let hostTime = time(of: host)
             let actions = endpoints[host]?.tick(at: hostTime) ?? []
             execute(actions, from: host)
-            guard let next = endpoints[host]?.nextDeadline, next <= now else {
+            guard let next = self.deadline(of: host), next <= now else {
                 scheduleTick(host)
                 return
             }
@@ -303,9 +306,16 @@ extension Simulation {
         bookTick(host, at: (now + .milliseconds(1)).microseconds)
     }
 
+    /// `host`'s deadline, nil while it has no power. Read through a mutating call: a getter
+    /// through `endpoints[host]?` copies the whole endpoint out of the optional (a node's every
+    /// table retained and released) on every input; a mutating call works in place.
+    private mutating func deadline(of host: Int) -> Instant? {
+        endpoints[host]?.readDeadline()
+    }
+
     /// Books a tick at the endpoint's deadline unless one at or before it is already booked.
     private mutating func scheduleTick(_ host: Int) {
-        guard let deadline = endpoints[host]?.nextDeadline.microseconds, deadline != .max else { return }
+        guard let deadline = self.deadline(of: host)?.microseconds, deadline != .max else { return }
         let at = max(deadline, clock.now.microseconds)
         if at < tickAt[host] { bookTick(host, at: at) }
     }
@@ -364,7 +374,7 @@ extension Simulation {
         case .post(let host, let payload):
             pendingPosts -= 1
             digest.combine(host)
-            guard endpoints[host] != nil else {
+            guard powered[host] else {
                 recorder.postsWhileDown += 1
                 return
             }
@@ -409,6 +419,7 @@ extension Simulation {
         guard let endpoint = endpoints[host] else { return }
         durableStates[host] = endpoint.durableState
         endpoints[host] = nil
+        powered[host] = false
         recorder.powerCuts += 1
         tickGeneration[host] &+= 1
         tickAt[host] = .max
@@ -421,6 +432,7 @@ extension Simulation {
             bootCount: bootCounts[host], durable: durableStates[host], time: time(of: host)
         )
         endpoints[host] = factories[hostFactory[host]](boot)
+        powered[host] = true
         scheduleTick(host)
     }
 

@@ -3,77 +3,46 @@ import KabarCrypto
 
 /// A host of a `kabar sim` run: an honest `Node`, or an attacker.
 ///
-/// Each call moves the node out of the enum before mutating it (`self = .off`), so the node's
-/// tables are uniquely referenced and never copied on write.
-public enum StudioEndpoint: SimulatedEndpoint {
-    /// An honest node, with the lazy writes a power cut would lose.
-    case node(StudioNode)
-    /// A host sending garbage, forgeries and junk.
-    case attacker(FloodAttacker)
-    /// Transient, while a call runs.
-    case off
+/// A struct with the node stored plainly rather than an enum or an optional: a stored property is
+/// reached in place, while reading an enum's (or an optional's) payload copies the whole node
+/// (every table retained and released) on every input and every deadline read. An attacker
+/// carries an empty node it never uses.
+public struct StudioEndpoint: SimulatedEndpoint {
+    /// The honest node, with the lazy writes a power cut would lose (unused for an attacker).
+    public private(set) var studioNode: StudioNode
+    /// The attacker, if this host is one.
+    public private(set) var attacker: FloodAttacker?
+
+    /// An honest host.
+    public static func node(_ node: StudioNode) -> StudioEndpoint { StudioEndpoint(studioNode: node, attacker: nil) }
+    /// A hostile host, with `idle` as its unused node.
+    public static func attacker(_ attacker: FloodAttacker, idle: StudioNode) -> StudioEndpoint { StudioEndpoint(studioNode: idle, attacker: attacker) }
 
     public mutating func receive(_ datagram: [UInt8], from source: PeerAddress, at now: NodeTime) -> [NodeAction] {
-        switch self {
-        case .node(var node):
-            self = .off
-            let actions = node.receive(datagram, from: source, at: now)
-            self = .node(node)
-            return actions
-        case .attacker(var attacker):
-            self = .off
-            let actions = attacker.receive(datagram, from: source, at: now)
-            self = .attacker(attacker)
-            return actions
-        case .off:
-            return []
-        }
+        if attacker != nil { return attacker?.receive(datagram, from: source, at: now) ?? [] }
+        return studioNode.receive(datagram, from: source, at: now)
     }
 
     public mutating func tick(at now: NodeTime) -> [NodeAction] {
-        switch self {
-        case .node(var node):
-            self = .off
-            let actions = node.tick(at: now)
-            self = .node(node)
-            return actions
-        case .attacker(var attacker):
-            self = .off
-            let actions = attacker.tick(at: now)
-            self = .attacker(attacker)
-            return actions
-        case .off:
-            return []
-        }
+        if attacker != nil { return attacker?.tick(at: now) ?? [] }
+        return studioNode.tick(at: now)
     }
 
     public mutating func operatorPost(_ bulletin: Bulletin, at now: NodeTime) throws -> [NodeAction] {
-        guard case .node(var node) = self else { return [] }
-        self = .off
-        defer { self = .node(node) }
-        let actions = try node.node.post(bulletin, at: now)
-        return actions
+        if attacker != nil { return [] }
+        return try studioNode.node.post(bulletin, at: now)
     }
 
     public var nextDeadline: Instant {
-        switch self {
-        case .node(let node): return node.nextDeadline
-        case .attacker(let attacker): return attacker.nextDeadline
-        case .off: return Instant(microseconds: .max)
-        }
+        if let attacker { return attacker.nextDeadline }
+        return studioNode.nextDeadline
     }
 
     /// What survives a power cut: the store less its lazy writes not yet flushed.
-    public var durableState: MemoryStore {
-        guard case .node(let node) = self else { return MemoryStore() }
-        return node.durableStore
-    }
+    public var durableState: MemoryStore { studioNode.durableStore }
 
     /// The honest node, if this host is one.
-    public var honestNode: Node<MemoryStore>? {
-        if case .node(let node) = self { return node.node }
-        return nil
-    }
+    public var honestNode: Node<MemoryStore>? { attacker == nil ? studioNode.node : nil }
 }
 
 /// A `Node` plus the ids it stored lazily within the last `flush` (lost by a power cut).

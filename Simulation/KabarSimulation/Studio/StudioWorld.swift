@@ -158,9 +158,13 @@ public struct StudioWorld {
         let victim = AuthorKey(bytes: prng.bytes(32))
         let forged = forger.flatMap { forger in victim.map { FloodAttacker.forgeries(count: 8, victim: $0, forger: forger, created: sim.epoch) } } ?? []
         let first = sim.hostCount
+        // 32 bytes always make an AuthorKey: the guard only keeps a trap out.
+        guard let idleKey = AuthorKey(bytes: [UInt8](repeating: 0xA7, count: 32)) else { return }
         sim.addHosts(flood.attackers) { boot in
-            .attacker(FloodAttacker(seed: boot.seed, rate: flood.rate, targets: honestCount, forged: forged, start: boot.time.monotonic + .seconds(10),
-                                    end: boot.time.monotonic + .seconds(10) + flood.duration))
+            let attacker = FloodAttacker(seed: boot.seed, rate: flood.rate, targets: honestCount, forged: forged,
+                                         start: boot.time.monotonic + .seconds(10), end: boot.time.monotonic + .seconds(10) + flood.duration)
+            let idle = Node(configuration: NodeConfiguration(), key: idleKey, store: MemoryStore(), seed: boot.seed, now: boot.time)
+            return .attacker(attacker, idle: StudioNode(node: idle, flush: .zero))
         }
         for index in 0..<flood.attackers {
             sim.markHostile(first + index)

@@ -10,6 +10,9 @@ struct Want: Sendable {
 /// A repair announcement waiting for its random delay.
 struct PendingRepair: Sendable {
     var due: Instant
+    /// When a bulletin that came from an off-link peer is broadcast here; nil once broadcast,
+    /// or cancelled because an on-link peer sent or announced it first.
+    var broadcastDue: Instant?
     /// Who it came from (nil: a local post); its off-link repeat skips that peer.
     var source: PeerAddress?
     /// Announcements or copies of this id heard from others meanwhile.
@@ -36,9 +39,19 @@ extension Node {
     // MARK: Receiving bulletins
 
     mutating func receiveBulletin(_ bytes: [UInt8], from source: PeerAddress, at now: NodeTime) {
+        // The id is the hash of the bytes: a copy of a stored bulletin is known before any
+        // decoding (most copies on a busy LAN are duplicates or repairs).
+        let id = BulletinID(hashing: bytes)
+        if store.contains(id) || store.isRemoved(id) {
+            heardOnLink(id, from: source)
+            guard store.contains(id) else { return }
+            counters.duplicateBulletins += 1
+            emit(.duplicateReceived(id, source: source))
+            return
+        }
         let bulletin: Bulletin
         do {
-            bulletin = try Bulletin.decode(bytes)
+            bulletin = try BulletinCodec.decode(bytes, id: id)
         } catch {
             reject(id: nil, source: source, error: error)
             peers[source]?.rejectedDatagrams += 1
@@ -50,7 +63,7 @@ extension Node {
     /// The one door into the store: id first (cheap), then signature, dates and admission.
     mutating func accept(_ bulletin: Bulletin, from source: PeerAddress?, at now: NodeTime) {
         let id = bulletin.id
-        pendingRepairs[id]?.heard += 1
+        if let source { heardOnLink(id, from: source) }
         if store.contains(id) {
             counters.duplicateBulletins += 1
             if let source { emit(.duplicateReceived(id, source: source)) }
@@ -99,27 +112,50 @@ extension Node {
         let monotonic = now.monotonic
         let cameOverSharedLink = source.flatMap { peers[$0]?.onLink } ?? false
         // Most of a shared link heard the same broadcast: only bulletins that did not come over
-        // one are broadcast here.
-        if !cameOverSharedLink { broadcast(bulletin, at: monotonic) }
+        // one are broadcast here. A local post goes at once. One from an off-link peer waits a
+        // random 0-`offLinkBroadcastDelayMax` first, and is not broadcast if an on-link peer
+        // sends or announces it meanwhile: two gateways of one hall fed by symmetric paths
+        // would otherwise both broadcast it to the whole hall within the same milliseconds.
+        var broadcastDue: Instant?
+        if !cameOverSharedLink {
+            if source == nil || configuration.offLinkBroadcastDelayMax.microseconds <= 0 {
+                broadcast(bulletin, at: monotonic)
+            } else {
+                broadcastDue = monotonic + .microseconds(Int64(prng.int(below: Int(configuration.offLinkBroadcastDelayMax.microseconds) + 1)))
+            }
+        }
         // Every holder, the broadcaster included, announces once more after a short random delay
         // unless others did first (counter-based suppression): the few a broadcast missed pull
         // it, even when the broadcast was lost to every other member of a small LAN; and the
         // announce repeats to off-link peers, whose first announce may be lost.
         if pendingRepairs.count < configuration.pendingAnnouncesMax {
             let delay = prng.int(below: Int(configuration.repairAnnounceDelayMax.microseconds) + 1)
-            let due = monotonic + .microseconds(Int64(delay))
-            pendingRepairs[id] = PendingRepair(due: due, source: source)
+            let due = (broadcastDue ?? monotonic) + .microseconds(Int64(delay))
+            pendingRepairs[id] = PendingRepair(due: due, broadcastDue: broadcastDue, source: source)
             repairQueue.push(due, id)
+            if let broadcastDue { repairQueue.push(broadcastDue, id) }
+        } else if broadcastDue != nil {
+            broadcast(bulletin, at: monotonic)
         }
         announceOffLink([id], except: source, at: monotonic)
     }
 
+    /// An on-link peer sent or announced `id`: a delayed broadcast of it is not needed.
+    mutating func heardOnLink(_ id: BulletinID, from source: PeerAddress) {
+        guard let index = pendingRepairs.index(forKey: id) else { return }
+        // Read in place through inout accesses: a plain read copies the whole `Peer`.
+        func isOnLink(_ peer: inout Peer) -> Bool { peer.onLink }
+        let onLink = peers.index(forKey: source).map { isOnLink(&peers.values[$0]) } ?? false
+        pendingRepairs.values[index].heard += 1
+        if onLink { pendingRepairs.values[index].broadcastDue = nil }
+    }
+
     /// Announces `ids` by unicast to every validated peer not on a shared link, but `source`.
     mutating func announceOffLink(_ ids: [BulletinID], except source: PeerAddress?, at now: Instant) {
-        for address in peers.keys.sorted() where address != source {
-            guard let peer = peers[address], !peer.onLink, peer.validated else { continue }
-            send(.announce(ids), to: .peer(address), at: now)
+        if offLinkPeers == nil {
+            offLinkPeers = peers.keys.sorted().filter { address in peers[address].map { !$0.onLink && $0.validated } ?? false }
         }
+        for address in offLinkPeers ?? [] where address != source { send(.announce(ids), to: .peer(address), at: now) }
     }
 
     private mutating func broadcast(_ bulletin: Bulletin, at now: Instant) {
@@ -145,7 +181,7 @@ extension Node {
     mutating func handleAnnounce(_ ids: [BulletinID], from source: PeerAddress, at now: Instant) {
         var toRequest: [BulletinID] = []
         for id in ids {
-            pendingRepairs[id]?.heard += 1
+            heardOnLink(id, from: source)
             guard !store.contains(id), !store.isRemoved(id), reassemblies[id] == nil else { continue }
             if var want = wanted[id] {
                 if !want.sources.contains(source), want.sources.count < Want.sourcesMax { want.sources.append(source) }
@@ -203,7 +239,13 @@ extension Node {
         var due: [BulletinID] = []
         var offLink: [(BulletinID, PeerAddress?)] = []
         for id in repairQueue.popDue(at: now) {
-            guard let repair = pendingRepairs[id], repair.due <= now else { continue }
+            guard var repair = pendingRepairs[id] else { continue }
+            if let broadcastDue = repair.broadcastDue, broadcastDue <= now {
+                repair.broadcastDue = nil
+                pendingRepairs[id] = repair
+                if let bulletin = store.bulletin(id) { broadcast(bulletin, at: now) }
+            }
+            guard repair.due <= now else { continue }
             pendingRepairs[id] = nil
             if repair.heard < configuration.repairAnnounceSuppression { due.append(id) }
             offLink.append((id, repair.source))

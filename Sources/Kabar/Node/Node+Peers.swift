@@ -3,16 +3,24 @@ extension Node {
     /// Records that `bytes` arrived from `address`. Returns false when the table is full of
     /// peers that matter more, so the datagram is ignored.
     mutating func notePeer(_ address: PeerAddress, bytes: Int, at now: Instant) -> Bool {
-        if peers[address] == nil {
-            guard makeRoom(at: now) else { return false }
-            peers[address] = Peer(
-                address: address, isStatic: false, now: now, bytesPerSecond: configuration.peerBytesPerSecond)
-            emit(.peerDiscovered(address))
-        } else if let lastHeard = peers[address]?.lastHeard, now - lastHeard >= configuration.peerTimeout {
-            emit(.peerDiscovered(address))
+        // One hash lookup per datagram for a known peer, updated in place through an inout
+        // access (reading `peers.values[index]` would copy the whole `Peer`).
+        if let index = peers.index(forKey: address) {
+            let timeout = configuration.peerTimeout
+            func touch(_ peer: inout Peer) -> Bool {
+                let returning = now - peer.lastHeard >= timeout
+                peer.lastHeard = now
+                peer.bytesReceived += bytes
+                return returning
+            }
+            if touch(&peers.values[index]) { emit(.peerDiscovered(address)) }
+            return true
         }
-        peers[address]?.lastHeard = now
-        peers[address]?.bytesReceived += bytes
+        guard makeRoom(at: now) else { return false }
+        var peer = Peer(address: address, isStatic: false, now: now, bytesPerSecond: configuration.peerBytesPerSecond)
+        peer.bytesReceived = bytes
+        peers[address] = peer
+        emit(.peerDiscovered(address))
         return true
     }
 
@@ -31,6 +39,7 @@ extension Node {
 
     private mutating func forget(_ address: PeerAddress) {
         peers[address] = nil
+        offLinkPeers = nil
         clockSamples[address] = nil
         sync.forget(address)
         for id in wanted.keys.sorted() { wanted[id]?.sources.removeAll { $0 == address } }
@@ -115,6 +124,7 @@ extension Node {
         case .response(let cookie):
             guard let peer = peers[source], peer.cookie != 0, peer.cookie == cookie else { return }
             peers[source]?.validated = true
+            offLinkPeers = nil
             peers[source]?.cookie = 0
             if let sent = peer.challengeSent { peers[source]?.roundTrip = monotonic - sent }
         case .announce(let ids):
@@ -143,6 +153,7 @@ extension Node {
         peer.key = beacon.key
         peer.incarnation = beacon.incarnation
         peer.onLink = peer.onLink || beacon.flags & Beacon.broadcastFlag != 0
+        if peer.onLink != peers[source]?.onLink || peer.validated != peers[source]?.validated { offLinkPeers = nil }
         peer.storeCount = Int(beacon.storeCount)
         peer.fingerprint = beacon.fingerprint
         if beacon.wallClock.milliseconds > 0 {

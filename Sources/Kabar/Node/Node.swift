@@ -70,6 +70,9 @@ public struct Node<Store: BulletinStore> {
     var clockSamples: [PeerAddress: ClockSample] = [:]
     /// Ids the trust rules refused lately: not pulled again by reconciliation (Node+Trust.swift).
     var refused = RefusedIDs()
+    /// Validated peers not on a shared link, sorted (announce targets); nil when a peer came, went
+    /// or changed and the list must be rebuilt.
+    var offLinkPeers: [PeerAddress]?
 
     /// A node over `store`, with randomness from `seed` (the daemon draws it from getrandom;
     /// the simulator derives it from the run seed).
@@ -132,6 +135,7 @@ public struct Node<Store: BulletinStore> {
             // Our own beacon, looped back: that source is us. Forget it as a peer.
             ownAddresses.insert(source)
             peers[source] = nil
+            offLinkPeers = nil
             clockSamples[source] = nil
             return drain()
         }

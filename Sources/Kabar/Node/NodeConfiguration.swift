@@ -28,6 +28,9 @@ public struct NodeConfiguration: Sendable {
     public var repairAnnounceDelayMax = TimeSpan.milliseconds(120)
     /// ... unless it heard this many others announce it first (counter-based suppression).
     public var repairAnnounceSuppression = 2
+    /// A bulletin from an off-link peer is broadcast after a random wait up to this, unless an
+    /// on-link peer sends or announces it first (two gateways of one hall fed at once).
+    public var offLinkBroadcastDelayMax = TimeSpan.milliseconds(40)
     /// No reconciliation starts within this long of storing a new bulletin: push and pull are
     /// still settling, and a reconciliation now would mostly resend what is already in flight.
     public var syncSettle = TimeSpan.seconds(1)
