@@ -79,8 +79,8 @@ sample 10s
 # hall LAN, and neighbouring cells are joined by a long-range link between their closest nodes.
 nodes 10000
 topology geometric side=100000 cell=4000 range=8000
-posts market count=100 from=any start=8s spacing=100ms
-idle 10s
+posts market count=100 from=any start=5s spacing=100ms
+idle 5s
 deadline 30m
 sample 500ms
 """#),

@@ -72,16 +72,19 @@ extension Node {
         if store.isRemoved(id) { return }
         // Refused lately (a peer pushes it again at every reconciliation): no second check.
         if refused.contains(id, at: now.monotonic) { return }
+        // The wall time and the check are computed without calling a method on `self`, which
+        // here would copy the whole node for the call.
+        let wall = lastClock?.now ?? now.wall
         do {
-            try verifySignature(of: bulletin)
-            try configuration.policy.checkTimes(bulletin, now: wallNow(now))
+            try Self.verifySignature(of: bulletin, cache: verifiedSignatures)
+            try configuration.policy.checkTimes(bulletin, now: wall)
         } catch {
             wanted[id] = nil
             reject(id: id, source: source, error: error)
             return
         }
         do {
-            try admission?.admit(bulletin, at: wallNow(now), store: store)
+            try admission?.admit(bulletin, at: wall, store: store)
             guard try store.insert(bulletin, durability: .lazy) == .added else { return }
         } catch {
             wanted[id] = nil

@@ -140,7 +140,9 @@ extension Node {
         case .sync(let session, let fromInitiator, let payload):
             handleSync(session: session, fromInitiator: fromInitiator, payload: payload, from: source, at: now)
         }
-        if peers[source]?.validated == false { challenge(source, at: monotonic) }
+        // Read in place (a plain `peers[source]?.validated` copies the whole `Peer` per datagram).
+        func isUnvalidated(_ peer: inout Peer) -> Bool { !peer.validated }
+        if let index = peers.index(forKey: source), isUnvalidated(&peers.values[index]) { challenge(source, at: monotonic) }
     }
 
     private mutating func handleBeacon(_ beacon: Beacon, from source: PeerAddress, at now: NodeTime) {

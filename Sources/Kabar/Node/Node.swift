@@ -174,7 +174,7 @@ public struct Node<Store: BulletinStore> {
         updateClock(now)
         if store.contains(bulletin.id) { return drain() }
         if store.isRemoved(bulletin.id) { throw NodeError.removed(bulletin.id) }
-        try verifySignature(of: bulletin)
+        try Self.verifySignature(of: bulletin, cache: verifiedSignatures)
         try configuration.policy.checkTimes(bulletin, now: wallNow(now))
         try admission?.admit(bulletin, at: wallNow(now), store: store)
         guard try store.insert(bulletin, durability: durability) == .added else { return drain() }
@@ -221,7 +221,7 @@ public struct Node<Store: BulletinStore> {
 
     /// Checks `bulletin`'s signature unless `verifiedSignatures` already knows the verdict for
     /// its id (the id is the hash of the bytes, so the same id means the same bytes and verdict).
-    func verifySignature(of bulletin: Bulletin) throws(BulletinError) {
+    static func verifySignature(of bulletin: Bulletin, cache verifiedSignatures: VerifiedSignatures?) throws(BulletinError) {
         guard let verifiedSignatures else { return try bulletin.verifySignature() }
         if let known = verifiedSignatures.verdict(bulletin.id) {
             if let error = known { throw error }

@@ -14,7 +14,9 @@ public struct MemoryStore: BulletinStore, Sendable {
 
     public var count: Int { bulletins.count }
 
-    public func contains(_ id: BulletinID) -> Bool { bulletins[id] != nil }
+    /// By index, not `bulletins[id] != nil`, which copies the bulletin out (a few retains) on a
+    /// call the node makes for every announce and copy it hears.
+    public func contains(_ id: BulletinID) -> Bool { bulletins.index(forKey: id) != nil }
 
     public func bulletin(_ id: BulletinID) -> Bulletin? { bulletins[id] }
 
