@@ -33,7 +33,9 @@ public final class ReplTerminal {
         settings.c_iflag &= ~tcflag_t(IXON | ICRNL | INLCR | ISTRIP)
         settings.c_cc.6 = 1  // VMIN (index 6 on Linux): a read returns as soon as one byte is there
         settings.c_cc.5 = 0  // VTIME (index 5): no read timeout
-        guard tcsetattr(inputDescriptor, TCSAFLUSH, &settings) == 0 else {
+        // TCSADRAIN, not TCSAFLUSH: what was typed while the node started (a build by `swift
+        // run`, a slow SD card) is kept and read as the first keys.
+        guard tcsetattr(inputDescriptor, TCSADRAIN, &settings) == 0 else {
             savedSettings = nil
             throw SystemError("tcsetattr", code: errno)
         }
