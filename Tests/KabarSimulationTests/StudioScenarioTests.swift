@@ -33,7 +33,7 @@ import Testing
 
     /// The hall: 15% broadcast loss, yet every node has each post within 1.5 times the 1 s floor.
     @Test func hallDeliversEveryPostWithinTheStretchTarget() throws {
-        for seed in [1, 2] as [UInt64] {
+        for seed in [1, 2, 3, 4] as [UInt64] {
             let (result, command) = try Self.run("hall", nodes: nil, seed: seed)
             Self.expectTargets(result, command, stretch: 1.5)
         }
@@ -81,7 +81,7 @@ import Testing
     /// The swarm: each seed draws its own loss, partition, restarts, clock skew and attacker; the
     /// invariants hold for every one.
     @Test func swarmOfSeedsKeepsTheInvariants() throws {
-        for seed in 1...12 as ClosedRange<UInt64> {
+        for seed in 1...30 as ClosedRange<UInt64> {
             let (result, command) = try Self.run("swarm", nodes: nil, seed: 100 + seed)
             #expect(result.forgedStored == 0, "forgeries stored; faults \(result.drawnFaults); reproduce: \(command)")
             #expect(result.converged && result.all.deliveryRatio == 1,
