@@ -125,6 +125,7 @@ enum SimReport {
         func say(_ en: String, _ id: String) -> String { Localized(en: en, id: id)[language] }
         func seconds(_ value: Double?) -> String {
             guard let value else { return "-" }
+            if value < 1 { return String(format: "%.0fms", value * 1_000) }
             if value < 120 { return String(format: "%.2fs", value) }
             if value < 7_200 { return String(format: "%.1fm", value / 60) }
             return String(format: "%.2fh", value / 3_600)
@@ -146,8 +147,8 @@ enum SimReport {
                 + pad(ratio.map { String(format: "%.2f", $0) } ?? "-", 12) + pad(String(format: "%.2f", figures.stretchP99), 13)
                 + String(format: "%.3f", figures.redundancy))
         }
-        lines.append(say("(times: median over bulletins from the post to 50/90/100% of the nodes that could get it; limit p100 floors at nothing, stretch at 1 s)",
-                         "(waktu: median antar buletin dari kiriman sampai 50/90/100% node yang bisa menerimanya; rasio memakai batas minimal 1 dtk)"))
+        lines.append(say("(times: median over bulletins, from the post until 50/90/100% of the nodes that could get it have it; p100/limit and the stretch floor the limit at 1 s)",
+                         "(waktu: median antar buletin, dari kiriman sampai 50/90/100% node yang bisa menerimanya sudah punya; p100/batas dan rasio memakai batas minimal 1 dtk)"))
         lines.append(say("traffic: \(Int(result.loadBytesPerNodePerHour)) bytes/node/hour under load, idle \(String(format: "%.1f", result.idleBytesPerNodePerSecond)) bytes/node/s (\(Int(result.idleBytesPerNodePerSecond * 3_600)) bytes/node/hour)",
                          "lalu lintas: \(Int(result.loadBytesPerNodePerHour)) byte/node/jam saat sibuk, diam \(String(format: "%.1f", result.idleBytesPerNodePerSecond)) byte/node/dtk (\(Int(result.idleBytesPerNodePerSecond * 3_600)) byte/node/jam)"))
         if result.attackers > 0 || result.forgedStored > 0 {
