@@ -18,6 +18,8 @@ final class ControlReplBackend: ReplBackend {
     let language: () -> Language
     private var seenBulletins: Set<String> = []
     private var knownPeers: Set<String>?
+    /// False until the first poll: what is there when the REPL opens is not news.
+    private var primed = false
 
     /// A backend for the daemon on `data`; `language` is asked at each request (`lang` changes it).
     init(data: DataDirectory, language: @escaping () -> Language) {
@@ -97,10 +99,12 @@ final class ControlReplBackend: ReplBackend {
     func poll() -> [ReplEvent] {
         var events: [ReplEvent] = []
         if let newest = try? list(channel: nil, limit: Self.pollBulletinsMax) {
-            let first = seenBulletins.isEmpty
-            for bulletin in newest.reversed() where seenBulletins.insert(bulletin.id).inserted && !first {
+            for bulletin in newest.reversed() where seenBulletins.insert(bulletin.id).inserted && primed {
                 events.append(.bulletinArrived(bulletin))
             }
+            // Bounded: only the ids of the latest listing matter for the next comparison.
+            seenBulletins.formIntersection(newest.map(\.id))
+            primed = true
         }
         if let peers = try? currentPeers() {
             let addresses = Set(peers.map(\.address))

@@ -75,21 +75,20 @@ public enum KabarCLI {
             return 2
         }
         let folder = DataDirectory.resolve(option: data, environment: context.environment)
-        if ControlClient.connect(folder).map({ $0.close() }) != nil {
-            // A node already runs there (the service): the REPL drives it through its socket.
-            do {
+        do {
+            if ControlClient.connect(folder).map({ $0.close() }) != nil {
+                // A node already runs there (the service): the REPL drives it through its socket.
                 try ControlReplBackend.runSession(data: folder, interactive: mode == .terminal, context: context)
                 return 0
-            } catch {
-                context.printError(context.text(Localized(en: "error: ", id: "galat: ")) + "\(error)")
-                return 1
             }
-        }
-        do {
-            return try RunCommand.runNode(ParsedArguments(positionals: [], values: data.map { ["--data": [$0]] } ?? [:]), context, repl: mode)
+            let arguments = ParsedArguments(positionals: [], values: data.map { ["--data": [$0]] } ?? [:])
+            return try RunCommand.runNode(arguments, context, repl: mode)
         } catch let error as CLIError {
             context.printError(context.text(Localized(en: "error: ", id: "galat: ")) + context.text(error.localizedMessage))
             return error.exitCode
+        } catch let error as LocalizedError {
+            context.printError(context.text(Localized(en: "error: ", id: "galat: ")) + context.text(error.localizedMessage))
+            return 1
         } catch {
             context.printError(context.text(Localized(en: "error: ", id: "galat: ")) + "\(error)")
             return 1

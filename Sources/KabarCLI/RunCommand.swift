@@ -53,12 +53,11 @@ enum RunCommand: Command {
     /// person leaves the REPL when `repl` is given.
     static func runNode(_ arguments: ParsedArguments, _ context: CommandContext, repl: ReplMode?) throws -> Int32 {
         let data = CommandSupport.dataDirectory(arguments, context)
-        let firstRun = (try? FileSystem.status(data.path))??.isDirectory != true
         try makeDataFolder(data)
         let settings = try settings(arguments, data: data, context: context)
-        if arguments.value("--lang") == nil, context.environment["LANG"] == nil, let language = settings.language {
-            context.language = language
-        }
+        if arguments.value("--lang") == nil, let language = settings.language { context.language = language }
+        // The REPL greets a first run itself (in its language, without breaking the screen).
+        let firstRun = !FileManager.default.fileExists(atPath: Identity.path(in: data))
         let identity = try loadOrCreateIdentity(data, context, quiet: repl != nil)
         // With a REPL on the terminal, log lines would break the line being typed: they go to
         // DATA/kabar.log instead (bounded), and the REPL shows what the person needs.

@@ -14,8 +14,8 @@ public final class NodeSession {
     private let firstRun: Bool
     private let logPath: String?
 
-    /// A session over `daemon`; `firstRun` says the data folder was just made, `logPath`
-    /// where the log lines go meanwhile.
+    /// A session over `daemon`; `firstRun` says the identity (and maybe the data folder) was
+    /// just made, `logPath` where the log lines go meanwhile.
     public init(daemon: NodeDaemon<FileStore>, identity: Identity, data: DataDirectory, firstRun: Bool, logPath: String?) {
         self.daemon = daemon
         self.backend = DaemonReplBackend(daemon: daemon, identity: identity)
