@@ -217,8 +217,8 @@ import Testing
         let node = TestNode()
         defer { node.remove() }
         try "channel.pasar = community posts=2 bytes=1MB\n".write(toFile: node.data + "/kabar.conf", atomically: true, encoding: .utf8)
-        node.post("satu")
-        node.post("dua")
+        _ = node.post("satu")
+        _ = node.post("dua")
         let third = node.run(["post", "--channel", "pasar", "--title", "tiga", "--body", "x"])
         #expect(third.code == 1 && third.error.contains("this key has reached its quota on pasar: 2 bulletins a day"), "\(third.error)")
         // Other channels keep the default quota.
