@@ -24,6 +24,8 @@ public protocol SimulatedEndpoint {
     /// The local operator posts `payload`. A throw means the endpoint refused it (counted in
     /// `postsRejected`; nothing is sent).
     mutating func operatorPost(_ payload: Payload, at now: NodeTime) throws -> [NodeAction]
+    /// The host joined a LAN (a mule arrived). Endpoints that beacon move their next beacon up.
+    mutating func joinedNetwork(at now: NodeTime)
     /// When `tick` must be called next, on the monotonic clock. A far-future instant (such as
     /// `Instant(microseconds: .max)`) means "no timer".
     var nextDeadline: Instant { get }
@@ -31,6 +33,11 @@ public protocol SimulatedEndpoint {
     /// What this endpoint has made durable, read at the instant its power fails and handed to
     /// the factory that makes the host's next endpoint.
     var durableState: DurableState { get }
+}
+
+extension SimulatedEndpoint {
+    /// By default joining a LAN changes nothing.
+    public mutating func joinedNetwork(at now: NodeTime) {}
 }
 
 extension SimulatedEndpoint where DurableState == Void {

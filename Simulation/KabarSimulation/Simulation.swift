@@ -397,6 +397,11 @@ extension Simulation {
             boot(host)
         case .join(let host, let lan):
             network.relate(host, to: lan.index, joined: true)
+            if powered[host] {
+                let now = time(of: host)
+                endpoints[host]?.joinedNetwork(at: now)
+                scheduleTick(host)
+            }
         case .leave(let host, let lan):
             network.relate(host, to: lan.index, joined: false)
         case .partition(let partition):

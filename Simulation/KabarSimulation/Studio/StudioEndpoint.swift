@@ -28,6 +28,10 @@ public struct StudioEndpoint: SimulatedEndpoint {
         return studioNode.tick(at: now)
     }
 
+    public mutating func joinedNetwork(at now: NodeTime) {
+        if attacker == nil { studioNode.node.joinedNetwork(at: now) }
+    }
+
     public mutating func operatorPost(_ bulletin: Bulletin, at now: NodeTime) throws -> [NodeAction] {
         if attacker != nil { return [] }
         return try studioNode.node.post(bulletin, at: now)

@@ -104,6 +104,14 @@ extension Node {
         }
     }
 
+    /// One unicast beacon to `address`.
+    mutating func sendBeacon(to address: PeerAddress, at now: Instant) {
+        let beacon = Beacon(
+            key: key, incarnation: incarnation, wallClock: lastClock?.now ?? UnixTime(milliseconds: 0),
+            storeCount: UInt32(clamping: store.count), fingerprint: beaconFingerprint, flags: 0)
+        send(.beacon(beacon), to: .peer(address), at: now)
+    }
+
     /// Sends `address` a fresh cookie to echo, once per start or after a restart.
     mutating func challenge(_ address: PeerAddress, at now: Instant) {
         guard let peer = peers[address], !peer.validated else { return }
@@ -127,6 +135,8 @@ extension Node {
             offLinkPeers = nil
             peers[source]?.cookie = 0
             if let sent = peer.challengeSent { peers[source]?.roundTrip = monotonic - sent }
+            // Its beacon already told us its fingerprint: reconcile now, not at its next beacon.
+            considerSync(with: source, at: now)
         case .announce(let ids):
             handleAnnounce(ids, from: source, at: monotonic)
         case .request(let ids):
@@ -147,6 +157,11 @@ extension Node {
 
     private mutating func handleBeacon(_ beacon: Beacon, from source: PeerAddress, at now: NodeTime) {
         guard var peer = peers[source] else { return }
+        if beacon.flags & Beacon.broadcastFlag != 0, !peer.validated, peer.challengeSent == nil {
+            // First contact (a node or a mule just arrived): answer with our beacon at once,
+            // so both sides know each other's fingerprint by the time the challenge completes.
+            sendBeacon(to: source, at: now.monotonic)
+        }
         if let previous = peer.incarnation, previous != beacon.incarnation, !peer.isStatic {
             // The peer restarted: it must prove its address again, and may have lost data.
             peer.validated = false

@@ -144,6 +144,14 @@ public struct Node<Store: BulletinStore> {
         return drain()
     }
 
+    /// The driver saw this node join a network: a mule arrived at a hall, the hotspot came
+    /// back. The next beacon is due now rather than up to a beacon interval later, so the peers
+    /// there learn of it within a round trip: a mule's stay is worth little if half of it
+    /// passes waiting to be heard.
+    public mutating func joinedNetwork(at now: NodeTime) {
+        nextBeacon = min(nextBeacon, now.monotonic)
+    }
+
     /// Time passed: send beacons, repairs and retries that are due.
     public mutating func tick(at now: NodeTime) -> [NodeAction] {
         updateClock(now)

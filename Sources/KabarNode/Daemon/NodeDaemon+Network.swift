@@ -89,8 +89,17 @@ extension NodeDaemon {
                 logger.info("interface \(change.after.name) changed\(addressText(change.after))")
             }
         }
+        let cameUp = changes.added.contains { !$0.flags.contains(.loopback) }
+            || changes.changed.contains { !$0.before.isUsable && $0.after.isUsable }
         interfaces = snapshot
         joinMulticast()
+        // A hotspot that came back (or a mule's laptop reaching a hall): be heard at once.
+        if cameUp && !initial {
+            withNode { node, now in
+                node.joinedNetwork(at: now)
+                return ((), [])
+            }
+        }
     }
 
     private func joinMulticast() {
