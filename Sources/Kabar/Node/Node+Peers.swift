@@ -135,8 +135,11 @@ extension Node {
             offLinkPeers = nil
             peers[source]?.cookie = 0
             if let sent = peer.challengeSent { peers[source]?.roundTrip = monotonic - sent }
-            // Its beacon already told us its fingerprint: reconcile now, not at its next beacon.
-            considerSync(with: source, at: now)
+            // Just arrived (a mule at a hall): reconcile with the first peer that proves its
+            // address now, its fingerprint known from its beacon, not at its next beacon.
+            if let joined = joinedNetworkAt, monotonic - joined < configuration.peerTimeout, sync.sessions.isEmpty {
+                considerSync(with: source, at: now, eager: true)
+            }
         case .announce(let ids):
             handleAnnounce(ids, from: source, at: monotonic)
         case .request(let ids):

@@ -58,7 +58,8 @@ struct SyncState: Sendable {
 extension Node {
     /// Starts a reconciliation with `address` if its fingerprint differs from ours and the
     /// rules allow (Documentation/Protocol.md, "Anti-entropy").
-    mutating func considerSync(with address: PeerAddress, at now: NodeTime, force: Bool = false) {
+    /// `eager` (a node that just joined a network) starts whichever key is smaller.
+    mutating func considerSync(with address: PeerAddress, at now: NodeTime, force: Bool = false, eager: Bool = false) {
         guard let peer = peers[address], peer.validated, sync.sessions[address] == nil,
             sync.sessions.count < configuration.syncSessionsMax
         else { return }
@@ -68,7 +69,7 @@ extension Node {
             if let stored = lastStored, now.monotonic - stored < configuration.syncSettle { return }
             // One side starts: the smaller key, or either once the difference has persisted.
             let ourTurn = peer.key.map { key < $0 } ?? true
-            guard ourTurn || peer.mismatchedBeacons >= 2 else { return }
+            guard ourTurn || eager || peer.mismatchedBeacons >= 2 else { return }
         }
         var initiator = ReconciliationInitiator(set: sync.set, salt: prng.next(), peerCount: peer.storeCount)
         let id = UInt32(truncatingIfNeeded: prng.next())

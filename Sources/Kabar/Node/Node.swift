@@ -44,6 +44,8 @@ public struct Node<Store: BulletinStore> {
     var peers: [PeerAddress: Peer] = [:]
     var totalBudget: TokenBucket
     var nextBeacon: Instant
+    /// When the driver last said this node joined a network (`joinedNetwork`).
+    var joinedNetworkAt: Instant?
     var nextExpiry: Instant
     var wanted: [BulletinID: Want] = [:]
     var pendingRepairs: [BulletinID: PendingRepair] = [:]
@@ -148,8 +150,13 @@ public struct Node<Store: BulletinStore> {
     /// back. The next beacon is due now rather than up to a beacon interval later, so the peers
     /// there learn of it within a round trip: a mule's stay is worth little if half of it
     /// passes waiting to be heard.
+    ///
+    /// For a `peerTimeout` after joining, the first peer to prove its address is reconciled with
+    /// at once, whichever key is smaller: the newcomer pulls and pushes the difference with one
+    /// hall node instead of every hall node syncing with it at the same moment.
     public mutating func joinedNetwork(at now: NodeTime) {
         nextBeacon = min(nextBeacon, now.monotonic)
+        joinedNetworkAt = now.monotonic
     }
 
     /// Time passed: send beacons, repairs and retries that are due.
