@@ -206,15 +206,7 @@ enum ShowCommand: Command {
         let text = arguments.positionals[0]
         let store = try CommandSupport.openStore(arguments, context)
         defer { try? store.close() }
-        let bulletin: Bulletin
-        do {
-            bulletin = try BulletinOperations.find(text, in: store)
-        } catch let error as IDPrefixError {
-            switch error {
-            case .tooShort, .notHex: throw CLIError.badInput(error.message)
-            case .notFound, .ambiguous: throw CLIError.failed(error.message)
-            }
-        }
+        let bulletin = try TrustSupport.find(text, in: store)
         if arguments.flag("--json") {
             context.print(BulletinJSON.object(bulletin))
         } else {

@@ -91,13 +91,16 @@ extension Node {
 
     // MARK: Beacons and challenges
 
-    mutating func sendBeacons(at now: Instant) {
-        let beacon = Beacon(
+    /// This node's beacon now; `flags` says whether it goes by broadcast.
+    private func beacon(flags: UInt8) -> Beacon {
+        Beacon(
             key: key, incarnation: incarnation, wallClock: lastClock?.now ?? UnixTime(milliseconds: 0),
-            storeCount: UInt32(clamping: store.count), fingerprint: beaconFingerprint, flags: Beacon.broadcastFlag)
-        send(.beacon(beacon), to: .broadcast, at: now)
-        var unicast = beacon
-        unicast.flags = 0
+            storeCount: UInt32(clamping: store.count), fingerprint: beaconFingerprint, flags: flags)
+    }
+
+    mutating func sendBeacons(at now: Instant) {
+        send(.beacon(beacon(flags: Beacon.broadcastFlag)), to: .broadcast, at: now)
+        let unicast = beacon(flags: 0)
         for address in peers.keys.sorted() {
             guard let peer = peers[address], peer.isStatic || (!peer.onLink && peer.validated) else { continue }
             send(.beacon(unicast), to: .peer(address), at: now)
@@ -106,10 +109,7 @@ extension Node {
 
     /// One unicast beacon to `address`.
     mutating func sendBeacon(to address: PeerAddress, at now: Instant) {
-        let beacon = Beacon(
-            key: key, incarnation: incarnation, wallClock: lastClock?.now ?? UnixTime(milliseconds: 0),
-            storeCount: UInt32(clamping: store.count), fingerprint: beaconFingerprint, flags: 0)
-        send(.beacon(beacon), to: .peer(address), at: now)
+        send(.beacon(beacon(flags: 0)), to: .peer(address), at: now)
     }
 
     /// Sends `address` a fresh cookie to echo, once per start or after a restart.
