@@ -1,4 +1,5 @@
 import Foundation
+import KabarPlatform
 @testable import KabarCLI
 import Kabar
 import KabarCrypto
@@ -37,6 +38,14 @@ func parseList(_ output: String) throws -> [[String: Any]] {
     return try #require(value as? [[String: Any]])
 }
 
+/// Posts are dated to the millisecond and listed newest first (ties by id): on a fast machine two
+/// posts can share a millisecond, so a test that pins their order lets the clock tick between them
+/// (at most a millisecond; the order asserted does not depend on how long it takes).
+func awaitNextMillisecond() {
+    let start = WallClock.now()
+    while WallClock.now() == start {}
+}
+
 @Suite struct BulletinCommandTests {
     @Test func postListShowExportImportRoundTrip() throws {
         let node = TestNode()
@@ -45,9 +54,11 @@ func parseList(_ output: String) throws -> [[String: Any]] {
 
         let fromOption = node.run(["post", "--channel", "pasar", "--title", "Jual padi", "--body", "2 ton, Rp 5.000/kg"])
         #expect(fromOption.code == 0, "\(fromOption.error)")
+        awaitNextMillisecond()
         try "Klinik buka Senin.\r\nBawa KTP.\n".write(toFile: node.folder.file("body.txt"), atomically: true, encoding: .utf8)
         let fromFile = node.run(["post", "-c", "kesehatan", "--title", "Hari klinik", "--body-file", node.folder.file("body.txt")])
         #expect(fromFile.code == 0, "\(fromFile.error)")
+        awaitNextMillisecond()
         // Options after the positional-free command, body from standard input.
         let fromInput = node.run(["post", "--title", "Banjir \"Sungai\" naik", "--channel", "darurat", "--expires", "2d"],
                                  input: Array("Air naik 1 m.\nÉvacuez\tsekarang".utf8))
