@@ -24,6 +24,8 @@ struct SimulationEvent {
         /// The host's endpoint asked to be ticked now. Stale if `generation` is not the host's
         /// current tick generation (the deadline moved, or the host rebooted).
         case tick(host: Int32, generation: UInt32)
+        /// The host's CPU is free: take the next datagram waiting for it (`CPUModel`).
+        case cpuReady(host: Int32)
         /// The scenario's scheduled change number `index` takes effect.
         case change(index: Int32)
     }

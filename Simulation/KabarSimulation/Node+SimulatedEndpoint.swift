@@ -16,4 +16,7 @@ extension Node: SimulatedEndpoint {
 
     /// The store, handed to the next boot.
     public var durableState: Store { store }
+
+    /// Signatures checked so far: the simulator charges CPU time for each.
+    public var signatureChecks: Int { counters.signatureChecks }
 }

@@ -33,11 +33,46 @@ public protocol SimulatedEndpoint {
     /// What this endpoint has made durable, read at the instant its power fails and handed to
     /// the factory that makes the host's next endpoint.
     var durableState: DurableState { get }
+
+    /// Signatures checked since boot, for the CPU model (`Simulation.cpu`); 0 by default.
+    var signatureChecks: Int { get }
 }
 
 extension SimulatedEndpoint {
     /// By default joining a LAN changes nothing.
     public mutating func joinedNetwork(at now: NodeTime) {}
+
+    /// By default no signature is checked.
+    public var signatureChecks: Int { 0 }
+}
+
+/// What verifying a signature costs a host, so that volume costs its time in the simulator: a
+/// host works through arriving datagrams one after the other, each taking its signature checks
+/// times `verifyCost` divided over `cores`; datagrams arriving meanwhile wait in a receive
+/// buffer of `receiveBufferBytes` (more is dropped, as a full socket buffer drops).
+public struct CPUModel: Sendable, Equatable {
+    /// One signature check on one core.
+    public var verifyCost: TimeSpan
+    /// Cores verifying at once (the daemon verifies a batch on every core).
+    public var cores: Int
+    /// Bytes of datagrams that may wait for the CPU.
+    public var receiveBufferBytes: Int
+
+    /// A Raspberry Pi 4 (Cortex-A72 at 1.5 GHz, 4 cores). `verifyCost` is 250 us, about
+    /// 4,000 checks per second per core: an estimate, not a measurement, made from this
+    /// project's x86-64 figure (about 22,000 per second per core, `kabar bench crypto`) scaled by
+    /// the clock (1.5 vs about 3 GHz) and the A72's slower 64-bit multiplies (about 2.5x more
+    /// cycles for field arithmetic). Replace it with `kabar bench crypto` run on a Pi
+    /// (`cpu verify=` in a scenario file). The buffer is the 1 MiB the daemon asks of the kernel
+    /// for its socket (`SO_RCVBUF`).
+    public static let raspberryPi4 = CPUModel(verifyCost: .microseconds(250), cores: 4, receiveBufferBytes: 1 << 20)
+
+    /// A model.
+    public init(verifyCost: TimeSpan, cores: Int, receiveBufferBytes: Int) {
+        self.verifyCost = verifyCost
+        self.cores = max(1, cores)
+        self.receiveBufferBytes = receiveBufferBytes
+    }
 }
 
 extension SimulatedEndpoint where DurableState == Void {
@@ -66,4 +101,8 @@ extension SimulatedEndpoint {
     /// place through its optional slot instead of copying it out.
     @inline(__always)
     mutating func readDeadline() -> Instant { nextDeadline }
+
+    /// `signatureChecks`, read in place for the same reason.
+    @inline(__always)
+    mutating func readSignatureChecks() -> Int { signatureChecks }
 }

@@ -57,6 +57,15 @@ public struct Simulation<Endpoint: SimulatedEndpoint> {
     /// Per host: the size of its component in the union connectivity graph.
     private var reachableFrom: [Int] = []
     private var topologyChanged = true
+    /// What signature checks cost each host; nil: nothing (the default, for logic tests).
+    public var cpu: CPUModel?
+    /// Per host: when its CPU is next free (microseconds), the datagrams waiting for it (from
+    /// `cpuQueueStart` on), their bytes, and whether a `cpuReady` event is booked.
+    private var cpuFreeAt: [Int64] = []
+    private var cpuQueues: [[(from: Int32, datagram: [UInt8], sendNumber: UInt64)]] = []
+    private var cpuQueueStart: [Int] = []
+    private var cpuQueueBytes: [Int] = []
+    private var cpuReadyBooked: [Bool] = []
 
     /// A simulation with no hosts at virtual time zero. `epoch` defaults to 2026-11-01T00:00Z.
     public init(seed: UInt64, name: String = "unnamed", epoch: UnixTime = UnixTime(milliseconds: 1_793_491_200_000)) {
@@ -128,6 +137,11 @@ public struct Simulation<Endpoint: SimulatedEndpoint> {
             clockSkews.append(clockSkew)
             tickAt.append(.max)
             tickGeneration.append(0)
+            cpuFreeAt.append(0)
+            cpuQueues.append([])
+            cpuQueueStart.append(0)
+            cpuQueueBytes.append(0)
+            cpuReadyBooked.append(false)
             network.addHost()
             recorder.addHost()
             boot(host)
@@ -263,6 +277,8 @@ extension Simulation {
             }
         case .tick(let host, let generation):
             wake(Int(host), generation: generation)
+        case .cpuReady(let host):
+            serveCPUQueue(Int(host))
         case .change(let index):
             apply(changes[Int(index)])
         }
@@ -273,13 +289,68 @@ extension Simulation {
             network.drops.hostDown += 1
             return
         }
+        if cpu != nil, cpuFreeAt[host] > clock.now.microseconds || cpuQueueStart[host] < cpuQueues[host].count {
+            // The CPU is busy verifying: the datagram waits in the socket buffer, if it fits.
+            guard cpuQueueBytes[host] + datagram.count <= cpu?.receiveBufferBytes ?? .max else {
+                network.drops.queueFull += 1
+                return
+            }
+            cpuQueues[host].append((Int32(source), datagram, sendNumber))
+            cpuQueueBytes[host] += datagram.count
+            bookCPUReady(host)
+            return
+        }
+        process(datagram, from: source, to: host, sendNumber: sendNumber)
+    }
+
+    /// Gives `datagram` to the host's endpoint, charging the CPU for its signature checks.
+    private mutating func process(_ datagram: [UInt8], from source: Int, to host: Int, sendNumber: UInt64) {
         digest.record(2, UInt64(bitPattern: clock.now.microseconds), UInt64(source) << 32 | UInt64(host), sendNumber)
         recorder.datagramsReceived[host] += 1
         recorder.bytesReceived[host] += datagram.count
         let now = time(of: host)
+        let checksBefore = cpu == nil ? 0 : signatureChecks(of: host)
         let actions = endpoints[host]?.receive(datagram, from: .simulated(source), at: now) ?? []
+        if let cpu {
+            let checks = signatureChecks(of: host) - checksBefore
+            if checks > 0 {
+                let cost = cpu.verifyCost.microseconds * Int64(checks) / Int64(cpu.cores)
+                cpuFreeAt[host] = max(cpuFreeAt[host], clock.now.microseconds) + cost
+            }
+        }
         execute(actions, from: host)
         scheduleTick(host)
+    }
+
+    private mutating func signatureChecks(of host: Int) -> Int { endpoints[host]?.readSignatureChecks() ?? 0 }
+
+    private mutating func bookCPUReady(_ host: Int) {
+        guard !cpuReadyBooked[host] else { return }
+        cpuReadyBooked[host] = true
+        queue.push(at: max(cpuFreeAt[host], clock.now.microseconds), .cpuReady(host: Int32(host)))
+    }
+
+    /// The CPU came free: the next waiting datagram goes in.
+    private mutating func serveCPUQueue(_ host: Int) {
+        cpuReadyBooked[host] = false
+        guard cpuQueueStart[host] < cpuQueues[host].count else { return }
+        guard cpuFreeAt[host] <= clock.now.microseconds else {
+            bookCPUReady(host)
+            return
+        }
+        let next = cpuQueues[host][cpuQueueStart[host]]
+        cpuQueueStart[host] += 1
+        cpuQueueBytes[host] -= next.datagram.count
+        if cpuQueueStart[host] == cpuQueues[host].count {
+            cpuQueues[host].removeAll(keepingCapacity: true)
+            cpuQueueStart[host] = 0
+        }
+        if powered[host] {
+            process(next.datagram, from: Int(next.from), to: host, sendNumber: next.sendNumber)
+        } else {
+            network.drops.hostDown += 1
+        }
+        if cpuQueueStart[host] < cpuQueues[host].count { bookCPUReady(host) }
     }
 
     /// A tick event: call `tick` if the endpoint's deadline has come, at most
@@ -422,6 +493,10 @@ extension Simulation {
 
     private mutating func powerOff(_ host: Int) {
         guard let endpoint = endpoints[host] else { return }
+        network.drops.hostDown += cpuQueues[host].count - cpuQueueStart[host]
+        cpuQueues[host].removeAll()
+        cpuQueueStart[host] = 0
+        cpuQueueBytes[host] = 0
         durableStates[host] = endpoint.durableState
         endpoints[host] = nil
         powered[host] = false

@@ -89,7 +89,10 @@ import Testing
         }
     }
 
-    @Test func emptyNodeMeetingALargeOneCompletesInBoundedRounds() {
+    /// Both key orders: an empty initiator is told in one round trip to pull the whole range
+    /// (no id crosses); an empty responder asks for everything, and the initiator lists all it
+    /// holds to push. Either way nothing stops at `differencesMax`.
+    @Test func emptyNodeMeetingALargeOneCompletesInOneRoundTrip() {
         let large = ReconciliationFixtures.items(20_000, seed: 14)
         let full = ReconciliationSet(items: large)
         for (first, second) in [(ReconciliationSet(), full), (full, ReconciliationSet())] {
@@ -100,10 +103,12 @@ import Testing
             #expect(run.largestBatch <= 64)
             #expect(run.largestPayloadBytes <= Reconciliation.payloadBytesMax)
             let outcome = run.outcome
-            #expect((outcome?.weLack.count ?? 0) + (outcome?.peerLacks.count ?? 0) >= Reconciliation.differencesMax)
+            #expect(outcome?.complete == true)
+            #expect(outcome?.roundTrips == 1)
             if first.count == 0 {
-                #expect(outcome?.complete == false)
-                #expect(outcome.map { Set($0.weLack).isSubset(of: Set(large.map(\.id))) } == true)
+                #expect(outcome?.weLackRanges == [.all])
+                #expect(outcome?.weLack.isEmpty == true)
+                #expect((outcome?.bytesSent ?? .max) + (outcome?.bytesReceived ?? .max) < 200)
             } else {
                 #expect(outcome?.peerLacks == large.map(\.id).sorted())
             }

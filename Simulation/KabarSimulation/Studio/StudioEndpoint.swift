@@ -42,6 +42,9 @@ public struct StudioEndpoint: SimulatedEndpoint {
         return studioNode.nextDeadline
     }
 
+    /// Signatures the honest node checked so far.
+    public var signatureChecks: Int { attacker == nil ? studioNode.node.counters.signatureChecks : 0 }
+
     /// What survives a power cut: the store less its lazy writes not yet flushed.
     public var durableState: MemoryStore { studioNode.durableStore }
 

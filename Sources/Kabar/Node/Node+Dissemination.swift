@@ -38,63 +38,77 @@ struct Reassembly: Sendable {
 extension Node {
     // MARK: Receiving bulletins
 
-    mutating func receiveBulletin(_ bytes: [UInt8], from source: PeerAddress, at now: NodeTime) {
+    /// A bulletin's bytes arrived from `source`. `spread: false` (the bulk of a transfer
+    /// stream) stores it without gossiping it on. Returns whether it was stored.
+    @discardableResult
+    mutating func receiveBulletin(_ bytes: [UInt8], from source: PeerAddress, at now: NodeTime, spread: Bool = true) -> Bool {
         // The id is the hash of the bytes: a copy of a stored bulletin is known before any
         // decoding (most copies on a busy LAN are duplicates or repairs).
         let id = BulletinID(hashing: bytes)
         if store.contains(id) || store.isRemoved(id) {
             heardOnLink(id, from: source)
-            guard store.contains(id) else { return }
+            guard store.contains(id) else { return false }
             counters.duplicateBulletins += 1
             emit(.duplicateReceived(id, source: source))
-            return
+            return false
         }
         let bulletin: Bulletin
-        do {
-            bulletin = try BulletinCodec.decode(bytes, id: id)
-        } catch {
-            reject(id: nil, source: source, error: error)
-            peers[source]?.rejectedDatagrams += 1
-            return
+        if let decoded = batchBulletins[id] {
+            bulletin = decoded
+        } else {
+            do {
+                bulletin = try BulletinCodec.decode(bytes, id: id)
+            } catch {
+                reject(id: nil, source: source, error: error)
+                peers[source]?.rejectedDatagrams += 1
+                return false
+            }
         }
-        accept(bulletin, from: source, at: now)
+        return accept(bulletin, from: source, at: now, spread: spread)
     }
 
     /// The one door into the store: id first (cheap), then signature, dates and admission.
-    mutating func accept(_ bulletin: Bulletin, from source: PeerAddress?, at now: NodeTime) {
+    @discardableResult
+    mutating func accept(_ bulletin: Bulletin, from source: PeerAddress?, at now: NodeTime, spread: Bool = true) -> Bool {
         let id = bulletin.id
         if let source { heardOnLink(id, from: source) }
         if store.contains(id) {
             counters.duplicateBulletins += 1
             if let source { emit(.duplicateReceived(id, source: source)) }
-            return
+            return false
         }
-        if store.isRemoved(id) { return }
+        if store.isRemoved(id) { return false }
         // Refused lately (a peer pushes it again at every reconciliation): no second check.
-        if refused.contains(id, at: now.monotonic) { return }
+        if refused.contains(id, at: now.monotonic) { return false }
         // The wall time and the check are computed without calling a method on `self`, which
         // here would copy the whole node for the call.
         let wall = lastClock?.now ?? now.wall
-        do {
-            try Self.verifySignature(of: bulletin, cache: verifiedSignatures)
+        do throws(BulletinError) {
+            counters.signatureChecks += 1
+            if let verdict = batchVerdicts[id] {
+                if let error = verdict { throw error }
+            } else {
+                try Self.verifySignature(of: bulletin, cache: verifiedSignatures)
+            }
             try configuration.policy.checkTimes(bulletin, now: wall)
         } catch {
             wanted[id] = nil
             reject(id: id, source: source, error: error)
-            return
+            return false
         }
         do {
             try admission?.admit(bulletin, at: wall, store: store)
-            guard try store.insert(bulletin, durability: .lazy) == .added else { return }
+            guard try store.insert(bulletin, durability: .lazy) == .added else { return false }
         } catch {
             wanted[id] = nil
             if error is TrustError { refused.note(id, at: now.monotonic) }
             let message = (error as? any LocalizedError)?.localizedMessage ?? Localized(verbatim: "\(error)")
             counters.rejectedBulletins += 1
             emit(.bulletinRejected(BulletinRejection(id: id, source: source, error: nil, message: message)))
-            return
+            return false
         }
-        didStore(bulletin, from: source, at: now)
+        didStore(bulletin, from: source, at: now, spread: spread)
+        return true
     }
 
     private mutating func reject(id: BulletinID?, source: PeerAddress?, error: BulletinError) {
@@ -102,8 +116,8 @@ extension Node {
         emit(.bulletinRejected(BulletinRejection(id: id, source: source, error: error, message: error.localizedMessage)))
     }
 
-    /// A bulletin was stored: record it and spread it.
-    mutating func didStore(_ bulletin: Bulletin, from source: PeerAddress?, at now: NodeTime) {
+    /// A bulletin was stored: record it and, unless `spread` is false, spread it.
+    mutating func didStore(_ bulletin: Bulletin, from source: PeerAddress?, at now: NodeTime, spread: Bool = true) {
         let id = bulletin.id
         sync.insert(created: bulletin.created, id: id)
         counters.storedBulletins += 1
@@ -112,6 +126,7 @@ extension Node {
         reassemblies[id] = nil
         emit(.bulletinStored(id, source: source))
         applyTrust(after: bulletin, at: now)
+        guard spread else { return }
         let monotonic = now.monotonic
         let cameOverSharedLink = source.flatMap { peers[$0]?.onLink } ?? false
         // Most of a shared link heard the same broadcast: only bulletins that did not come over

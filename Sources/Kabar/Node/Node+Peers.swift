@@ -42,6 +42,7 @@ extension Node {
         offLinkPeers = nil
         clockSamples[address] = nil
         sync.forget(address)
+        transfer.forget(address)
         for id in wanted.keys.sorted() { wanted[id]?.sources.removeAll { $0 == address } }
         emit(.peerLost(address))
     }
@@ -61,8 +62,11 @@ extension Node {
 
     /// Queues `message` for `destination` if the budgets allow; returns whether it was sent.
     /// Every datagram goes through here: anti-amplification, per-peer and total budgets.
+    /// `paced` datagrams (a bulk stream's data and acknowledgements) go only to a peer that
+    /// proved its address and skip the fixed token buckets: their stream's congestion control
+    /// paces them by the path's round trip and loss instead (Documentation/Transfer.md).
     @discardableResult
-    mutating func send(_ message: Message, to destination: Destination, at now: Instant) -> Bool {
+    mutating func send(_ message: Message, to destination: Destination, at now: Instant, paced: Bool = false) -> Bool {
         let datagram = MessageCodec.encode(message, network: configuration.networkID)
         let size = datagram.count
         if case .peer(let address) = destination {
@@ -70,6 +74,18 @@ extension Node {
             if !peer.validated, peer.bytesSent + size > configuration.amplificationFactor * peer.bytesReceived {
                 counters.amplificationLimited += 1
                 return false
+            }
+            if paced {
+                guard peer.proven else {
+                    counters.amplificationLimited += 1
+                    return false
+                }
+                peer.bytesSent += size
+                peers[address] = peer
+                counters.datagramsSent += 1
+                counters.bytesSent += size
+                outbox.append(.send(datagram, to: destination))
+                return true
             }
             guard peer.budget.has(size, now: now), totalBudget.has(size, now: now) else {
                 counters.budgetLimited += 1
@@ -114,7 +130,7 @@ extension Node {
 
     /// Sends `address` a fresh cookie to echo, once per start or after a restart.
     mutating func challenge(_ address: PeerAddress, at now: Instant) {
-        guard let peer = peers[address], !peer.validated else { return }
+        guard let peer = peers[address], !peer.proven else { return }
         if let sent = peer.challengeSent, now - sent < configuration.requestTimeout * 4 { return }
         let cookie = prng.next() | 1
         peers[address]?.cookie = cookie
@@ -132,6 +148,7 @@ extension Node {
         case .response(let cookie):
             guard let peer = peers[source], peer.cookie != 0, peer.cookie == cookie else { return }
             peers[source]?.validated = true
+            peers[source]?.proven = true
             offLinkPeers = nil
             peers[source]?.cookie = 0
             if let sent = peer.challengeSent { peers[source]?.roundTrip = monotonic - sent }
@@ -152,9 +169,15 @@ extension Node {
             serveFragments(of: id, missing: missing, to: source, at: monotonic)
         case .sync(let session, let fromInitiator, let payload):
             handleSync(session: session, fromInitiator: fromInitiator, payload: payload, from: source, at: now)
+        case .transferRequest(let request):
+            handleTransferRequest(request, from: source, at: monotonic)
+        case .transferData(let data):
+            handleTransferData(data, from: source, at: now)
+        case .transferAck(let ack):
+            handleTransferAck(ack, from: source, at: monotonic)
         }
-        // Read in place (a plain `peers[source]?.validated` copies the whole `Peer` per datagram).
-        func isUnvalidated(_ peer: inout Peer) -> Bool { !peer.validated }
+        // Read in place (a plain `peers[source]?.proven` copies the whole `Peer` per datagram).
+        func isUnvalidated(_ peer: inout Peer) -> Bool { !peer.proven }
         if let index = peers.index(forKey: source), isUnvalidated(&peers.values[index]) { challenge(source, at: monotonic) }
     }
 
@@ -165,10 +188,13 @@ extension Node {
             // so both sides know each other's fingerprint by the time the challenge completes.
             sendBeacon(to: source, at: now.monotonic)
         }
-        if let previous = peer.incarnation, previous != beacon.incarnation, !peer.isStatic {
+        if let previous = peer.incarnation, previous != beacon.incarnation {
             // The peer restarted: it must prove its address again, and may have lost data.
-            peer.validated = false
+            // (A static peer stays validated by the operator's word, not proven.)
+            peer.validated = peer.isStatic
+            peer.proven = false
             peer.lastSync = nil
+            transfer.forget(source)
         }
         peer.key = beacon.key
         peer.incarnation = beacon.incarnation

@@ -19,33 +19,21 @@ struct SyncSession: Sendable {
     }
 }
 
-/// The node's side of anti-entropy: the set of (created, id) it reconciles, open sessions,
-/// and bulletins waiting to be pushed to peers that lack them.
+/// The node's side of anti-entropy: the set of (created, id) it reconciles and the open
+/// sessions. What a session finds moves by bulk transfer (Node+Transfer.swift).
 struct SyncState: Sendable {
     var set = ReconciliationSet()
     var sessions: [PeerAddress: SyncSession] = [:]
-    /// Ids each peer lacks, pushed as the send budget allows.
-    var pushQueues: [PeerAddress: [BulletinID]] = [:]
-    /// When the push queues are next served.
-    var nextPush: Instant?
-
-    /// Ids queued for one peer, at most.
-    static let pushQueueMax = 16_384
-    /// Bulletins pushed per peer per wakeup, at most.
-    static let pushesPerWakeupMax = 64
-    /// Pause between two rounds of pushing, so the budget refills.
-    static let pushInterval = TimeSpan.milliseconds(50)
 
     mutating func insert(created: UnixTime, id: BulletinID) { _ = set.insert(created: created, id: id) }
     mutating func remove(_ id: BulletinID) { _ = set.remove(id: id) }
 
     mutating func forget(_ address: PeerAddress) {
         sessions[address] = nil
-        pushQueues[address] = nil
     }
 
     func nextDeadline(quietAfter: TimeSpan) -> Instant? {
-        var deadline = nextPush
+        var deadline: Instant?
         for session in sessions.values {
             let due = session.lastHeard + quietAfter
             deadline = deadline.map { min($0, due) } ?? due
@@ -61,7 +49,10 @@ extension Node {
     /// `eager` (a node that just joined a network) starts whichever key is smaller.
     mutating func considerSync(with address: PeerAddress, at now: NodeTime, force: Bool = false, eager: Bool = false) {
         guard let peer = peers[address], peer.validated, sync.sessions[address] == nil,
-            sync.sessions.count < configuration.syncSessionsMax
+            sync.sessions.count < configuration.syncSessionsMax,
+            // A transfer with this peer is still moving what the last session found: a new
+            // session now would find the same differences and send them twice.
+            !transfer.isBusy(with: address)
         else { return }
         if !force {
             guard let theirs = peer.fingerprint, theirs != beaconFingerprint else { return }
@@ -148,27 +139,19 @@ extension Node {
         apply(outcome, with: source, at: now)
     }
 
-    /// Pulls what we lack and queues what the peer lacks.
+    /// Pulls what we lack and pushes what the peer lacks, each as one bulk stream.
     private mutating func apply(_ outcome: ReconciliationOutcome, with peer: PeerAddress, at now: NodeTime) {
         emit(.syncFinished(
             peer: peer, roundTrips: outcome.roundTrips, bytesSent: outcome.bytesSent,
             bytesReceived: outcome.bytesReceived, differences: outcome.weLackCount + outcome.peerLacks.count))
-        var toRequest: [BulletinID] = []
-        for id in outcome.weLack where !store.contains(id) && !store.isRemoved(id) && !refused.contains(id, at: now.monotonic) {
-            if var want = wanted[id] {
-                if !want.sources.contains(peer), want.sources.count < Want.sourcesMax { want.sources.append(peer) }
-                wanted[id] = want
-            } else if wanted.count < configuration.wantedMax {
-                wanted[id] = Want(sources: [peer])
-                toRequest.append(id)
-            }
+        let lacking = outcome.weLack.filter { id in
+            !store.contains(id) && !store.isRemoved(id) && !refused.contains(id, at: now.monotonic)
         }
-        request(toRequest, from: peer, at: now.monotonic)
-        var queue = sync.pushQueues[peer] ?? []
-        queue.append(contentsOf: outcome.peerLacks.prefix(SyncState.pushQueueMax - queue.count))
-        sync.pushQueues[peer] = queue
-        sync.nextPush = sync.nextPush ?? now.monotonic
-        if !outcome.complete { peers[peer]?.lastSync = nil }  // go again soon for the rest
+        pull(ranges: outcome.weLackRanges, ids: lacking, from: peer, at: now.monotonic)
+        push(outcome.peerLacks, to: peer, at: now.monotonic)
+        // The streams clear `lastSync` when they end, so a session that stopped at its limit
+        // goes again once what it found has moved; with nothing to move, go again soon.
+        if !outcome.complete && !transfer.isBusy(with: peer) { peers[peer]?.lastSync = nil }
     }
 
     private mutating func sendSync(_ frames: [[UInt8]], session id: UInt32, fromInitiator: Bool, to peer: PeerAddress, at now: Instant) {
@@ -177,7 +160,7 @@ extension Node {
         }
     }
 
-    /// Resends for quiet sessions, drops dead ones, and serves the push queues.
+    /// Resends for quiet sessions and drops dead ones.
     mutating func tickSync(at now: NodeTime) {
         let quietAfter = configuration.requestTimeout * 2
         for address in sync.sessions.keys.sorted() {
@@ -200,28 +183,6 @@ extension Node {
             sync.sessions[address] = session
             sendSync(frames, session: session.id, fromInitiator: session.isInitiator, to: address, at: now.monotonic)
         }
-        servePushQueues(at: now.monotonic)
-    }
-
-    private mutating func servePushQueues(at now: Instant) {
-        guard let due = sync.nextPush, due <= now else { return }
-        for address in sync.pushQueues.keys.sorted() {
-            let queue = sync.pushQueues[address] ?? []
-            // Walk with an index and cut the served prefix once: removeFirst per item would be
-            // quadratic on a queue of thousands.
-            var served = 0
-            var pushed = 0
-            while served < queue.count, pushed < SyncState.pushesPerWakeupMax {
-                if let bulletin = store.bulletin(queue[served]) {
-                    let messages = Self.messages(carrying: bulletin)
-                    guard messages.allSatisfy({ send($0, to: .peer(address), at: now) }) else { break }
-                    pushed += 1
-                }
-                served += 1
-            }
-            sync.pushQueues[address] = served == queue.count ? nil : Array(queue[served...])
-        }
-        sync.nextPush = sync.pushQueues.isEmpty ? nil : now + SyncState.pushInterval
     }
 
     /// The fingerprint beacons carry.

@@ -54,6 +54,16 @@ public struct Node<Store: BulletinStore> {
     var retryQueue = DueQueue()
     var reassemblies: [BulletinID: Reassembly] = [:]
     var sync = SyncState()
+    /// Bulk transfers in both directions (Node+Transfer.swift).
+    var transfer = TransferState()
+    /// True while a batch of input is processed: acknowledgements wait for its end.
+    var deferringAcknowledgements = false
+    /// Within a batch of input: bulletins decoded and signatures checked ahead, on every core
+    /// the driver's verifier has (`receive(batch:at:)`); empty otherwise.
+    var batchBulletins: [BulletinID: Bulletin] = [:]
+    var batchVerdicts: [BulletinID: BulletinError?] = [:]
+    /// Checks many signatures at once (the daemon: on every core); nil checks one at a time.
+    public var signatureVerifier: (any SignatureBatchVerifier)?
     var lastClock: ClockEstimate?
     var peerClocks = ClockEstimate.PeerClocks(offsets: [])
     var lastStored: Instant?
@@ -115,6 +125,7 @@ public struct Node<Store: BulletinStore> {
         if let due = retryQueue.first { deadline = min(deadline, due) }
         for reassembly in reassemblies.values { deadline = min(deadline, reassembly.retryAt) }
         if let syncDeadline = sync.nextDeadline(quietAfter: configuration.requestTimeout * 2) { deadline = min(deadline, syncDeadline) }
+        if let transferDeadline = transfer.nextDeadline { deadline = min(deadline, transferDeadline) }
         return deadline
     }
 
@@ -174,6 +185,7 @@ public struct Node<Store: BulletinStore> {
         retryWanted(at: monotonic)
         retryReassemblies(at: monotonic)
         tickSync(at: now)
+        tickTransfer(at: monotonic)
         if monotonic >= nextExpiry {
             nextExpiry = monotonic + configuration.expiryInterval
             dropExpired(at: now)
@@ -189,6 +201,7 @@ public struct Node<Store: BulletinStore> {
         updateClock(now)
         if store.contains(bulletin.id) { return drain() }
         if store.isRemoved(bulletin.id) { throw NodeError.removed(bulletin.id) }
+        counters.signatureChecks += 1
         try Self.verifySignature(of: bulletin, cache: verifiedSignatures)
         try configuration.policy.checkTimes(bulletin, now: wallNow(now))
         try admission?.admit(bulletin, at: wallNow(now), store: store)
@@ -288,6 +301,9 @@ public struct NodeCounters: Sendable, Equatable {
     public var budgetLimited = 0
     public var datagramsSent = 0
     public var bytesSent = 0
+    /// Signatures this node checked (a cached verdict counts too: the simulator charges CPU
+    /// time per check, Documentation/Simulation.md).
+    public var signatureChecks = 0
 }
 
 /// The trust layer's say over what a node stores: official channels, grants, quotas, blocks.

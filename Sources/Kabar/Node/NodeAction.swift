@@ -31,6 +31,8 @@ public enum NodeEvent: Sendable {
     /// A reconciliation with `peer` ended: its round trips, the reconciliation bytes each way
     /// (bulletins pulled afterwards not counted) and how many differences it found.
     case syncFinished(peer: PeerAddress, roundTrips: Int, bytesSent: Int, bytesReceived: Int, differences: Int)
+    /// A bulk transfer this node sent ended, delivered or abandoned (Documentation/Transfer.md).
+    case transferFinished(TransferSummary)
 }
 
 /// Why a bulletin was turned away, for logs, the REPL and metrics.

@@ -8,8 +8,12 @@ public struct Peer: Sendable {
     public let isStatic: Bool
     /// Heard by broadcast: shares a link with us, so our broadcasts reach it.
     public internal(set) var onLink = false
-    /// Proved by a round trip that it receives at `address`.
+    /// Proved by a round trip that it receives at `address`, or vouched for by the operator
+    /// (a static peer).
     public internal(set) var validated: Bool
+    /// Proved by a round trip, whatever the config says: bulk streams go only to such peers,
+    /// since a forged source address could name a static peer too.
+    public internal(set) var proven = false
     /// When it was first and last heard from.
     public internal(set) var firstHeard: Instant
     public internal(set) var lastHeard: Instant

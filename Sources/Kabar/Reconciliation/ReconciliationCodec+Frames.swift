@@ -68,7 +68,7 @@ extension ReconciliationCodec {
     static func encodeResult(_ frame: ResultFrame, into writer: inout ReconciliationWriter) {
         writer.byte(4)
         writer.varint(frame.part)
-        writer.byte((frame.wantAll ? 1 : 0) | (frame.isList ? 2 : 0))
+        writer.byte((frame.wantAll ? 1 : 0) | (frame.isList ? 2 : 0) | (frame.giveAll ? 4 : 0))
         writer.varint(frame.frameIndex)
         writer.varint(frame.frameCount)
         writer.varint(frame.keys.count)
@@ -80,7 +80,7 @@ extension ReconciliationCodec {
     static func decodeResult(_ reader: inout ReconciliationReader) throws(ReconciliationError) -> ResultFrame {
         let part = try reader.count("part", max: Reconciliation.partsMax)
         let flags = try reader.byte("result flags")
-        guard flags & ~3 == 0, flags != 3 else { throw .malformed("bad result flags \(flags)") }
+        guard flags & ~7 == 0, flags.nonzeroBitCount <= 1 else { throw .malformed("bad result flags \(flags)") }
         let frameIndex = try reader.count("frame index", max: Reconciliation.resultFramesMax - 1)
         let frameCount = try reader.count("frame count", max: Reconciliation.resultFramesMax)
         guard frameIndex < frameCount else { throw .malformed("frame \(frameIndex) of \(frameCount)") }
@@ -92,8 +92,10 @@ extension ReconciliationCodec {
         var ids: [BulletinID] = []
         ids.reserveCapacity(idCount)
         for _ in 0..<idCount { ids.append(try reader.id("id")) }
+        guard flags & 4 == 0 || (keys.isEmpty && ids.isEmpty) else { throw .malformed("a give-all result lists keys or ids") }
         return ResultFrame(
-            part: part, wantAll: flags & 1 != 0, isList: flags & 2 != 0, frameIndex: frameIndex, frameCount: frameCount, keys: keys, ids: ids)
+            part: part, wantAll: flags & 1 != 0, isList: flags & 2 != 0, giveAll: flags & 4 != 0, frameIndex: frameIndex,
+            frameCount: frameCount, keys: keys, ids: ids)
     }
 
     static func decodeResend(_ reader: inout ReconciliationReader) throws(ReconciliationError) -> ReconciliationMessage {

@@ -207,8 +207,14 @@ extension ReconciliationInitiator {
     private mutating func apply(_ frames: [ResultFrame], side: inout PartSide) throws(ReconciliationError) {
         let wantAll = frames[0].wantAll
         let isList = frames[0].isList
-        guard frames.allSatisfy({ $0.wantAll == wantAll && $0.isList == isList }) else {
+        let giveAll = frames[0].giveAll
+        guard frames.allSatisfy({ $0.wantAll == wantAll && $0.isList == isList && $0.giveAll == giveAll }) else {
             throw .malformed("result frames disagree on their flags")
+        }
+        if giveAll {
+            guard side.items.isEmpty else { throw .inconsistentResult("the peer says we hold nothing in a range where we do") }
+            outcome.weLackRanges.append(current?.range ?? .all)
+            return
         }
         let keys = frames.flatMap(\.keys)
         let ids = frames.flatMap(\.ids)

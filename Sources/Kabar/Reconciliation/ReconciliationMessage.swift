@@ -29,6 +29,9 @@ struct ResultFrame: Equatable, Sendable {
     /// True when `ids` lists every item the responder holds in the range (the initiator works
     /// out both directions itself).
     var isList: Bool
+    /// True when the initiator holds nothing in the range: it lacks every responder item there
+    /// and pulls the range whole (Documentation/Transfer.md), so no ids are listed.
+    var giveAll = false
     var frameIndex: Int
     var frameCount: Int
     /// Keys of initiator items the responder lacks.
@@ -88,7 +91,9 @@ enum ReconciliationMessage: Equatable, Sendable {
 ///     result (4)    | 0x04 | part v | flags | frameIndex v | frameCount v |
 ///                   | keyCount v | keyCount x key (8) | idCount v | idCount x id (32) |
 ///                     flags: bit 0 wantAll (responder holds nothing: send it everything),
-///                            bit 1 list (ids are all the responder holds in the range)
+///                            bit 1 list (ids are all the responder holds in the range),
+///                            bit 2 giveAll (initiator holds nothing: pull the whole range);
+///                            at most one bit set
 ///     resend (5)    | 0x05 | part v | frameCount v | ceil(frameCount / 8) bitmap bytes |
 ///                     bit (i % 8) of byte i / 8 set: frame i is missing
 ///     abort (6)     | 0x06 | part v | reason (1) |

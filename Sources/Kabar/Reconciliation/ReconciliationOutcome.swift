@@ -8,6 +8,11 @@ public struct ReconciliationOutcome: Equatable, Sendable {
     public var peerLacks: [BulletinID] = []
     /// Ids the peer holds that we lack, sorted.
     public var weLack: [BulletinID] = []
+    /// Ranges of the order in which we hold nothing and the peer holds something: pull each
+    /// whole (initiator: after a give-all result).
+    public var weLackRanges: [ReconciliationRange] = []
+    /// Responder only: ranges in which the initiator holds nothing (it will pull them whole).
+    public var peerLacksRanges: [ReconciliationRange] = []
     /// Responder only: session keys of the initiator's items we lack, sorted (the initiator learns
     /// their ids and pushes them).
     public var weLackKeys: [UInt64] = []

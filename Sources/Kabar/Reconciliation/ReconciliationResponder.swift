@@ -137,7 +137,14 @@ public struct ReconciliationResponder: Sendable {
             outcome.weLackCount = frame.itemCount
             return finish(&part, resultFrames(keys: [], ids: [], wantAll: true, isList: false), outcome)
         }
-        if count <= Reconciliation.listItemsMax && (frame.itemCount == 0 || count <= gap) {
+        if frame.itemCount == 0 {
+            // The initiator holds nothing here: it pulls the range whole, whatever its size,
+            // instead of being told 32 bytes per id it will ask for anyway.
+            var outcome = ReconciliationOutcome()
+            outcome.peerLacksRanges = [frame.range]
+            return finish(&part, resultFrames(keys: [], ids: [], wantAll: false, isList: false, giveAll: true), outcome)
+        }
+        if count <= Reconciliation.listItemsMax && count <= gap {
             return finish(&part, resultFrames(keys: [], ids: part.side.ids, wantAll: false, isList: true), ReconciliationOutcome())
         }
         if gap > Reconciliation.partDifferencesMax, let split = splitReply(&part, differences: gap) {
@@ -266,7 +273,7 @@ extension ReconciliationResponder {
     }
 
     /// Result payloads: keys first, then ids, as many per payload as fit.
-    private mutating func resultFrames(keys: [UInt64], ids: [BulletinID], wantAll: Bool, isList: Bool) -> [[UInt8]] {
+    private mutating func resultFrames(keys: [UInt64], ids: [BulletinID], wantAll: Bool, isList: Bool, giveAll: Bool = false) -> [[UInt8]] {
         let budget = Reconciliation.payloadBytesMax - ReconciliationCodec.resultHeaderBytesMax
         var pieces: [(keys: ArraySlice<UInt64>, ids: ArraySlice<BulletinID>)] = []
         var keyIndex = 0
@@ -285,7 +292,7 @@ extension ReconciliationResponder {
         }
         return pieces.enumerated().map { index, piece in
             ReconciliationCodec.encode(.result(ResultFrame(
-                part: partNumber, wantAll: wantAll, isList: isList, frameIndex: index, frameCount: pieces.count,
+                part: partNumber, wantAll: wantAll, isList: isList, giveAll: giveAll, frameIndex: index, frameCount: pieces.count,
                 keys: Array(piece.keys), ids: Array(piece.ids))))
         }
     }

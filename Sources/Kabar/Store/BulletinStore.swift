@@ -48,6 +48,9 @@ public protocol BulletinStore {
     func contains(_ id: BulletinID) -> Bool
     /// The bulletin with `id`, if held.
     func bulletin(_ id: BulletinID) -> Bulletin?
+    /// The fields of `id` an index keeps (channel, dates, author, kind), if held: what a bulk
+    /// transfer ranks by. A store with an index answers without reading the bulletin.
+    func summary(_ id: BulletinID) -> BulletinSummary?
     /// Stores `bulletin`; with `.immediate` it (and everything inserted before it) is durable
     /// before this returns. Refuses (`.removed`) an id that `isRemoved`.
     mutating func insert(_ bulletin: Bulletin, durability: Durability) throws -> InsertOutcome
@@ -74,6 +77,9 @@ public protocol BulletinStore {
 }
 
 extension BulletinStore {
+    /// The summary of the whole bulletin (stores without an index of their own).
+    public func summary(_ id: BulletinID) -> BulletinSummary? { bulletin(id).map(BulletinSummary.init) }
+
     /// Inserts a batch and, for `.immediate`, makes all of it durable with one sync at the end
     /// (group commit): N posts cost one fsync, not N.
     public mutating func insert(contentsOf bulletins: [Bulletin], durability: Durability) throws -> [InsertOutcome] {

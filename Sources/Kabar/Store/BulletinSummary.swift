@@ -16,6 +16,15 @@ public struct BulletinSummary: Sendable, Equatable {
     /// Its channel.
     public let channel: String
 
+    /// A summary of these fields.
+    public init(kind: BulletinKind, author: AuthorKey, created: UnixTime, expires: UnixTime, channel: String) {
+        self.kind = kind
+        self.author = author
+        self.created = created
+        self.expires = expires
+        self.channel = channel
+    }
+
     /// The summary of a decoded bulletin.
     public init(_ bulletin: Bulletin) {
         kind = bulletin.kind

@@ -64,7 +64,7 @@ public struct Fragment: Equatable, Sendable {
     }
 }
 
-/// Every message of protocol version 1. Documentation/Protocol.md has the diagrams.
+/// Every message of protocol version 2. Documentation/Protocol.md has the diagrams.
 public enum Message: Equatable, Sendable {
     /// Discovery and the store summary.
     case beacon(Beacon)
@@ -84,6 +84,12 @@ public enum Message: Equatable, Sendable {
     case fragmentRequest(id: BulletinID, missing: UInt16)
     /// A reconciliation payload of session `session`; `fromInitiator` tells its direction.
     case sync(session: UInt32, fromInitiator: Bool, payload: [UInt8])
+    /// Bulk transfer: "stream me these ranges and ids" (Documentation/Transfer.md).
+    case transferRequest(TransferRequest)
+    /// Bulk transfer: a numbered datagram of whole bulletins.
+    case transferData(TransferData)
+    /// Bulk transfer: which datagram numbers arrived.
+    case transferAck(TransferAck)
 
     /// Ids per announce or request, at most.
     public static let idsMax = 32
@@ -102,6 +108,9 @@ public enum Message: Equatable, Sendable {
         case .fragment: return .fragment
         case .fragmentRequest: return .fragmentRequest
         case .sync: return .sync
+        case .transferRequest: return .transferRequest
+        case .transferData: return .transferData
+        case .transferAck: return .transferAck
         }
     }
 }

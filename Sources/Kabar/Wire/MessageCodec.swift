@@ -36,6 +36,28 @@ public enum MessageCodec {
             writer.write(session)
             writer.write(fromInitiator ? UInt8(1) : 0)
             writer.write(payload)
+        case .transferRequest(let request):
+            writer.write(request.stream)
+            writer.write(UInt8(request.ranges.count))
+            for range in request.ranges { encode(range, into: &writer) }
+            writer.write(UInt8(request.ids.count))
+            for id in request.ids { writer.write(id.bytes) }
+        case .transferData(let data):
+            writer.write(data.stream)
+            writer.write(data.seq)
+            writer.write(data.isLast ? UInt8(1) : 0)
+            for record in data.records {
+                writer.write(UInt16(record.count))
+                writer.write(record)
+            }
+        case .transferAck(let ack):
+            writer.write(ack.stream)
+            writer.write(ack.stop ? UInt8(1) : 0)
+            writer.write(UInt8(ack.ranges.count))
+            for range in ack.ranges {
+                writer.write(range.upperBound)
+                writer.write(range.lowerBound)
+            }
         }
         precondition(writer.bytes.count <= Wire.datagramBytesMax, "built an oversized \(message.type) datagram")
         return writer.bytes
@@ -105,7 +127,86 @@ public enum MessageCodec {
             let direction = try reader.readByte()
             guard direction <= 1 else { throw WireError.malformed("sync direction") }
             return .sync(session: session, fromInitiator: direction == 1, payload: try reader.readBytes(reader.remaining))
+        case .transferRequest:
+            return .transferRequest(try decodeTransferRequest(&reader))
+        case .transferData:
+            return .transferData(try decodeTransferData(&reader))
+        case .transferAck:
+            return .transferAck(try decodeTransferAck(&reader))
         }
+    }
+
+    // MARK: Bulk transfer (Documentation/Transfer.md)
+
+    private static func encode(_ range: ReconciliationRange, into writer: inout ByteWriter) {
+        writer.write((range.lower == nil ? UInt8(0) : 1) | (range.upper == nil ? 0 : 2))
+        for bound in [range.lower, range.upper] {
+            writer.write(UInt64(bitPattern: bound?.created ?? 0))
+            writer.write(bound?.idPrefix ?? 0)
+        }
+    }
+
+    private static func decodeTransferRequest(_ reader: inout ByteReader) throws -> TransferRequest {
+        let stream = try reader.readUInt32()
+        let rangeCount = Int(try reader.readByte())
+        guard rangeCount <= TransferRequest.rangesMax, reader.remaining >= rangeCount * TransferRequest.rangeByteCount + 1 else {
+            throw WireError.malformed("transfer request range count")
+        }
+        var ranges: [ReconciliationRange] = []
+        for _ in 0..<rangeCount {
+            let flags = try reader.readByte()
+            guard flags & ~3 == 0 else { throw WireError.malformed("transfer range flags") }
+            var bounds: [ReconciliationBound] = []
+            for _ in 0..<2 {
+                bounds.append(ReconciliationBound(created: Int64(bitPattern: try reader.readUInt64()), idPrefix: try reader.readUInt64()))
+            }
+            let range = ReconciliationRange(lower: flags & 1 != 0 ? bounds[0] : nil, upper: flags & 2 != 0 ? bounds[1] : nil)
+            guard range.isValid else { throw WireError.malformed("empty transfer range") }
+            ranges.append(range)
+        }
+        let idCount = Int(try reader.readByte())
+        guard idCount <= TransferRequest.idsMax, reader.remaining == idCount * 32, idCount + rangeCount > 0 else {
+            throw WireError.malformed("transfer request id list")
+        }
+        var ids: [BulletinID] = []
+        for _ in 0..<idCount { ids.append(BulletinID(bytes: try reader.readBytes(32))!) }
+        return TransferRequest(stream: stream, ranges: ranges, ids: ids)
+    }
+
+    private static func decodeTransferData(_ reader: inout ByteReader) throws -> TransferData {
+        let stream = try reader.readUInt32()
+        let seq = try reader.readUInt32()
+        let flags = try reader.readByte()
+        guard flags & ~1 == 0 else { throw WireError.malformed("transfer data flags") }
+        var records: [[UInt8]] = []
+        while !reader.isAtEnd {
+            let length = Int(try reader.readUInt16())
+            guard length > 0, length <= reader.remaining else { throw WireError.malformed("transfer record length") }
+            records.append(try reader.readBytes(length))
+        }
+        guard !records.isEmpty || flags & 1 != 0 else { throw WireError.malformed("transfer data carries nothing") }
+        return TransferData(stream: stream, seq: seq, isLast: flags & 1 != 0, records: records)
+    }
+
+    private static func decodeTransferAck(_ reader: inout ByteReader) throws -> TransferAck {
+        let stream = try reader.readUInt32()
+        let flags = try reader.readByte()
+        guard flags & ~1 == 0 else { throw WireError.malformed("transfer ack flags") }
+        let count = Int(try reader.readByte())
+        guard count <= TransferAck.rangesMax, reader.remaining == count * 8, count > 0 || flags & 1 != 0 else {
+            throw WireError.malformed("transfer ack ranges")
+        }
+        var ranges: [ClosedRange<UInt32>] = []
+        var floor = UInt32.max
+        for index in 0..<count {
+            let last = try reader.readUInt32()
+            let first = try reader.readUInt32()
+            // Newest first, not touching: each range ends below the previous one's start.
+            guard first <= last, index == 0 || last < floor else { throw WireError.malformed("transfer ack ranges out of order") }
+            floor = first
+            ranges.append(first...last)
+        }
+        return TransferAck(stream: stream, stop: flags & 1 != 0, ranges: ranges)
     }
 
     private static func idList(_ reader: inout ByteReader) throws -> [BulletinID] {

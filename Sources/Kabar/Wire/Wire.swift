@@ -15,8 +15,10 @@ public enum Wire {
     public static let headerByteCount = 8
     /// Room for a body.
     public static let bodyBytesMax = datagramBytesMax - headerByteCount
-    /// The protocol version this node speaks.
-    public static let version: UInt8 = 1
+    /// The protocol version this node speaks. Version 2 added bulk transfer (types 10-12) and
+    /// the reconciliation's give-all result; a version-1 datagram is `unknownVersion` here and
+    /// the other way round (Documentation/Protocol.md, "Versions").
+    public static let version: UInt8 = 2
     /// The protocol id, "KB".
     static let magic: (UInt8, UInt8) = (0x4B, 0x42)
     /// The default UDP port.
@@ -44,4 +46,7 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case fragment = 7
     case fragmentRequest = 8
     case sync = 9
+    case transferRequest = 10
+    case transferData = 11
+    case transferAck = 12
 }

@@ -92,6 +92,14 @@ public final class FileStore: BulletinStore {
 
     public func contains(_ id: BulletinID) -> Bool { index.entry(id) != nil }
 
+    /// From the index alone: no disk read.
+    public func summary(_ id: BulletinID) -> BulletinSummary? {
+        guard let entry = index.entry(id) else { return nil }
+        return BulletinSummary(
+            kind: entry.kind, author: index.author(of: entry), created: entry.created, expires: entry.expires,
+            channel: index.channel(of: entry))
+    }
+
     public func bulletin(_ id: BulletinID) -> Bulletin? {
         guard let entry = index.entry(id) else { return nil }
         let location = Self.unpack(entry.location, payloadBytes: BulletinID.byteCount + Int(entry.encodedBytes))
