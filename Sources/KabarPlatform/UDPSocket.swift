@@ -15,10 +15,13 @@ import Musl
 ///   `IP_MULTICAST_LOOP` off;
 /// - IPv6: `IPV6_MULTICAST_LOOP` off (a node does not hear its own beacons on the multicast group;
 ///   IPv4 broadcast is looped back by Linux regardless, so the daemon must ignore its own key)
-///   and `IPV6_MULTICAST_HOPS` 1.
+///   and `IPV6_MULTICAST_HOPS` 1;
+/// - a 1 MiB receive buffer (`SO_RCVBUFFORCE`, else `SO_RCVBUF`), for bulk transfers.
 ///
 /// The descriptor is closed by `close()` or when the socket is released.
 public final class UDPSocket {
+    /// The receive buffer asked of the kernel (`SO_RCVBUF`), in bytes.
+    public static let receiveBufferBytes: Int32 = 1 << 20
     /// The socket's file descriptor, for a `Poller`.
     public let descriptor: Int32
     /// The address the socket was asked to bind (the port may be 0; see `localAddress()`).
@@ -62,6 +65,16 @@ public final class UDPSocket {
     private func configure(for address: SocketAddress) throws {
         try SocketCalls.setOption(descriptor, level: SOL_SOCKET, option: SO_REUSEADDR, value: 1, name: "SO_REUSEADDR")
         try SocketCalls.setOption(descriptor, level: SOL_SOCKET, option: SO_REUSEPORT, value: 0, name: "SO_REUSEPORT")
+        // A bulk transfer arrives faster than signatures verify for a moment: room for about
+        // 900 full datagrams, so a burst waits instead of being dropped. SO_RCVBUFFORCE passes
+        // net.core.rmem_max where the process may (root, CAP_NET_ADMIN); otherwise the kernel
+        // caps SO_RCVBUF there (208 KiB by default: Documentation/Deploy.md raises it). Neither
+        // refusal is an error.
+        if (try? SocketCalls.setOption(
+            descriptor, level: SOL_SOCKET, option: SO_RCVBUFFORCE, value: Self.receiveBufferBytes, name: "SO_RCVBUFFORCE")) == nil {
+            _ = try? SocketCalls.setOption(
+                descriptor, level: SOL_SOCKET, option: SO_RCVBUF, value: Self.receiveBufferBytes, name: "SO_RCVBUF")
+        }
         if address.isIPv4 {
             try SocketCalls.setOption(descriptor, level: SOL_SOCKET, option: SO_BROADCAST, value: 1, name: "SO_BROADCAST")
             try SocketCalls.setOption(

@@ -5,7 +5,7 @@ extension NodeDaemon {
     func report(_ event: NodeEvent) {
         switch event {
         case .bulletinStored(let id, let source):
-            let channel = node.store.bulletin(id)?.channel ?? "?"
+            let channel = node.store.summary(id)?.channel ?? "?"
             if let source {
                 noteLazyInsert()
                 logger.log(.info, "stored \(id.short) on \(channel) from \(source)", kind: "stored", source: source.description)
@@ -27,6 +27,10 @@ extension NodeDaemon {
         case .syncFinished(let peer, let roundTrips, let bytesSent, let bytesReceived, let differences):
             logger.log(.info, "synced with \(peer): \(differences) differences, \(roundTrips) round trips, \(bytesSent) bytes sent, \(bytesReceived) received",
                        kind: "sync", source: peer.description)
+        case .transferFinished(let summary):
+            let rate = summary.duration.seconds > 0 ? Int(Double(summary.bulletins) / summary.duration.seconds) : summary.bulletins
+            logger.log(.info, "sent \(summary.bulletins) bulletins to \(summary.peer) in \(summary.duration) (\(rate)/s, \(summary.bytes) bytes, \(summary.lost) datagrams lost)\(summary.complete ? "" : ": stopped before the end, the next sync resumes")",
+                       kind: "transfer", source: summary.peer.description)
         case .bulletinRemoved(let id):
             // The node already dropped it with a tombstone; make that durable soon.
             noteLazyInsert()

@@ -2,8 +2,12 @@ import Kabar
 import KabarPlatform
 
 extension NodeDaemon {
-    /// Reads up to `datagramsPerWakeupMax` datagrams from `socket` and gives each to the node.
+    /// Reads up to `datagramsPerWakeupMax` datagrams from `socket` and gives them to the node
+    /// in batches of `datagramsPerBatchMax`: the signatures a batch carries are checked on every
+    /// core at once (`ParallelSignatureVerifier`).
     func receiveDatagrams(from socket: UDPSocket) {
+        var batch: [(bytes: [UInt8], source: PeerAddress)] = []
+        defer { if !batch.isEmpty { perform(node.receive(batch: batch, at: clock.now())) } }
         for _ in 0..<Self.datagramsPerWakeupMax {
             let received: ReceivedDatagram?
             do {
@@ -19,8 +23,11 @@ extension NodeDaemon {
                            kind: "datagram-rejected", source: hostText(received.source))
                 continue
             }
-            let bytes = Array(receiveBuffer[0..<received.byteCount])
-            perform(node.receive(bytes, from: PeerAddress(received.source), at: clock.now()))
+            batch.append((Array(receiveBuffer[0..<received.byteCount]), PeerAddress(received.source)))
+            if batch.count >= Self.datagramsPerBatchMax {
+                perform(node.receive(batch: batch, at: clock.now()))
+                batch.removeAll(keepingCapacity: true)
+            }
         }
     }
 

@@ -26,6 +26,8 @@ import KabarPlatform
 public final class NodeDaemon<Store: BulletinStore & AnyObject> {
     /// Datagrams read per socket per wakeup, at most.
     public static var datagramsPerWakeupMax: Int { 256 }
+    /// Datagrams given to the node at once, at most: one batch of signature checks.
+    public static var datagramsPerBatchMax: Int { 64 }
     /// Lazy inserts reach the disk at least this often (microseconds).
     public static var flushInterval: Int64 { 1_000_000 }
     /// How often the interface list is read again (microseconds).
@@ -81,6 +83,7 @@ public final class NodeDaemon<Store: BulletinStore & AnyObject> {
         let now = clock.now()
         startedAt = now.monotonic.microseconds
         node = Node(configuration: settings.nodeConfiguration, key: key, store: store, seed: seed, now: now)
+        node.signatureVerifier = ParallelSignatureVerifier()
         loop.register(sockets.ipv4.descriptor) { [unowned self] _ in self.receiveDatagrams(from: self.sockets.ipv4) }
         if let ipv6 = sockets.ipv6 {
             loop.register(ipv6.descriptor) { [unowned self] _ in self.receiveDatagrams(from: ipv6) }
