@@ -20,7 +20,10 @@ Checks, in order (each prints the times it measured):
     held is lost, and it converges;
  5. subnets A and B, joined only by b1's static peer entry, converge both ways;
  6. garbage, oversized and a burst of 100,000 junk datagrams at a1's port leave it running and
-    still serving honest peers.
+    still serving honest peers;
+ 7. a first sync of 20,000 bulletins: c1 (holding a `kabar debug backlog` bundle) and an empty
+    c2, joined by one veth pair, converge; prints the rate beside the single-core verify rate
+    and the link's bytes beside the bulletins' bytes.
 
 Where network namespaces cannot be made (not root, no iproute2, a container without the
 rights), it says so and exits 0: the check is skipped, not failed. Exit 1 on any failure.
@@ -404,6 +407,52 @@ def step_junk(nodes):
         raise TestFailure(f"{target.name} stopped after the junk:\n{target.log_tail()}")
 
 
+BULK_COUNT = 20000
+BULK_BOUND_S = 120.0
+
+
+def step_bulk_first_sync(network, kabar, work):
+    print(f"7. first sync of {BULK_COUNT} bulletins over one veth pair")
+    for name in ["c1", "c2"]:
+        network.add_namespace(name)
+    sh("ip", "link", "add", "kc1", "netns", ns("c1"), "type", "veth", "peer", "name", "kc2", "netns", ns("c2"))
+    for name, address in [("c1", "10.48.2.1/24"), ("c2", "10.48.2.2/24")]:
+        sh("ip", "-n", ns(name), "addr", "add", address, "brd", "+", "dev", "k" + name)
+        sh("ip", "-n", ns(name), "link", "set", "k" + name, "up")
+    bundle = os.path.join(work, "backlog.kabar")
+    made = json.loads(sh(kabar, "debug", "backlog", bundle, "--count", str(BULK_COUNT), "--json").stdout)
+    full, empty = Node(kabar, work, "c1"), Node(kabar, work, "c2")
+    sh(kabar, "init", "--data", full.data)
+    imported = sh(kabar, "import", bundle, "--data", full.data)
+    if not imported.stdout.startswith(f"added {BULK_COUNT},"):
+        raise TestFailure(f"import of the backlog said: {imported.stdout.strip()}")
+    full.start()
+    def link_bytes():
+        stats = json.loads(sh("ip", "-n", ns("c2"), "-s", "-j", "link", "show", "kc2").stdout)[0]["stats64"]
+        return stats["rx"]["bytes"] + stats["tx"]["bytes"]
+    before = link_bytes()
+    start = time.monotonic()
+    empty.start()
+    try:
+        def synced():
+            if not empty.running():
+                raise TestFailure(f"c2 died during the bulk sync:\n{empty.log_tail()}")
+            return empty.status()["store"]["count"] >= BULK_COUNT
+        wait_until(synced, BULK_BOUND_S, f"c2 to hold all {BULK_COUNT} bulletins")
+        seconds = time.monotonic() - start
+        wire = link_bytes() - before
+    finally:
+        full.kill()
+        empty.kill()
+    verify = json.loads(sh(kabar, "bench", "crypto", "--json").stdout)["ed25519_verify_per_s"]
+    rate = BULK_COUNT / seconds
+    record(f"first sync of {BULK_COUNT} bulletins", seconds,
+           f"({rate:.0f}/s = {rate / verify:.2f}x the single-core verify rate {verify:.0f}/s; "
+           f"{wire} bytes on the link = {wire / made['bulletin_bytes']:.2f}x the bulletins)")
+    if wire > 1.3 * made["bulletin_bytes"]:
+        raise TestFailure(f"the first sync moved {wire} bytes for {made['bulletin_bytes']} bytes of bulletins (over 1.3x)")
+
+
 def main():
     kabar = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else ".build/release/kabar")
     if not os.access(kabar, os.X_OK):
@@ -428,6 +477,7 @@ def main():
         step_kill_during_sync(nodes, have_nft)
         step_subnets(nodes, kabar, work)
         step_junk(nodes)
+        step_bulk_first_sync(network, kabar, work)
         for node in nodes:
             if not node.running():
                 raise TestFailure(f"{node.name} is not running at the end:\n{node.log_tail()}")

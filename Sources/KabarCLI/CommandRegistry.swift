@@ -46,5 +46,6 @@ enum CommandRegistry {
         CommandEntry(SimCommand.self),
         CommandEntry(BenchStoreCommand.self),
         CommandEntry(DebugCrashWriterCommand.self),
+        CommandEntry(DebugBacklogCommand.self),
     ]
 }

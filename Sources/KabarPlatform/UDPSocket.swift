@@ -21,7 +21,7 @@ import Musl
 /// The descriptor is closed by `close()` or when the socket is released.
 public final class UDPSocket {
     /// The receive buffer asked of the kernel (`SO_RCVBUF`), in bytes.
-    public static let receiveBufferBytes: Int32 = 1 << 20
+    public static let receiveBufferBytes: Int32 = 1 << 22
     /// The socket's file descriptor, for a `Poller`.
     public let descriptor: Int32
     /// The address the socket was asked to bind (the port may be 0; see `localAddress()`).

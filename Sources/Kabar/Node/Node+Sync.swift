@@ -52,7 +52,10 @@ extension Node {
             sync.sessions.count < configuration.syncSessionsMax,
             // A transfer with this peer is still moving what the last session found: a new
             // session now would find the same differences and send them twice.
-            !transfer.isBusy(with: address)
+            !transfer.isBusy(with: address),
+            // The same node reached at another address (its IPv4 and IPv6 link-local addresses
+            // on one LAN): syncing with both at once would move every bulletin twice.
+            !busyElsewhere(peer, besides: address)
         else { return }
         if !force {
             guard let theirs = peer.fingerprint, theirs != beaconFingerprint else { return }
@@ -69,6 +72,15 @@ extension Node {
             role: .initiator(initiator), id: id, started: now.monotonic, lastHeard: now.monotonic)
         peers[address]?.lastSync = now.monotonic
         sendSync(frames, session: id, fromInitiator: true, to: address, at: now.monotonic)
+    }
+
+    /// True when a peer claiming `peer`'s key at another address has a session or transfer
+    /// running. The key is only claimed, so this only defers a session, never refuses one.
+    func busyElsewhere(_ peer: Peer, besides address: PeerAddress) -> Bool {
+        guard let key = peer.key else { return false }
+        return peers.contains { other, candidate in
+            other != address && candidate.key == key && (sync.sessions[other] != nil || transfer.isBusy(with: other))
+        }
     }
 
     mutating func handleSync(session id: UInt32, fromInitiator: Bool, payload: [UInt8], from source: PeerAddress, at now: NodeTime) {
@@ -141,9 +153,11 @@ extension Node {
 
     /// Pulls what we lack and pushes what the peer lacks, each as one bulk stream.
     private mutating func apply(_ outcome: ReconciliationOutcome, with peer: PeerAddress, at now: NodeTime) {
+        // A give-all answer names ranges, not ids: count the peer's store (from its beacon).
+        let wholeRanges = outcome.weLackRanges.isEmpty ? 0 : peers[peer]?.storeCount ?? 0
         emit(.syncFinished(
             peer: peer, roundTrips: outcome.roundTrips, bytesSent: outcome.bytesSent,
-            bytesReceived: outcome.bytesReceived, differences: outcome.weLackCount + outcome.peerLacks.count))
+            bytesReceived: outcome.bytesReceived, differences: outcome.weLackCount + outcome.peerLacks.count + wholeRanges))
         let lacking = outcome.weLack.filter { id in
             !store.contains(id) && !store.isRemoved(id) && !refused.contains(id, at: now.monotonic)
         }

@@ -4,7 +4,7 @@
 /// Compact on purpose (a Pi has little memory; the target is 100,000 bulletins in well under
 /// 150 MB): authors and channels are interned, so an entry is about 64 bytes.
 ///
-/// Complexity: lookups by id O(1); inserts O(log n) + an O(n) shift (O(1) while loading, with
+/// Complexity: lookups by id O(1); inserts and removals O(log n) plus a shift within one run of `SortedChunks` (O(1) while loading, with
 /// one sort at `finishLoading`); queries O(n) in the worst case, newest first, stopping at the
 /// limit.
 public struct BulletinIndex: Sendable {
@@ -32,7 +32,9 @@ public struct BulletinIndex: Sendable {
     }
 
     private var entries: [BulletinID: Entry] = [:]
-    private var order: [StoreItem] = []
+    private var order = SortedChunks<StoreItem>()
+    /// Items appended during a bulk load, sorted into `order` by `finishLoading`.
+    private var loaded: [StoreItem] = []
     private var loading = false
     private var authors: [AuthorKey] = []
     private var authorNumbers: [AuthorKey: UInt32] = [:]
@@ -62,16 +64,16 @@ public struct BulletinIndex: Sendable {
     /// Ends a bulk load. O(n log n).
     public mutating func finishLoading() {
         loading = false
-        order.sort()
+        loaded += order
+        loaded.sort()
         // Removals during the load left items behind (and a re-insert may have doubled one).
-        if order.count != entries.count {
-            var kept: [StoreItem] = []
-            kept.reserveCapacity(entries.count)
-            for item in order where entries[item.id]?.created == item.created && kept.last != item {
-                kept.append(item)
-            }
-            order = kept
+        var kept: [StoreItem] = []
+        kept.reserveCapacity(entries.count)
+        for item in loaded where entries[item.id]?.created == item.created && kept.last != item {
+            kept.append(item)
         }
+        loaded = []
+        order = SortedChunks(sorted: kept)
     }
 
     /// Adds `id`; false (and nothing changes) when it is already held.
@@ -85,7 +87,7 @@ public struct BulletinIndex: Sendable {
         entries[id] = entry
         self.encodedBytes += Int64(entry.encodedBytes)
         let item = StoreItem(created: summary.created, id: id)
-        if loading { order.append(item) } else { order.insert(item, at: insertionIndex(of: item)) }
+        if loading { loaded.append(item) } else { order.insert(item) }
         return true
     }
 
@@ -94,10 +96,7 @@ public struct BulletinIndex: Sendable {
     public mutating func remove(_ id: BulletinID) -> Entry? {
         guard let entry = entries.removeValue(forKey: id) else { return nil }
         encodedBytes -= Int64(entry.encodedBytes)
-        if !loading {
-            let index = insertionIndex(of: StoreItem(created: entry.created, id: id))
-            if index < order.count, order[index].id == id { order.remove(at: index) }
-        }
+        if !loading { order.remove(StoreItem(created: entry.created, id: id)) }
         return entry
     }
 
@@ -109,7 +108,7 @@ public struct BulletinIndex: Sendable {
             encodedBytes -= Int64(entry.encodedBytes)
             dropped = true
         }
-        if dropped { order.removeAll { entries[$0.id] == nil } }
+        if dropped { order.filter(keeping: { entries[$0.id] != nil }) }
     }
 
     /// Points `id` at a new location (after compaction moved it).
@@ -129,7 +128,7 @@ public struct BulletinIndex: Sendable {
         let authorNumber = query.author.map { authorNumbers[$0] }
         // A filter naming a channel or author never seen matches nothing.
         if channelNumber == .some(nil) || authorNumber == .some(nil) { return }
-        for item in order.reversed() {
+        for item in order.descending() {
             guard let entry = entries[item.id] else { continue }
             if let channelNumber, entry.channelNumber != channelNumber { continue }
             if let authorNumber, entry.authorNumber != authorNumber { continue }
@@ -164,9 +163,11 @@ public struct BulletinIndex: Sendable {
     public func checkInvariants() {
         precondition(order.count == entries.count, "order and entries differ in size")
         var total: Int64 = 0
-        for (index, item) in order.enumerated() {
+        var previous: StoreItem?
+        for item in order {
             precondition(entries[item.id]?.created == item.created, "order holds an id not indexed")
-            if index > 0 { precondition(order[index - 1] < item, "order is not sorted") }
+            if let previous { precondition(previous < item, "order is not sorted") }
+            previous = item
         }
         for entry in entries.values { total += Int64(entry.encodedBytes) }
         precondition(total == encodedBytes, "byte total is off")
@@ -186,14 +187,5 @@ public struct BulletinIndex: Sendable {
         channels.append(channel)
         channelNumbers[channel] = number
         return number
-    }
-
-    private func insertionIndex(of item: StoreItem) -> Int {
-        var low = 0, high = order.count
-        while low < high {
-            let middle = (low + high) / 2
-            if order[middle] < item { low = middle + 1 } else { high = middle }
-        }
-        return low
     }
 }

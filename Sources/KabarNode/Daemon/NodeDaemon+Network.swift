@@ -100,8 +100,10 @@ extension NodeDaemon {
             || changes.changed.contains { !$0.before.isUsable && $0.after.isUsable }
         interfaces = snapshot
         joinMulticast()
-        // A hotspot that came back (or a mule's laptop reaching a hall): be heard at once.
-        if cameUp && !initial {
+        // A hotspot that came back, a mule's laptop reaching a hall, or this daemon starting
+        // on a network that is already up: be heard at once, and reconcile with the first peer
+        // that proves its address instead of waiting for its next beacon.
+        if cameUp {
             withNode { node, now in
                 node.joinedNetwork(at: now)
                 return ((), [])

@@ -93,11 +93,12 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         try container.encode(quotaBytes, forKey: .quotaBytes)
     }
 
-    /// Counts `store`'s bulletins by channel (reads each one: fine for a status command).
+    /// Counts `store`'s bulletins by channel, from the summaries (a file store answers them from its
+    /// index without reading a bulletin, so a status poll during a bulk sync stays cheap).
     public init(counting store: some BulletinStore, diskBytes: Int64?, quotaBytes: Int64?) {
         var byChannel: [String: Int] = [:]
         store.forEachItem { _, id in
-            if let channel = store.bulletin(id)?.channel { byChannel[channel, default: 0] += 1 }
+            if let channel = store.summary(id)?.channel { byChannel[channel, default: 0] += 1 }
         }
         self.init(count: store.count, byChannel: byChannel, diskBytes: diskBytes, quotaBytes: quotaBytes)
     }

@@ -72,26 +72,66 @@ public enum BundleImport {
     /// admission then; its refusals are reported like the others.
     /// A bulletin the store already holds is counted without checking it again: its id is the
     /// hash of its bytes, so it is the very bulletin that was checked when first stored.
+    ///
+    /// Records are read `verifyBatch` at a time and the signatures of the new ones are checked
+    /// together by `verifier` (on every core, with `ParallelSignatureVerifier`); each record is
+    /// then judged and stored in bundle order, exactly as one by one.
     public static func run<Source: BundleSource>(
         _ decoder: inout BundleDecoder<Source>, into store: inout some BulletinStore, now: UnixTime,
-        policy: BulletinPolicy = BulletinPolicy(), admission: (any BulletinAdmission)? = nil
+        policy: BulletinPolicy = BulletinPolicy(), admission: (any BulletinAdmission)? = nil,
+        verifier: any SignatureBatchVerifier = ParallelSignatureVerifier()
     ) throws -> ImportReport {
         var report = ImportReport()
         var admission = admission
+        var batch: [BundleRecord] = []
+        batch.reserveCapacity(verifyBatch)
+        func importBatch() throws {
+            let verdicts = verifyNew(batch, in: store, with: verifier)
+            for record in batch {
+                try importRecord(
+                    record, into: &store, now: now, policy: policy, admission: &admission,
+                    verdicts: verdicts, report: &report)
+            }
+            batch.removeAll(keepingCapacity: true)
+        }
         do {
             while let record = try decoder.next() {
-                try importRecord(record, into: &store, now: now, policy: policy, admission: &admission, report: &report)
+                batch.append(record)
+                if batch.count == verifyBatch { try importBatch() }
             }
         } catch let error as BundleError {
             report.bundleProblem = error
         }
+        try importBatch()
         try store.flush()
         return report
     }
 
+    /// Records read before their signatures are checked together.
+    public static let verifyBatch = 512
+
+    /// The signature verdicts of the bulletins in `batch` the store does not hold yet.
+    private static func verifyNew(
+        _ batch: [BundleRecord], in store: some BulletinStore, with verifier: any SignatureBatchVerifier
+    ) -> [BulletinID: BulletinError?] {
+        var seen = Set<BulletinID>()
+        let fresh = batch.compactMap { record -> Bulletin? in
+            guard case .bulletin(let bulletin) = record, !store.contains(bulletin.id), !store.isRemoved(bulletin.id),
+                seen.insert(bulletin.id).inserted
+            else { return nil }
+            return bulletin
+        }
+        let verdicts = verifier.verify(fresh)
+        guard verdicts.count == fresh.count else { return [:] }
+        var byID: [BulletinID: BulletinError?] = [:]
+        byID.reserveCapacity(fresh.count)
+        for (bulletin, verdict) in zip(fresh, verdicts) { byID[bulletin.id] = .some(verdict) }
+        return byID
+    }
+
     private static func importRecord(
         _ record: BundleRecord, into store: inout some BulletinStore, now: UnixTime, policy: BulletinPolicy,
-        admission: inout (any BulletinAdmission)?, report: inout ImportReport
+        admission: inout (any BulletinAdmission)?, verdicts: [BulletinID: BulletinError?], report: inout ImportReport
     ) throws {
         let bulletin: Bulletin
         switch record {
@@ -110,7 +150,11 @@ public enum BundleImport {
             return
         }
         do {
-            try bulletin.verifySignature()
+            if let verdict = verdicts[bulletin.id] {
+                if let verdict { throw verdict }
+            } else {
+                try bulletin.verifySignature()
+            }
             try policy.checkTimes(bulletin, now: now)
             try admission?.admit(bulletin, at: now, store: store)
         } catch let error as LocalizedError {
