@@ -63,9 +63,9 @@ public struct CPUModel: Sendable, Equatable {
     /// project's x86-64 figure (about 22,000 per second per core, `kabar bench crypto`) scaled by
     /// the clock (1.5 vs about 3 GHz) and the A72's slower 64-bit multiplies (about 2.5x more
     /// cycles for field arithmetic). Replace it with `kabar bench crypto` run on a Pi
-    /// (`cpu verify=` in a scenario file). The buffer is the 1 MiB the daemon asks of the kernel
+    /// (`cpu verify=` in a scenario file). The buffer is the 4 MiB the daemon asks of the kernel
     /// for its socket (`SO_RCVBUF`).
-    public static let raspberryPi4 = CPUModel(verifyCost: .microseconds(250), cores: 4, receiveBufferBytes: 1 << 20)
+    public static let raspberryPi4 = CPUModel(verifyCost: .microseconds(250), cores: 4, receiveBufferBytes: 1 << 22)
 
     /// A model.
     public init(verifyCost: TimeSpan, cores: Int, receiveBufferBytes: Int) {

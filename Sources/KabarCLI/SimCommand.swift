@@ -8,8 +8,8 @@ enum SimCommand: Command {
     static let spec = CommandSpec(
         path: ["sim"],
         summary: Localized(
-            en: "simulate a deployment (hall, district, river, churn, partition-heal, flood, scale, swarm) against the physical limit",
-            id: "simulasikan jaringan (hall, district, river, churn, partition-heal, flood, scale, swarm) dibanding batas fisik"),
+            en: "simulate a deployment (a built-in scenario such as hall, district, backlog, or a FILE.scenario) against the physical limit",
+            id: "simulasikan jaringan (skenario bawaan seperti hall, district, backlog, atau BERKAS.scenario) dibanding batas fisik"),
         positionals: [PositionalSpec("SCENARIO")],
         options: [
             .value("--seed", "N", help: Localized(en: "run seed (default 1)", id: "benih acak (bawaan 1)")),
@@ -27,12 +27,16 @@ enum SimCommand: Command {
         let name = arguments.positional(0) ?? ""
         let definition: ScenarioDefinition
         do {
-            guard let found = try ScenarioLibrary.definition(named: name) else {
+            if name.hasSuffix(".scenario") {
+                definition = try readScenario(at: name)
+            } else {
+                guard let found = try ScenarioLibrary.definition(named: name) else {
                 let names = ScenarioLibrary.names.joined(separator: ", ")
                 throw CLIError.usage(Localized(en: "no scenario named \(name); the scenarios are: \(names)",
                                                id: "tidak ada skenario bernama \(name); skenarionya: \(names)"))
             }
-            definition = found
+                definition = found
+            }
         } catch let error as ScenarioFileError {
             throw CLIError.failed(Localized(en: error.text(.english), id: error.text(.indonesian)))
         }
@@ -68,6 +72,29 @@ enum SimCommand: Command {
         return 0
     }
 
+    /// Scenario files read from disk are at most this big (a scenario is a few hundred bytes).
+    static let scenarioFileBytesMax = 1 << 20
+
+    /// A planner's own scenario file, in the format of `Simulation/scenarios/`.
+    static func readScenario(at path: String) throws -> ScenarioDefinition {
+        let url = URL(fileURLWithPath: path)
+        guard let handle = try? FileHandle(forReadingFrom: url) else {
+            throw CLIError.failed(Localized(en: "cannot read \(path): check the path and that the file is readable",
+                                            id: "tidak bisa membaca \(path): periksa jalurnya dan bahwa berkasnya bisa dibaca"))
+        }
+        defer { try? handle.close() }
+        let data = (try? handle.read(upToCount: scenarioFileBytesMax + 1)) ?? Data()
+        guard data.count <= scenarioFileBytesMax else {
+            throw CLIError.failed(Localized(en: "\(path) is larger than 1 MiB: not a scenario file",
+                                            id: "\(path) lebih besar dari 1 MiB: bukan berkas skenario"))
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CLIError.failed(Localized(en: "\(path) is not UTF-8 text", id: "\(path) bukan teks UTF-8"))
+        }
+        let name = String(url.lastPathComponent.dropLast(".scenario".count))
+        return try ScenarioFile.parse(text, file: path, name: name.isEmpty ? "scenario" : name)
+    }
+
     static func parseDuration(_ text: String) throws -> TimeSpan {
         let units: [(String, Int64)] = [("ms", 1_000), ("s", 1_000_000), ("m", 60_000_000), ("h", 3_600_000_000)]
         for (unit, microseconds) in units where text.hasSuffix(unit) && !(unit == "s" && text.hasSuffix("ms")) {
@@ -100,7 +127,7 @@ enum SimReport {
         let all = result.all
         let classes = result.classes.map { "\"\($0.name)\": \(classObject($0))" }.joined(separator: ", ")
         return "{\"scenario\": \"\(result.scenario)\", \"seed\": \(result.seed), \"nodes\": \(result.nodes), "
-            + "\"delivery_ratio\": \(value(all.deliveryRatio)), \"coverage_p50_s\": \(value(all.coverage[50])), "
+            + "\"delivery_ratio\": \(value(deliveryRatio(result))), \"coverage_p50_s\": \(value(all.coverage[50])), "
             + "\"coverage_p90_s\": \(value(all.coverage[90])), \"coverage_p100_s\": \(value(all.coverage[100])), "
             + "\"limit_p100_s\": \(value(all.limit[100])), \"stretch_p99\": \(value(all.stretchP99)), "
             + "\"redundancy\": \(value(all.redundancy)), \"idle_bytes_per_node_per_s\": \(value(result.idleBytesPerNodePerSecond)), "
@@ -111,7 +138,24 @@ enum SimReport {
             + "\"load_bytes_per_node_per_h\": \(value(result.loadBytesPerNodePerHour)), "
             + "\"idle_bytes_per_node_per_h\": \(value(result.idleBytesPerNodePerSecond * 3_600)), "
             + "\"forged_stored\": \(result.forgedStored), \"events\": \(result.metrics.eventsProcessed), "
+            + "\"goodput_ratio\": \(value(result.firstSync?.goodputRatio ?? result.muleGoodputRatio)), "
+            + "\"mule_goodput_ratio\": \(value(result.muleGoodputRatio)), \(firstSync(result.firstSync))"
             + "\"classes\": {\(classes)}, \"digest\": \"\(result.digest)\", \"reproduce\": \"\(reproduce)\"}"
+    }
+
+    /// Delivered over reachable (bulletin, node) pairs: the posts', and a newcomer's backlog.
+    static func deliveryRatio(_ result: StudioResult) -> Double {
+        guard let sync = result.firstSync else { return result.all.deliveryRatio }
+        let reachable = result.bulletins.reduce(0) { $0 + $1.reachable } + sync.backlog
+        let delivered = result.bulletins.reduce(0) { $0 + $1.delivered } + sync.held
+        return reachable == 0 ? 1 : Double(delivered) / Double(reachable)
+    }
+
+    /// The newcomer's keys, each followed by a comma; nothing when the scenario has none.
+    static func firstSync(_ sync: StudioFirstSync?) -> String {
+        guard let sync else { return "" }
+        return "\"first_sync_s\": \(value(sync.seconds)), \"limit_first_sync_s\": \(value(sync.limitSeconds)), "
+            + "\"backlog\": \(sync.backlog), \"backlog_held\": \(sync.held), "
     }
 
     /// A number for JSON: finite with up to 4 decimals, or null.

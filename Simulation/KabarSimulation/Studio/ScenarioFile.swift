@@ -96,6 +96,17 @@ public struct ScenarioFlood: Sendable, Equatable {
     public var duration: TimeSpan
 }
 
+/// Live bulletins every hall node holds before the run starts (`Backlog.make`): the volume a
+/// real regency carries, which the posts of a run alone never reach.
+public struct ScenarioBacklog: Sendable, Equatable {
+    /// How many bulletins.
+    public var count: Int
+    /// Signing keys they are spread over.
+    public var authors: Int
+    /// Body bytes of each.
+    public var bodyBytes: Int
+}
+
 /// Everything a scenario file says. Sizes are the defaults `--nodes` scales.
 public struct ScenarioDefinition: Sendable {
     /// The scenario's name (the file's name without `.scenario`).
@@ -120,6 +131,13 @@ public struct ScenarioDefinition: Sendable {
     public var partition: ScenarioPartition?
     /// Attackers.
     public var flood: ScenarioFlood?
+    /// Bulletins the halls hold at the start.
+    public var backlog: ScenarioBacklog?
+    /// When a new node with an empty store joins the first hall's LAN (a mule returning, a
+    /// hall's new Pi): its first sync is timed against the link's limit.
+    public var newcomer: TimeSpan?
+    /// What a signature check costs a node (`cpu verify=250us cores=4`); nil: a Pi 4.
+    public var cpu: CPUModel?
     /// Draw loss, partitions, restarts and clock skew from the seed (the swarm).
     public var randomFaults = false
     /// The quiet window measured after convergence, for idle traffic.
@@ -229,6 +247,18 @@ public enum ScenarioFile {
             definition.flood = ScenarioFlood(
                 attackers: try reader.integer("attackers", in: 1...100) ?? 3, rate: try reader.integer("rate", in: 1...1_000) ?? 50,
                 duration: try reader.span("for") ?? .minutes(2))
+        case "backlog":
+            definition.backlog = ScenarioBacklog(
+                count: try reader.integer("count", in: 1...1_000_000) ?? 10_000,
+                authors: try reader.integer("authors", in: 1...10_000) ?? 125,
+                bodyBytes: try reader.integer("body", in: 0...800) ?? 200)
+        case "newcomer": definition.newcomer = try reader.span("at") ?? .seconds(30)
+        case "cpu":
+            let verify = try reader.span("verify") ?? CPUModel.raspberryPi4.verifyCost
+            guard verify.microseconds > 0 else { throw reader.error(en: "verify= must be above zero", id: "verify= harus di atas nol") }
+            definition.cpu = CPUModel(
+                verifyCost: verify, cores: try reader.integer("cores", in: 1...256) ?? CPUModel.raspberryPi4.cores,
+                receiveBufferBytes: CPUModel.raspberryPi4.receiveBufferBytes)
         case "faults":
             let word = try reader.bareWord("random")
             guard word == "random" else { throw reader.error(en: "faults takes `random`", id: "faults menerima `random`") }
@@ -238,8 +268,8 @@ public enum ScenarioFile {
         case "sample": definition.sample = try reader.bareSpan()
         default:
             throw reader.error(
-                en: "unknown keyword \(keyword) (known: nodes topology lan link mules posts churn partition flood faults idle deadline sample)",
-                id: "kata kunci \(keyword) tidak dikenal (yang dikenal: nodes topology lan link mules posts churn partition flood faults idle deadline sample)")
+                en: "unknown keyword \(keyword) (known: nodes topology lan link mules posts backlog newcomer cpu churn partition flood faults idle deadline sample)",
+                id: "kata kunci \(keyword) tidak dikenal (yang dikenal: nodes topology lan link mules posts backlog newcomer cpu churn partition flood faults idle deadline sample)")
         }
     }
 
@@ -386,15 +416,15 @@ struct LineReader {
 
     /// `250ms`, `20s`, `5m`, `2h`.
     static func span(_ text: String, reader: LineReader, key: String? = nil) throws(ScenarioFileError) -> TimeSpan {
-        let units: [(String, Int64)] = [("ms", 1_000), ("s", 1_000_000), ("m", 60_000_000), ("h", 3_600_000_000)]
+        let units: [(String, Int64)] = [("us", 1), ("ms", 1_000), ("s", 1_000_000), ("m", 60_000_000), ("h", 3_600_000_000)]
         for (unit, microseconds) in units where text.hasSuffix(unit) {
-            if unit == "s" && text.hasSuffix("ms") { continue }
+            if unit == "s" && (text.hasSuffix("ms") || text.hasSuffix("us")) { continue }
             if let number = Int64(text.dropLast(unit.count)), number >= 0, number <= 1_000_000 {
                 return .microseconds(number * microseconds)
             }
         }
         let name = key.map { "\($0)=" } ?? ""
-        throw reader.error(en: "\(name)\(text) must be a time such as 250ms, 20s, 5m or 2h", id: "\(name)\(text) harus waktu seperti 250ms, 20s, 5m atau 2h")
+        throw reader.error(en: "\(name)\(text) must be a time such as 250us, 250ms, 20s, 5m or 2h", id: "\(name)\(text) harus waktu seperti 250us, 250ms, 20s, 5m atau 2h")
     }
 }
 

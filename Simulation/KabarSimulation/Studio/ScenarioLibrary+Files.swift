@@ -3,6 +3,21 @@
 extension ScenarioLibrary {
     /// Every scenario file, by name, as the text of Simulation/scenarios/NAME.scenario.
     static let files: [(name: String, text: String)] = [
+        ("backlog", #"""
+# backlog: a hall of 8 nodes holding 100,000 live bulletins (125 keys, 200-byte bodies) meets a
+# new node with an empty store (a returning mule, a new Pi) at 30 s, while villagers keep posting.
+# Every node verifies signatures at a Pi 4's rate; the first sync is timed against the LAN.
+nodes 8
+topology lan
+lan broadcast-loss=5% unicast-loss=1%
+cpu verify=250us cores=4
+backlog count=100000 authors=125 body=200
+newcomer at=30s
+posts market count=20 from=any start=20s spacing=3s
+idle 30s
+deadline 20m
+sample 250ms
+"""#),
         ("churn", #"""
 # churn: 6 halls of 8 nodes in a ring of links; 40% of the nodes lose power once for 5 to 60 s
 # and come back, losing what they stored in the last 2 s before the cut.

@@ -37,6 +37,21 @@ public struct StudioClassResult: Sendable {
     public var redundancy: Double
 }
 
+/// A newcomer's first sync of the hall's backlog, against what the LAN allows.
+public struct StudioFirstSync: Sendable {
+    /// Bulletins in the backlog, and how many the newcomer held at the end.
+    public var backlog: Int
+    /// See `backlog`.
+    public var held: Int
+    /// Seconds from joining to holding the whole backlog; nil when it never did.
+    public var seconds: Double?
+    /// The earliest the LAN's unicast rate and latency allow for the backlog's bytes.
+    public var limitSeconds: Double
+
+    /// Limit over actual, at most 1 (0 when the sync never finished).
+    public var goodputRatio: Double { seconds.map { min(1, limitSeconds / max($0, 1e-6)) } ?? 0 }
+}
+
 /// What a `kabar sim` run measured.
 public struct StudioResult: Sendable {
     /// The scenario's name.
@@ -81,6 +96,11 @@ public struct StudioResult: Sendable {
     public var metrics: SimulationMetrics
     /// The trace digest.
     public var digest: String
+    /// The newcomer's first sync, when the scenario has one.
+    public var firstSync: StudioFirstSync?
+    /// Over every mule stop that had posts to take: the time the LAN needs for what the mule
+    /// stored there over the time it took (at most 1); nil when no stop had any.
+    public var muleGoodputRatio: Double?
 }
 
 /// Runs a `StudioWorld` and measures it against the physical limit.
@@ -133,12 +153,14 @@ public enum StudioRunner {
         let bytesAtFirstPost = lastBytes
         var lastPost = posts.last?.at ?? .zero
         lastPost = max(lastPost, firstPost)
+        var synced = world.newcomer == nil
         while world.sim.now < world.deadline {
             world.sim.run(until: min(world.sim.now + world.definition.sample, world.deadline))
             update()
             sample()
+            if !synced { synced = heldBacklog(world) == world.backlog.count }
             progress?(StudioProgress(now: world.sim.now, deadline: world.deadline, delivered: delivered, pairs: pairs))
-            if delivered == pairs && world.sim.now >= lastPost { break }
+            if delivered == pairs && world.sim.now >= lastPost && synced { break }
         }
         let convergedAt = world.sim.now
         let loadBytes = lastBytes - bytesAtFirstPost
@@ -165,7 +187,71 @@ public enum StudioRunner {
         result.firstPost = firstPost
         result.idleStart = idleStart
         result.forgedStored = forgedStored(world)
+        result.firstSync = firstSync(world)
+        result.muleGoodputRatio = muleGoodput(world)
         return result
+    }
+
+    /// Goodput of mule contacts. At each stop, what the mule lacked of the posts a node of that
+    /// hall already held at its arrival is the work; the stop took from arrival to the last of
+    /// them stored (the whole stay when some never came); the limit is the LAN's latency plus
+    /// the bytes stored in the stay at its unicast rate.
+    static func muleGoodput(_ world: StudioWorld) -> Double? {
+        guard !world.muleVisits.isEmpty else { return nil }
+        let lan = world.definition.lan
+        let stores = world.posts.map { world.sim.firstStores(of: $0.bulletin.id) }
+        var limitTotal = 0.0, actualTotal = 0.0
+        for (host, visits) in world.muleVisits {
+            for visit in visits where visit.lan.index < world.halls.count {
+                let hall = Set(world.halls[visit.lan.index].map(Int32.init))
+                let arrival = visit.arrival.microseconds, departure = visit.departure.microseconds
+                var bytes = 0, last = arrival, missed = false, needed = false
+                for (index, record) in stores.enumerated() {
+                    let heldThere = zip(record.hosts, record.times).contains { hall.contains($0.0) && $0.1 <= arrival }
+                    guard heldThere else { continue }
+                    let muleAt = zip(record.hosts, record.times).first { $0.0 == Int32(host) }?.1
+                    if let muleAt, muleAt <= arrival { continue }
+                    needed = true
+                    if let muleAt, muleAt <= departure {
+                        bytes += world.posts[index].bulletin.encoded.count
+                        last = max(last, muleAt)
+                    } else {
+                        missed = true
+                    }
+                }
+                guard needed else { continue }
+                actualTotal += Double((missed ? departure : last) - arrival) / 1e6
+                if bytes > 0 { limitTotal += lan.latency.seconds + Double(bytes) / Double(lan.unicastBandwidth.bytesPerSecond) }
+            }
+        }
+        guard actualTotal > 0 else { return nil }
+        return min(1, limitTotal / actualTotal)
+    }
+
+    /// How many of the backlog the newcomer holds.
+    static func heldBacklog(_ world: StudioWorld) -> Int {
+        guard let newcomer = world.newcomer, let node = world.sim.endpoint(newcomer.host)?.honestNode else { return 0 }
+        if node.store.count < world.backlog.count { return node.store.count }
+        return world.backlog.reduce(0) { $0 + (node.store.contains($1.id) ? 1 : 0) }
+    }
+
+    /// The newcomer's first sync: when it stored the last backlog bulletin, beside the time the
+    /// first hall's LAN needs to carry the backlog's bytes once (unicast rate plus latency).
+    static func firstSync(_ world: StudioWorld) -> StudioFirstSync? {
+        guard let newcomer = world.newcomer, !world.backlog.isEmpty else { return nil }
+        var last: Int64 = 0
+        var held = 0
+        for bulletin in world.backlog {
+            let stores = world.sim.firstStores(of: bulletin.id)
+            guard let position = stores.hosts.firstIndex(of: Int32(newcomer.host)) else { continue }
+            held += 1
+            last = max(last, stores.times[position])
+        }
+        let bytes = world.backlog.reduce(0) { $0 + $1.encoded.count }
+        let lan = world.definition.lan
+        let limit = lan.latency.seconds + Double(bytes) / Double(lan.unicastBandwidth.bytesPerSecond)
+        let seconds = held == world.backlog.count ? Double(last - newcomer.at.microseconds) / 1e6 : nil
+        return StudioFirstSync(backlog: world.backlog.count, held: held, seconds: seconds, limitSeconds: limit)
     }
 
     /// Honest hosts holding any id that was not posted.

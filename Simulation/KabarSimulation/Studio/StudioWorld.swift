@@ -28,6 +28,14 @@ public struct StudioWorld {
     public var honest: [Bool]
     /// Per host: a mule (counted as a node, never an origin).
     public var isMule: [Bool]
+    /// The bulletins every hall node held at the start (`backlog` in the file).
+    public var backlog: [Bulletin] = []
+    /// The host that joins the first hall empty (`newcomer at=`), and when.
+    public var newcomer: (host: Int, at: Instant)?
+    /// Every mule's stops: the mule's host and its visits, for the contacts' goodput.
+    public var muleVisits: [(host: Int, visits: [MuleVisit])] = []
+    /// The hosts of each hall, by LAN index.
+    public var halls: [[Int]] = []
     /// The definition it was built from.
     public var definition: ScenarioDefinition
     /// When the run stops if not converged.
@@ -57,8 +65,10 @@ public struct StudioWorld {
         let hallHosts = layout.hallHostCount
         let muleCount = layout.routes.count
         let attackers = definition.flood?.attackers ?? 0
-        let hostCount = hallHosts + muleCount + attackers
-        honest = (0..<hostCount).map { $0 < hallHosts + muleCount }
+        let newcomers = definition.newcomer == nil ? 0 : 1
+        let honestCount = hallHosts + muleCount + newcomers
+        let hostCount = honestCount + attackers
+        honest = (0..<hostCount).map { $0 < honestCount }
         isMule = (0..<hostCount).map { $0 >= hallHosts && $0 < hallHosts + muleCount }
 
         var staticPeers = [[PeerAddress]](repeating: [], count: hostCount)
@@ -67,16 +77,25 @@ public struct StudioWorld {
             staticPeers[b].append(.simulated(a))
         }
         var sim = Simulation<StudioEndpoint>(seed: seed, name: definition.name)
+        sim.cpu = definition.cpu ?? .raspberryPi4
+        if let wanted = definition.backlog {
+            backlog = Backlog.make(
+                count: wanted.count, authors: wanted.authors, officialShare: 0, bodyBytes: wanted.bodyBytes,
+                span: .days(10), now: sim.epoch, seed: Simulation<StudioEndpoint>.derivedSeed(seed, stream: 19, index: 0))
+        }
+        // One store value for every hall node: copies share their storage until one changes.
+        let preloaded = Backlog.store(backlog)
         let cache = VerifiedSignatures()
         let flush = definition.churn?.flush ?? .zero
         let peers = staticPeers
         // Node keys only break ties between peers; 32 bytes always make an AuthorKey.
         var keyRandom = PRNG(seed: Simulation<StudioEndpoint>.derivedSeed(seed, stream: 18, index: 0))
-        let nodeKeys = (0..<(hallHosts + muleCount)).compactMap { _ in AuthorKey(bytes: keyRandom.bytes(32)) }
-        sim.addHosts(hallHosts + muleCount) { boot in
+        let nodeKeys = (0..<honestCount).compactMap { _ in AuthorKey(bytes: keyRandom.bytes(32)) }
+        sim.addHosts(honestCount) { boot in
             var configuration = NodeConfiguration()
             configuration.staticPeers = peers[boot.host]
-            var node = Node(configuration: configuration, key: nodeKeys[boot.host], store: boot.durable ?? MemoryStore(), seed: boot.seed, now: boot.time)
+            let store = boot.durable ?? (boot.host < hallHosts ? preloaded : MemoryStore())
+            var node = Node(configuration: configuration, key: nodeKeys[boot.host], store: store, seed: boot.seed, now: boot.time)
             node.verifiedSignatures = cache
             return .node(StudioNode(node: node, flush: flush))
         }
@@ -91,7 +110,15 @@ public struct StudioWorld {
             sim.addLink(a, b, definition.link)
             plan.addLink(a, b, definition.link)
         }
-        Self.scheduleMules(layout.routes, firstHost: hallHosts, until: deadline, seed: seed, sim: &sim, plan: &plan)
+        muleVisits = Self.scheduleMules(layout.routes, firstHost: hallHosts, until: deadline, seed: seed, sim: &sim, plan: &plan)
+        halls = layout.halls
+        if let at = definition.newcomer, let hall = layout.halls.first {
+            let host = hallHosts + muleCount
+            let lan = layout.halls.firstIndex(of: hall) ?? 0
+            sim.schedule(at: .zero + at, .join(host: host, LANID(index: lan)))
+            plan.addPresence(host: host, lan: lan, start: at.microseconds, end: .max)
+            newcomer = (host, .zero + at)
+        }
         if attackers > 0, let flood = definition.flood {
             quietFrom = .zero + .seconds(10) + flood.duration
             Self.addAttackers(flood, halls: layout.halls, honestCount: hallHosts, seed: seed, sim: &sim)
@@ -119,7 +146,8 @@ public struct StudioWorld {
     // MARK: mules, attackers, churn
 
     private static func scheduleMules(_ routes: [StudioLayout.Route], firstHost: Int, until deadline: Instant, seed: UInt64,
-                                      sim: inout Simulation<StudioEndpoint>, plan: inout ContactPlan) {
+                                      sim: inout Simulation<StudioEndpoint>, plan: inout ContactPlan) -> [(host: Int, visits: [MuleVisit])] {
+        var scheduled: [(host: Int, visits: [MuleVisit])] = []
         for (index, route) in routes.enumerated() {
             let host = firstHost + index
             var prng = PRNG(seed: Simulation<StudioEndpoint>.derivedSeed(seed, stream: 13, index: UInt64(index)))
@@ -144,7 +172,9 @@ public struct StudioWorld {
                 }
             }
             sim.addMule(host, visits: visits)
+            scheduled.append((host, visits))
         }
+        return scheduled
     }
 
     static func draw(_ range: ClosedRange<TimeSpan>, _ prng: inout PRNG) -> TimeSpan {

@@ -154,8 +154,15 @@ extension Node {
             if let sent = peer.challengeSent { peers[source]?.roundTrip = monotonic - sent }
             // Just arrived (a mule at a hall): reconcile with the first peer that proves its
             // address now, its fingerprint known from its beacon, not at its next beacon.
-            if let joined = joinedNetworkAt, monotonic - joined < configuration.peerTimeout, sync.sessions.isEmpty {
+            // A static peer (validated by the operator, so its beacon may have been answered
+            // before this proof) is reconciled with by the usual rule now rather than at its next
+            // beacon. Other peers wait for their beacon: every hall node syncing with a rebooted
+            // one the moment it proves itself would send it the same bulletins.
+            let justJoined = joinedNetworkAt.map { monotonic - $0 < configuration.peerTimeout } ?? false
+            if justJoined && sync.sessions.isEmpty {
                 considerSync(with: source, at: now, eager: true)
+            } else if peer.isStatic {
+                considerSync(with: source, at: now)
             }
         case .announce(let ids):
             handleAnnounce(ids, from: source, at: monotonic)

@@ -48,7 +48,10 @@ extension Node {
     /// rules allow (Documentation/Protocol.md, "Anti-entropy").
     /// `eager` (a node that just joined a network) starts whichever key is smaller.
     mutating func considerSync(with address: PeerAddress, at now: NodeTime, force: Bool = false, eager: Bool = false) {
-        guard let peer = peers[address], peer.validated, sync.sessions[address] == nil,
+        // Proven, not only validated: what a session finds moves as a stream, and streams go
+        // only to addresses that answered our challenge (a static peer is validated by the
+        // operator's word before that). The challenge's answer calls this again.
+        guard let peer = peers[address], peer.validated, peer.proven, sync.sessions[address] == nil,
             sync.sessions.count < configuration.syncSessionsMax,
             // A transfer with this peer is still moving what the last session found: a new
             // session now would find the same differences and send them twice.
