@@ -19,7 +19,8 @@ let package = Package(
         .target(name: "Kabar", dependencies: ["KabarCrypto"]),
         // Thin typed wrappers over Glibc: sockets, poll, files, clocks, getrandom, signals.
         .target(name: "KabarPlatform", dependencies: ["KabarCrypto"]),
-        // The real node: file store, daemon loop, control socket, config, REPL.
+        // The real node: file store, daemon loop, control socket, config, REPL, and the node
+        // service every front end asks (Documentation/Architecture.md), with its composition root.
         .target(name: "KabarNode", dependencies: ["Kabar", "KabarCrypto", "KabarPlatform"]),
         // The discrete-event simulator that drives real Nodes over a virtual network.
         // Cross-module optimisation lets a client's `Simulation<Node>` be specialised: without it the
@@ -28,7 +29,8 @@ let package = Package(
             name: "KabarSimulation", dependencies: ["Kabar", "KabarCrypto"], path: "Simulation/KabarSimulation",
             swiftSettings: [.unsafeFlags(["-cross-module-optimization"], .when(configuration: .release))]
         ),
-        // Command-line parsing and every `kabar` command, benchmarks included.
+        // Command-line parsing and every `kabar` command, benchmarks included: thin adapters
+        // that send the node service typed requests and word its replies.
         .target(
             name: "KabarCLI",
             dependencies: ["Kabar", "KabarCrypto", "KabarPlatform", "KabarNode", "KabarSimulation"]
@@ -37,6 +39,7 @@ let package = Package(
 
         .testTarget(name: "KabarCryptoTests", dependencies: ["KabarCrypto"], exclude: ["Vectors"]),
         .testTarget(name: "KabarTests", dependencies: ["Kabar", "KabarCrypto"]),
+        .testTarget(name: "KabarPlatformTests", dependencies: ["KabarPlatform"]),
         .testTarget(name: "KabarNodeTests", dependencies: ["KabarNode", "Kabar", "KabarCrypto", "KabarPlatform"]),
         .testTarget(name: "KabarSimulationTests", dependencies: ["KabarSimulation", "Kabar", "KabarCrypto"]),
         .testTarget(name: "KabarCLITests", dependencies: ["KabarCLI", "Kabar", "KabarCrypto", "KabarNode"]),

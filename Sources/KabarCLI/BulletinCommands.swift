@@ -32,35 +32,10 @@ enum PostCommand: Command {
         guard let title = arguments.value("--title") else {
             throw CLIError.usage(Localized(en: "--title is required", id: "--title wajib diisi"))
         }
-        var lifetime: TimeSpan?
-        if let text = arguments.value("--expires") {
-            guard let span = TimeSpan.parse(text) else {
-                throw CLIError.usage(Localized(
-                    en: "--expires takes a duration such as 12h, 3d or 2w, not '\(text)'",
-                    id: "--expires menerima durasi seperti 12h, 3d atau 2w, bukan '\(text)'"))
-            }
-            lifetime = span
-        }
-        let body = try readBody(arguments, context)
-        let request = PostRequest(channel: channel, title: title, body: body, lifetime: lifetime)
-        // Dated by the node's best estimate of the time when a daemon runs (Documentation/Trust.md).
-        let now = try TrustSupport.now(context)
-        let identity = try CommandSupport.loadIdentity(arguments, context)
-        let policy = try TrustSupport.bulletinPolicy(arguments, context)
-        // Check before opening the store, so a typo costs nothing and says what to fix.
-        do {
-            _ = try BulletinOperations.checkedContent(request, author: identity.author, now: now, policy: policy)
-        } catch {
-            throw CLIError.badInput(error.localizedMessage)
-        }
-        var store = try CommandSupport.openStore(arguments, context)
-        defer { try? store.close() }
-        // Official channels, quotas and blocks: the daemon's node applies its own policy.
-        let trust = try TrustSupport.policy(arguments, context, store: &store, now: now)
-        let bulletin = try CommandSupport.failing {
-            try BulletinOperations.post(request, identity: identity, store: &store, now: now, policy: policy, admission: trust)
-        }
-        context.print(bulletin.id.hex)
+        let lifetime = try ServiceCommand.lifetime(arguments)
+        let request = ControlRequest.post(PostParameters(
+            channel: channel, title: title, body: try readBody(arguments, context), expiresInMs: lifetime))
+        ServiceCommand.printWords(request, try ServiceCommand.perform(request, arguments, context), context)
         return 0
     }
 
@@ -117,50 +92,33 @@ enum ListCommand: Command {
             id: "--json mencetak larik objek berisi id, author, kind, channel, title, body, created, expires (milidetik sejak 1970 UTC), references dan supersedes; kunci terurut."))
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        let query = try makeQuery(arguments)
-        let store = try CommandSupport.openStore(arguments, context)
-        defer { try? store.close() }
-        // An edit hides the version it supersedes: readers see the newest.
-        let bulletins = withoutSuperseded(BulletinOperations.list(query, in: store))
-        if arguments.flag("--json") {
-            context.print(BulletinJSON.array(bulletins))
-        } else if bulletins.isEmpty {
+        let limit = try arguments.integer("--limit", in: 1...BulletinQuery.limitMax) ?? 50
+        if let text = arguments.value("--author"), AuthorKey(hex: text.trimmingSpaces) == nil {
+            throw CLIError.usage(Localized(
+                en: "--author takes a public key of 64 hex characters, not '\(text)'",
+                id: "--author menerima kunci publik 64 karakter hex, bukan '\(text)'"))
+        }
+        let request = ControlRequest.list(ListParameters(
+            channel: arguments.value("--channel"), author: arguments.value("--author"), search: arguments.value("--search"),
+            limit: limit))
+        let json = arguments.flag("--json")
+        var count = 0
+        // Printed as the bulletins arrive: a listing of 10,000 never sits in memory as text.
+        _ = try ServiceCommand.perform(request, arguments, context) { bulletin, _ in
+            if json {
+                context.write((count == 0 ? "[\n" : ",\n") + BulletinJSON.object(bulletin))
+            } else {
+                if count == 0 { context.write(tableHeader(context)) }
+                context.write(tableRow(bulletin))
+            }
+            count += 1
+        }
+        if json {
+            context.print(count == 0 ? "[]" : "\n]")
+        } else if count == 0 {
             context.print(context.text(Localized(en: "no bulletins", id: "tidak ada buletin")))
-        } else {
-            context.write(table(bulletins, context))
         }
         return 0
-    }
-
-    /// `bulletins` without the posts that an edit among them (by the same author) replaces.
-    static func withoutSuperseded(_ bulletins: [Bulletin]) -> [Bulletin] {
-        let authors = Dictionary(bulletins.map { ($0.id, $0.author) }, uniquingKeysWith: { first, _ in first })
-        let superseded = Set(bulletins.compactMap { edit -> BulletinID? in
-            guard edit.kind == .post, let target = edit.content.supersedes, authors[target] == edit.author else { return nil }
-            return target
-        })
-        return bulletins.filter { !superseded.contains($0.id) }
-    }
-
-    static func makeQuery(_ arguments: ParsedArguments) throws -> BulletinQuery {
-        var query = BulletinQuery(
-            text: arguments.value("--search") ?? "",
-            limit: try arguments.integer("--limit", in: 1...BulletinQuery.limitMax) ?? 50)
-        if let channel = arguments.value("--channel") {
-            guard BulletinCodec.isValidChannelName(channel) else {
-                throw CLIError.usage(BulletinError.invalidChannelName(channel).localizedMessage)
-            }
-            query.channel = channel
-        }
-        if let text = arguments.value("--author") {
-            guard let author = AuthorKey(hex: text.trimmingSpaces) else {
-                throw CLIError.usage(Localized(
-                    en: "--author takes a public key of 64 hex characters, not '\(text)'",
-                    id: "--author menerima kunci publik 64 karakter hex, bukan '\(text)'"))
-            }
-            query.author = author
-        }
-        return query
     }
 
     /// What a control bulletin does, in one line: `→ 3fa2b9c1e0d4` or `9b1e... on resmi, pengumuman`.
@@ -174,20 +132,19 @@ enum ListCommand: Command {
         return bulletin.title + (targets.isEmpty ? "" : (bulletin.title.isEmpty ? "" : " ") + "→ " + targets)
     }
 
-    static func table(_ bulletins: [Bulletin], _ context: CommandContext) -> String {
-        let header = context.text(Localized(en: "ID", id: "ID")).padded(to: 12) + "  "
+    static func tableHeader(_ context: CommandContext) -> String {
+        context.text(Localized(en: "ID", id: "ID")).padded(to: 12) + "  "
             + context.text(Localized(en: "CHANNEL", id: "KANAL")).padded(to: 12) + "  "
             + context.text(Localized(en: "TIME", id: "WAKTU")).padded(to: 16) + "  "
             + context.text(Localized(en: "AUTHOR", id: "PENULIS")).padded(to: 12) + "  "
-            + context.text(Localized(en: "TITLE", id: "JUDUL"))
-        var out = header + "\n"
-        for bulletin in bulletins {
-            let title = bulletin.kind == .post ? bulletin.title : "[\(bulletin.kind.name)] " + controlSummary(bulletin)
-            out += bulletin.id.short + "  " + bulletin.channel.padded(to: 12) + "  "
-                + TimeText.local(bulletin.created, seconds: false).padded(to: 16) + "  " + bulletin.author.short + "  "
-                + TimeText.clip(title, to: 60) + "\n"
-        }
-        return out
+            + context.text(Localized(en: "TITLE", id: "JUDUL")) + "\n"
+    }
+
+    static func tableRow(_ bulletin: Bulletin) -> String {
+        let title = bulletin.kind == .post ? bulletin.title : "[\(bulletin.kind.name)] " + controlSummary(bulletin)
+        return bulletin.id.short + "  " + bulletin.channel.padded(to: 12) + "  "
+            + TimeText.local(bulletin.created, seconds: false).padded(to: 16) + "  " + bulletin.author.short + "  "
+            + TimeText.clip(title, to: 60) + "\n"
     }
 }
 
@@ -199,18 +156,29 @@ enum ShowCommand: Command {
         positionals: [PositionalSpec("ID")],
         options: [.data, .json],
         discussion: Localized(
-            en: "ID is the full id or its first 8 or more hex characters.",
-            id: "ID adalah id lengkap atau sedikitnya 8 karakter hex pertamanya."))
+            en: "ID is the full id or its first 8 or more hex characters. Replies to the bulletin follow it, oldest first (--json: a \"replies\" array when there are any).",
+            id: "ID adalah id lengkap atau sedikitnya 8 karakter hex pertamanya. Balasan untuk buletin itu menyusul, yang terlama dulu (--json: larik \"replies\" bila ada)."))
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        let text = arguments.positionals[0]
-        let store = try CommandSupport.openStore(arguments, context)
-        defer { try? store.close() }
-        let bulletin = try TrustSupport.find(text, in: store)
+        var post: Bulletin?
+        var replies: [Bulletin] = []
+        _ = try ServiceCommand.perform(.show(TargetParameters(id: arguments.positionals[0])), arguments, context) { bulletin, role in
+            if role == "reply" { replies.append(bulletin) } else { post = bulletin }
+        }
+        guard let post else { throw CLIError.failed(ServiceError.badReply.message) }
         if arguments.flag("--json") {
-            context.print(BulletinJSON.object(bulletin))
-        } else {
-            context.write(details(bulletin, context))
+            context.print(BulletinJSON.object(post, replies: replies))
+            return 0
+        }
+        context.write(details(post, context))
+        if !replies.isEmpty {
+            context.write("\n" + context.text(Localized(
+                en: "\(replies.count) \(replies.count == 1 ? "reply" : "replies"):", id: "\(replies.count) balasan:")) + "\n")
+            for reply in replies {
+                context.write("\n  " + reply.id.short + "  " + TimeText.local(reply.created, seconds: false) + "  "
+                    + reply.author.short + "  " + reply.title + "\n")
+                for line in reply.body.split(separator: "\n", omittingEmptySubsequences: false) { context.write("  " + line + "\n") }
+            }
         }
         return 0
     }

@@ -39,13 +39,10 @@ enum ExportCommand: Command {
             }
             since = time
         }
-        let store = try CommandSupport.openStore(arguments, context)
-        defer { try? store.close() }
-        let count = try CommandSupport.failing {
-            try BundleFile.write(to: path) { write in
-                try BulletinOperations.forEachExported(from: store, channel: channel, since: since, now: now, write)
-            }
-        }
+        let result = try ServiceCommand.perform(
+            .export(ExportParameters(path: ServiceCommand.absolute(path), channel: channel, sinceMs: since?.milliseconds)),
+            arguments, context)
+        let count = result.count ?? 0
         if arguments.flag("--json") {
             context.print("{\"count\":\(count),\"path\":\(BulletinJSON.quote(path))}")
             return 0
@@ -70,47 +67,42 @@ enum ImportCommand: Command {
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
         let path = arguments.positionals[0]
-        var decoder: BundleDecoder<FileBundleSource>
-        do {
-            decoder = try BundleFile.open(path)
-        } catch {
-            throw CLIError.badInput(error.localizedMessage)
-        }
-        var store = try CommandSupport.openStore(arguments, context)
-        defer { try? store.close() }
-        let now = try TrustSupport.now(context)
-        let policy = try TrustSupport.bulletinPolicy(arguments, context)
-        let trust = try TrustSupport.policy(arguments, context, store: &store, now: now)
-        let report = try CommandSupport.failing {
-            try BundleImport.run(&decoder, into: &store, now: now, policy: policy, admission: trust)
-        }
+        let result = try ServiceCommand.perform(.importBundle(PathParameters(path: ServiceCommand.absolute(path))), arguments, context)
+        guard let report = result.imported else { throw CLIError.failed(ServiceError.badReply.message) }
         context.write(arguments.flag("--json") ? json(report, context) : describe(report, context))
         return report.isClean ? 0 : 1
     }
 
     /// The report as one JSON object: added, already_had, rejected, rejections (reason in the
-    /// person's language, count, sample ids) and bundle_problem (null when the bundle was whole).
-    static func json(_ report: ImportReport, _ context: CommandContext) -> String {
+    /// person's language, count, sample ids), bundle_problem (null when the bundle was whole)
+    /// and stopped_by (null unless the import stopped early, a full disk: what was added is stored).
+    static func json(_ report: ImportSummary, _ context: CommandContext) -> String {
         let groups = report.rejections.map { group in
-            "{\"count\":\(group.count),\"ids\":[\(group.sampleIDs.map { BulletinJSON.quote($0.hex) }.joined(separator: ","))],"
-                + "\"reason\":\(BulletinJSON.quote(context.text(group.reason)))}"
+            "{\"count\":\(group.count),\"ids\":[\(group.ids.map(BulletinJSON.quote).joined(separator: ","))],"
+                + "\"reason\":\(BulletinJSON.quote(context.text(group.reason.localized)))}"
         }
-        let problem = report.bundleProblem.map { BulletinJSON.quote(context.text($0.localizedMessage)) } ?? "null"
+        let problem = report.bundleProblem.map { BulletinJSON.quote(context.text($0.localized)) } ?? "null"
+        let stopped = report.stoppedBy.map { BulletinJSON.quote(context.text($0.localized)) } ?? "null"
         return "{\"added\":\(report.added),\"already_had\":\(report.alreadyHad),\"bundle_problem\":\(problem),"
-            + "\"rejected\":\(report.rejected),\"rejections\":[\(groups.joined(separator: ","))]}\n"
+            + "\"rejected\":\(report.rejected),\"rejections\":[\(groups.joined(separator: ","))],\"stopped_by\":\(stopped)}\n"
     }
 
-    static func describe(_ report: ImportReport, _ context: CommandContext) -> String {
+    static func describe(_ report: ImportSummary, _ context: CommandContext) -> String {
         var out = context.text(Localized(
             en: "added \(report.added), already had \(report.alreadyHad), rejected \(report.rejected)",
             id: "ditambah \(report.added), sudah ada \(report.alreadyHad), ditolak \(report.rejected)")) + "\n"
         for group in report.rejections {
-            let ids = group.sampleIDs.map(\.short).joined(separator: ", ")
-            let more = group.count > group.sampleIDs.count ? ", …" : ""
-            out += "  \(group.count) × \(context.text(group.reason)) (\(ids)\(more))\n"
+            let ids = group.ids.map { String($0.prefix(12)) }.joined(separator: ", ")
+            let more = group.count > group.ids.count ? ", …" : ""
+            out += "  \(group.count) × \(context.text(group.reason.localized)) (\(ids)\(more))\n"
         }
         if let problem = report.bundleProblem {
-            out += context.text(Localized(en: "warning: ", id: "peringatan: ")) + context.text(problem.localizedMessage) + "\n"
+            out += context.text(Localized(en: "warning: ", id: "peringatan: ")) + context.text(problem.localized) + "\n"
+        }
+        if let stopped = report.stoppedBy {
+            out += context.text(Localized(
+                en: "error: the import stopped early: \(stopped.en). The \(report.added) bulletins added before it are stored",
+                id: "galat: impor berhenti lebih awal: \(stopped.id). \(report.added) buletin yang ditambahkan sebelumnya tersimpan")) + "\n"
         }
         return out
     }

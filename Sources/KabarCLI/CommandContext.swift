@@ -20,8 +20,6 @@ public final class CommandContext: @unchecked Sendable {
     /// Reads the next bytes of standard input into the buffer; returns how many (0 at end of
     /// input), or nil on a read error. For streaming input of any size in constant memory.
     public let readInputChunk: (_ buffer: UnsafeMutableRawBufferPointer) -> Int?
-    /// The running node, when the command runs inside the daemon (control socket, REPL).
-    public var node: (any NodeController)?
 
     /// A context over arbitrary streams.
     public init(

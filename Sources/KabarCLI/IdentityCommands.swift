@@ -76,18 +76,6 @@ enum CommandSupport {
 }
 
 extension CommandSupport {
-    /// Opens the store in the data folder, which `kabar init` must have made.
-    static func openStore(_ arguments: ParsedArguments, _ context: CommandContext) throws -> CommandStore {
-        if let daemon = context.node as? NodeDaemon<FileStore> { return CommandStore(daemon: daemon) }
-        let data = dataDirectory(arguments, context)
-        guard (try? FileSystem.status(data.path))??.isDirectory == true else {
-            throw CLIError.failed(Localized(
-                en: "no data folder at \(data.path); run 'kabar init --data \(data.path)' first",
-                id: "belum ada folder data di \(data.path); jalankan dulu 'kabar init --data \(data.path)'"))
-        }
-        return CommandStore(file: try failing { try FileStore.open(in: data) })
-    }
-
     /// The bytes of the file at `path`, at most `limit`; a usage-level error otherwise.
     static func readFile(_ path: String, limit: Int) throws -> [UInt8] {
         do {

@@ -45,7 +45,6 @@ public enum KabarCLI {
                 }
                 context.language = language
             }
-            if let code = try ControlRouting.forward(command.spec, argv: arguments, parsed, context) { return code }
             return try command.run(parsed, context)
         } catch let error as CLIError {
             context.printError(context.text(Localized(en: "error: ", id: "galat: ")) + context.text(error.localizedMessage))
@@ -67,8 +66,8 @@ public enum KabarCLI {
     /// on the data folder (made, with an identity, on the first run). On a terminal the REPL is
     /// interactive; from a pipe it runs the piped commands (scripting) and then stops.
     static func runDefault(_ context: CommandContext, data: String?) -> Int32 {
-        let mode: RunCommand.ReplMode = context.inputIsTerminal ? .terminal : .piped
-        if mode == .terminal, !RunCommand.ReplMode.ownsTerminal(context) {
+        let mode: NodeRunner.ReplMode = context.inputIsTerminal ? .terminal : .piped
+        if mode == .terminal, !NodeRunner.ReplMode.ownsTerminal(inputIsTerminal: true) {
             context.printError(context.text(Localized(
                 en: "kabar with no arguments opens the REPL and needs the terminal; in the background use 'kabar run'",
                 id: "kabar tanpa argumen membuka REPL dan perlu terminal; di latar belakang pakai 'kabar run'")))
@@ -76,9 +75,9 @@ public enum KabarCLI {
         }
         let folder = DataDirectory.resolve(option: data, environment: context.environment)
         do {
-            if ControlClient.connect(folder).map({ $0.close() }) != nil {
+            if ServiceLink.daemonRuns(on: folder) {
                 // A node already runs there (the service): the REPL drives it through its socket.
-                try ControlReplBackend.runSession(data: folder, interactive: mode == .terminal, context: context)
+                try ServiceReplBackend.runAttached(data: folder, interactive: mode == .terminal, language: context.language)
                 return 0
             }
             let arguments = ParsedArguments(positionals: [], values: data.map { ["--data": [$0]] } ?? [:])

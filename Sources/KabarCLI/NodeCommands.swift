@@ -14,8 +14,7 @@ enum PeersCommand: Command {
             id: "Perlu node yang berjalan ('kabar run'). --json mencetak larik objek: address, key, is_static, on_link, validated, last_seen_s, round_trip_ms, bytes_sent, bytes_received, clock_offset_ms, store_count."))
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        guard let node = context.node else { throw NodeCommandSupport.noNodeRunning(arguments, context) }
-        let peers = node.currentPeers()
+        let peers = try ServiceCommand.perform(.peers, arguments, context).peers ?? []
         if arguments.flag("--json") {
             context.print(NodeCommandSupport.json(peers))
         } else if peers.isEmpty {
@@ -38,32 +37,25 @@ enum StatusCommand: Command {
             id: "Tanpa node yang berjalan, hanya simpanan yang ditampilkan. Kunci --json: running, node_id, uptime_s, port, network, peers, store (count, by_channel, disk_bytes, quota_bytes), clock (own_ms, estimated_ms, peer_median_offset_ms, own_clock_wrong, uncorrectable), counters."))
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        guard let node = context.node else { return try offline(arguments, context) }
-        let status = node.currentStatus()
-        if arguments.flag("--json") {
-            context.print(NodeCommandSupport.json(status))
-        } else {
-            context.write(NodeCommandSupport.statusText(status, context))
-        }
-        return 0
-    }
-
-    /// No daemon: the store's counts and disk use, read directly.
-    static func offline(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        let data = CommandSupport.dataDirectory(arguments, context)
-        let settings = try CommandSupport.failing { try ConfigFile.load(from: data) }
-        let store = try CommandSupport.openStore(arguments, context)
-        defer { try? store.close() }
-        let storeStatus = StoreStatus(counting: store, diskBytes: store.diskBytes, quotaBytes: settings.quotaBytes)
-        let nodeID = try? Identity.load(from: data).author.hex
-        if arguments.flag("--json") {
-            context.print(NodeCommandSupport.json(OfflineStatus(nodeId: nodeID, store: storeStatus)))
+        let result = try ServiceCommand.perform(.status, arguments, context)
+        if let status = result.status {
+            if arguments.flag("--json") {
+                context.print(NodeCommandSupport.json(status))
+            } else {
+                context.write(NodeCommandSupport.statusText(status, context))
+            }
             return 0
         }
+        guard let storeStatus = result.store else { throw CLIError.failed(ServiceError.badReply.message) }
+        if arguments.flag("--json") {
+            context.print(NodeCommandSupport.json(OfflineStatus(nodeId: result.nodeId, store: storeStatus)))
+            return 0
+        }
+        let data = CommandSupport.dataDirectory(arguments, context)
         context.print(context.text(Localized(
             en: "no node is running on \(data.path) (start one with 'kabar run')",
             id: "tidak ada node yang berjalan di \(data.path) (jalankan dengan 'kabar run')")))
-        if let nodeID { context.print(context.text(Localized(en: "node:    ", id: "node:    ")) + nodeID) }
+        if let nodeID = result.nodeId { context.print(context.text(Localized(en: "node:    ", id: "node:    ")) + nodeID) }
         context.print(NodeCommandSupport.storeLine(storeStatus, context))
         return 0
     }
@@ -87,23 +79,13 @@ enum SyncCommand: Command {
             id: "Perlu node yang berjalan. Node langsung mengirim suar dan mulai menyelaraskan dengan tiap peer; log mencatat hasilnya."))
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        guard let node = context.node else { throw NodeCommandSupport.noNodeRunning(arguments, context) }
-        let count = node.syncNow()
-        context.print(context.text(Localized(
-            en: "syncing with \(count) peers", id: "menyelaraskan dengan \(count) peer")))
+        ServiceCommand.printWords(.sync, try ServiceCommand.perform(.sync, arguments, context), context)
         return 0
     }
 }
 
 /// Formatting shared by `peers` and `status`.
 enum NodeCommandSupport {
-    static func noNodeRunning(_ arguments: ParsedArguments, _ context: CommandContext) -> CLIError {
-        let data = CommandSupport.dataDirectory(arguments, context)
-        return CLIError.failed(Localized(
-            en: "no node is running on \(data.path); start one with 'kabar run --data \(data.path)'",
-            id: "tidak ada node yang berjalan di \(data.path); jalankan dengan 'kabar run --data \(data.path)'"))
-    }
-
     static func json(_ value: some Encodable) -> String {
         var line = ControlProtocol.encodeLine(value)
         line.removeLast()

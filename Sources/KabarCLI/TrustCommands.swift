@@ -14,14 +14,9 @@ enum AuthorityAddCommand: Command {
             id: "Kunci ditambahkan ke DIR/authorities, dibaca bersama baris 'authority =' di DIR/kabar.conf. Node yang berjalan langsung menerapkannya. Otoritas boleh mengirim di mana saja, memberi izin kanal resmi, menarik dan menyembunyikan."))
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        let key = try TrustSupport.key(arguments.positionals[0])
-        let data = CommandSupport.dataDirectory(arguments, context)
-        try TrustCommandSupport.requireFolder(data)
-        let added = try CommandSupport.failing { try TrustLists.add(key, to: .authorities, in: data) }
-        TrustSupport.daemon(context)?.reloadTrust()
-        context.print(context.text(added
-            ? Localized(en: "\(key.short) is now a trusted authority", id: "\(key.short) kini otoritas yang dipercaya")
-            : Localized(en: "\(key.short) was already a trusted authority", id: "\(key.short) sudah otoritas yang dipercaya")))
+        let request = ControlRequest.authority(KeyListParameters(action: "add", key: arguments.positionals[0]))
+        let result = try ServiceCommand.perform(request, arguments, context)
+        ServiceCommand.printWords(request, result, context)
         return 0
     }
 }
@@ -38,22 +33,9 @@ enum AuthorityRemoveCommand: Command {
             id: "Menghapus kunci dari DIR/authorities. Kunci yang tertulis di kabar.conf tetap dipercaya sampai barisnya dihapus di sana."))
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        let key = try TrustSupport.key(arguments.positionals[0])
-        let data = CommandSupport.dataDirectory(arguments, context)
-        try TrustCommandSupport.requireFolder(data)
-        let removed = try CommandSupport.failing { try TrustLists.remove(key, from: .authorities, in: data) }
-        TrustSupport.daemon(context)?.reloadTrust()
-        if try TrustSupport.settings(arguments, context).authorities.contains(key) {
-            throw CLIError.failed(Localized(
-                en: "\(key.short) is named by an 'authority =' line in \(data.file(ConfigFile.fileName)); remove that line to stop trusting it",
-                id: "\(key.short) tertulis di baris 'authority =' di \(data.file(ConfigFile.fileName)); hapus baris itu agar tidak dipercaya lagi"))
-        }
-        guard removed else {
-            throw CLIError.failed(Localized(
-                en: "\(key.short) is not a trusted authority here", id: "\(key.short) bukan otoritas yang dipercaya di sini"))
-        }
-        context.print(context.text(Localized(
-            en: "\(key.short) is no longer a trusted authority", id: "\(key.short) tidak lagi otoritas yang dipercaya")))
+        let request = ControlRequest.authority(KeyListParameters(action: "remove", key: arguments.positionals[0]))
+        let result = try ServiceCommand.perform(request, arguments, context)
+        ServiceCommand.printWords(request, result, context)
         return 0
     }
 }
@@ -69,21 +51,13 @@ enum AuthorityListCommand: Command {
             id: "Menampilkan tiap kunci dan tempat tercatatnya: config (kabar.conf) atau data (DIR/authorities). --json mencetak larik {key, in_config, in_data_folder}."))
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        let data = CommandSupport.dataDirectory(arguments, context)
-        let settings = try TrustSupport.settings(arguments, context)
-        let entries = try CommandSupport.failing { try TrustOperations.authorities(settings: settings, data: data) }
+        let request = ControlRequest.authority(KeyListParameters(action: "list"))
+        let result = try ServiceCommand.perform(request, arguments, context)
         if arguments.flag("--json") {
-            context.print(NodeCommandSupport.json(entries))
-        } else if entries.isEmpty {
-            context.print(context.text(Localized(
-                en: "no authorities: official channels accept no one (add one with 'kabar authority add KEY')",
-                id: "tidak ada otoritas: kanal resmi tidak menerima siapa pun (tambahkan dengan 'kabar authority add KEY')")))
-        } else {
-            for entry in entries {
-                let sources = [entry.inConfig ? "config" : nil, entry.inDataFolder ? "data" : nil].compactMap { $0 }
-                context.print(entry.key.hex + "  " + sources.joined(separator: ","))
-            }
+            context.print(NodeCommandSupport.json(result.authorities ?? []))
+            return 0
         }
+        ServiceCommand.printWords(request, result, context)
         return 0
     }
 }
@@ -111,25 +85,14 @@ enum GrantCommand: Command {
             id: "Ditandatangani identitas node ini, yang harus otoritas yang dipercaya node penerima (atau memegang izin dengan --may-grant). Penerima dari penerima izin tidak boleh memberi izin lagi. Mencetak id izin."))
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        let grantee = try TrustSupport.key(arguments.positionals[0])
         let channels = arguments.values("--channel")
         guard !channels.isEmpty else {
             throw CLIError.usage(Localized(en: "--channel is required", id: "--channel wajib diisi"))
         }
-        let lifetime = try TrustCommandSupport.lifetime(arguments)
-        let request = GrantRequest(
-            grantee: grantee, channels: channels, lifetime: lifetime, moderator: arguments.flag("--moderator"),
-            mayGrant: arguments.flag("--may-grant"))
-        do {
-            _ = try TrustSupport.signAndSubmit(arguments, context) { identity, now, policy, _ in
-                try TrustOperations.grant(request, identity: identity, now: now, policy: policy)
-            }
-        } catch CLIError.failed(let message) where message.en.contains("may not grant") {
-            let key = (try? CommandSupport.loadIdentity(arguments, context).author.hex) ?? "KEY"
-            throw CLIError.failed(Localized(
-                en: message.en + ". If this node's key is the authority, trust it here first: kabar authority add \(key)",
-                id: message.id + ". Bila kunci node ini otoritasnya, percayai dulu di sini: kabar authority add \(key)"))
-        }
+        let request = ControlRequest.grant(GrantParameters(
+            key: arguments.positionals[0], channels: channels, expiresInMs: try ServiceCommand.lifetime(arguments),
+            moderator: arguments.flag("--moderator"), mayGrant: arguments.flag("--may-grant")))
+        ServiceCommand.printWords(request, try ServiceCommand.perform(request, arguments, context), context)
         return 0
     }
 }
@@ -146,9 +109,9 @@ enum RetractCommand: Command {
             id: "Menandatangani penarikan. Hanya penulis, atau otoritas atau moderator kanal, yang boleh menarik. Setiap node yang menerimanya membuang isinya dan menolaknya kemudian, lewat impor atau sinkronisasi."))
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        try TrustCommandSupport.act(arguments, context) { target, identity, now, policy in
-            try TrustOperations.retraction(of: target, identity: identity, now: now, policy: policy)
-        }
+        let request = ControlRequest.retract(TargetParameters(id: arguments.positionals[0]))
+        ServiceCommand.printWords(request, try ServiceCommand.perform(request, arguments, context), context)
+        return 0
     }
 }
 
@@ -164,9 +127,9 @@ enum HideCommand: Command {
             id: "Menandatangani pemberitahuan sembunyikan. Node yang memercayai kunci ini sebagai moderator kanal buletin itu (otoritas, atau izin dengan --moderator) membuangnya."))
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        try TrustCommandSupport.act(arguments, context) { target, identity, now, policy in
-            try TrustOperations.hide(of: target, identity: identity, now: now, policy: policy)
-        }
+        let request = ControlRequest.hide(TargetParameters(id: arguments.positionals[0]))
+        ServiceCommand.printWords(request, try ServiceCommand.perform(request, arguments, context), context)
+        return 0
     }
 }
 
@@ -190,14 +153,11 @@ enum EditCommand: Command {
             id: "Kiriman baru tetap di kanal yang lama dan menyebutnya sebagai yang digantikan; pembaca melihat yang terbaru. Tanpa --body atau --body-file, isi dibaca dari masukan standar. Hanya penulis yang boleh menyunting."))
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        let lifetime = try TrustCommandSupport.lifetime(arguments)
-        let body = try PostCommand.readBody(arguments, context)
-        _ = try TrustSupport.signAndSubmit(arguments, context) { identity, now, policy, store in
-            let target = try TrustSupport.find(arguments.positionals[0], in: store)
-            let request = PostRequest(
-                channel: target.channel, title: arguments.value("--title") ?? target.title, body: body, lifetime: lifetime)
-            return try TrustOperations.edit(of: target, request, identity: identity, now: now, policy: policy)
-        }
+        let lifetime = try ServiceCommand.lifetime(arguments)
+        let request = ControlRequest.edit(EditParameters(
+            id: arguments.positionals[0], title: arguments.value("--title"), body: try PostCommand.readBody(arguments, context),
+            expiresInMs: lifetime))
+        ServiceCommand.printWords(request, try ServiceCommand.perform(request, arguments, context), context)
         return 0
     }
 }
@@ -214,23 +174,9 @@ enum BlockCommand: Command {
             id: "Menambahkan kunci ke DIR/blocked (hanya node ini) dan membuang buletinnya yang tersimpan. 'kabar unblock KEY' membatalkan daftarnya; buletin yang dibuang tetap di luar sampai masa berlakunya habis."))
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        let key = try TrustSupport.key(arguments.positionals[0])
-        let data = CommandSupport.dataDirectory(arguments, context)
-        try TrustCommandSupport.requireFolder(data)
-        _ = try CommandSupport.failing { try TrustLists.add(key, to: .blocked, in: data) }
-        var dropped = 0
-        if let daemon = TrustSupport.daemon(context) {
-            let before = daemon.store.count
-            daemon.applyBlock(key)
-            dropped = max(0, before - daemon.store.count)
-        } else {
-            var store = try CommandSupport.openStore(arguments, context)
-            defer { try? store.close() }
-            dropped = try CommandSupport.failing { try TrustOperations.dropBulletins(by: key, from: &store) }
-        }
-        context.print(context.text(Localized(
-            en: "blocked \(key.short); dropped \(dropped) of its bulletins",
-            id: "\(key.short) diblokir; \(dropped) buletinnya dibuang")))
+        let request = ControlRequest.block(KeyListParameters(action: "add", key: arguments.positionals[0]))
+        let result = try ServiceCommand.perform(request, arguments, context)
+        ServiceCommand.printWords(request, result, context)
         return 0
     }
 }
@@ -244,15 +190,9 @@ enum UnblockCommand: Command {
         options: [.data])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        let key = try TrustSupport.key(arguments.positionals[0])
-        let data = CommandSupport.dataDirectory(arguments, context)
-        try TrustCommandSupport.requireFolder(data)
-        let removed = try CommandSupport.failing { try TrustLists.remove(key, from: .blocked, in: data) }
-        TrustSupport.daemon(context)?.reloadTrust()
-        guard removed else {
-            throw CLIError.failed(Localized(en: "\(key.short) is not blocked", id: "\(key.short) tidak diblokir"))
-        }
-        context.print(context.text(Localized(en: "unblocked \(key.short)", id: "\(key.short) tidak diblokir lagi")))
+        let request = ControlRequest.block(KeyListParameters(action: "remove", key: arguments.positionals[0]))
+        let result = try ServiceCommand.perform(request, arguments, context)
+        ServiceCommand.printWords(request, result, context)
         return 0
     }
 }
@@ -265,55 +205,13 @@ enum BlockListCommand: Command {
         options: [.data, .json])
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        let data = CommandSupport.dataDirectory(arguments, context)
-        let keys = try CommandSupport.failing { try TrustLists.load(.blocked, in: data) }.sorted()
+        let request = ControlRequest.block(KeyListParameters(action: "list"))
+        let result = try ServiceCommand.perform(request, arguments, context)
         if arguments.flag("--json") {
-            context.print(NodeCommandSupport.json(keys.map(\.hex)))
-        } else if keys.isEmpty {
-            context.print(context.text(Localized(en: "no blocked keys", id: "tidak ada kunci yang diblokir")))
-        } else {
-            for key in keys { context.print(key.hex) }
+            context.print(NodeCommandSupport.json(result.keys ?? []))
+            return 0
         }
-        return 0
-    }
-}
-
-enum TrustCommandSupport {
-    /// `--expires` as a span, if given.
-    static func lifetime(_ arguments: ParsedArguments) throws -> TimeSpan? {
-        guard let text = arguments.value("--expires") else { return nil }
-        guard let span = TimeSpan.parse(text) else {
-            throw CLIError.usage(Localized(
-                en: "--expires takes a duration such as 12h, 3d or 2w, not '\(text)'",
-                id: "--expires menerima durasi seperti 12h, 3d atau 2w, bukan '\(text)'"))
-        }
-        return span
-    }
-
-    /// The list commands write into the data folder; it must exist.
-    static func requireFolder(_ data: DataDirectory) throws {
-        guard (try? FileSystem.status(data.path))??.isDirectory == true else {
-            throw CLIError.failed(Localized(
-                en: "no data folder at \(data.path); run 'kabar init --data \(data.path)' first",
-                id: "belum ada folder data di \(data.path); jalankan dulu 'kabar init --data \(data.path)'"))
-        }
-    }
-
-    /// Retract or hide: finds the target, signs the action, stores it, says what was removed.
-    static func act(
-        _ arguments: ParsedArguments, _ context: CommandContext,
-        _ make: @escaping (Bulletin, Identity, UnixTime, BulletinPolicy) throws -> Bulletin
-    ) throws -> Int32 {
-        var targetID: BulletinID?
-        let (_, removed) = try TrustSupport.signAndSubmit(arguments, context) { identity, now, policy, store in
-            let target = try TrustSupport.find(arguments.positionals[0], in: store)
-            targetID = target.id
-            return try make(target, identity, now, policy)
-        }
-        if let targetID, removed.contains(targetID) {
-            context.printError(context.text(Localized(
-                en: "removed \(targetID.short) from this node", id: "\(targetID.short) dihapus dari node ini")))
-        }
+        ServiceCommand.printWords(request, result, context)
         return 0
     }
 }

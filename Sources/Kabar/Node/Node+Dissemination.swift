@@ -67,51 +67,14 @@ extension Node {
         return accept(bulletin, from: source, at: now, spread: spread)
     }
 
-    /// The one door into the store: id first (cheap), then signature, dates and admission.
+    /// A bulletin from a peer, through the one door (`write`, Node+Write.swift). Returns whether
+    /// it was stored.
     @discardableResult
     mutating func accept(_ bulletin: Bulletin, from source: PeerAddress?, at now: NodeTime, spread: Bool = true) -> Bool {
-        let id = bulletin.id
-        if let source { heardOnLink(id, from: source) }
-        if store.contains(id) {
-            counters.duplicateBulletins += 1
-            if let source { emit(.duplicateReceived(id, source: source)) }
-            return false
-        }
-        if store.isRemoved(id) { return false }
-        // Refused lately (a peer pushes it again at every reconciliation): no second check.
-        if refused.contains(id, at: now.monotonic) { return false }
-        // The wall time and the check are computed without calling a method on `self`, which
-        // here would copy the whole node for the call.
-        let wall = lastClock?.now ?? now.wall
-        do throws(BulletinError) {
-            counters.signatureChecks += 1
-            if let verdict = batchVerdicts[id] {
-                if let error = verdict { throw error }
-            } else {
-                try Self.verifySignature(of: bulletin, cache: verifiedSignatures)
-            }
-            try configuration.policy.checkTimes(bulletin, now: wall)
-        } catch {
-            wanted[id] = nil
-            reject(id: id, source: source, error: error)
-            return false
-        }
-        do {
-            try admission?.admit(bulletin, at: wall, store: store)
-            guard try store.insert(bulletin, durability: .lazy) == .added else { return false }
-        } catch {
-            wanted[id] = nil
-            if error is TrustError { refused.note(id, at: now.monotonic) }
-            let message = (error as? any LocalizedError)?.localizedMessage ?? Localized(verbatim: "\(error)")
-            counters.rejectedBulletins += 1
-            emit(.bulletinRejected(BulletinRejection(id: id, source: source, error: nil, message: message)))
-            return false
-        }
-        didStore(bulletin, from: source, at: now, spread: spread)
-        return true
+        write(bulletin, from: source, durability: .lazy, at: now, spread: spread) == .added
     }
 
-    private mutating func reject(id: BulletinID?, source: PeerAddress?, error: BulletinError) {
+    mutating func reject(id: BulletinID?, source: PeerAddress?, error: BulletinError) {
         counters.rejectedBulletins += 1
         emit(.bulletinRejected(BulletinRejection(id: id, source: source, error: error, message: error.localizedMessage)))
     }

@@ -193,21 +193,13 @@ public struct Node<Store: BulletinStore> {
         return drain()
     }
 
-    /// The operator posted `bulletin` (already signed), or imported it from a bundle. It is
-    /// validated like any other, stored (durably before this returns, by default), then spread
-    /// as a local post. Throws when it may not be stored; nothing is sent then. A bulletin the
-    /// store already holds is not an error: nothing happens.
+    /// The operator posted `bulletin` (already signed), or imported it from a bundle: the one
+    /// door (`submit`), with a refusal thrown as its own error (`WriteRefusal.error`). A
+    /// bulletin the store already holds is not an error: nothing happens.
     public mutating func post(_ bulletin: Bulletin, durability: Durability = .immediate, at now: NodeTime) throws -> [NodeAction] {
-        updateClock(now)
-        if store.contains(bulletin.id) { return drain() }
-        if store.isRemoved(bulletin.id) { throw NodeError.removed(bulletin.id) }
-        counters.signatureChecks += 1
-        try Self.verifySignature(of: bulletin, cache: verifiedSignatures)
-        try configuration.policy.checkTimes(bulletin, now: wallNow(now))
-        try admission?.admit(bulletin, at: wallNow(now), store: store)
-        guard try store.insert(bulletin, durability: durability) == .added else { return drain() }
-        didStore(bulletin, from: nil, at: now)
-        return drain()
+        let (outcome, actions) = submit(bulletin, durability: durability, at: now)
+        if case .refused(let refusal) = outcome { throw refusal.error }
+        return actions
     }
 
     // MARK: Helpers shared by the extensions
@@ -229,7 +221,7 @@ public struct Node<Store: BulletinStore> {
 
     /// Re-judges the clock for this input. Cheap: the peers' median offset is recomputed only
     /// when an offset changes (`recomputePeerClockMedian`), not per datagram.
-    private mutating func updateClock(_ now: NodeTime) {
+    mutating func updateClock(_ now: NodeTime) {
         let previous = lastClock
         defer { noteClockJudgement(previous: previous) }
         lastClock = ClockEstimate(

@@ -2,21 +2,34 @@ import Foundation
 import Kabar
 import KabarPlatform
 
-/// The daemon's control socket (`DIR/control.sock`, mode 0600): line-delimited JSON, one
-/// `ControlRequest` per line in, one `ControlResponse` per line out (Documentation/Control.md).
+/// The daemon's control socket (`DIR/control.sock`, mode 0600 in a 0700 folder): typed
+/// requests in, typed replies out, one JSON object a line (`ControlProtocol`,
+/// Documentation/Control.md).
 ///
 /// It never blocks the loop: clients are non-blocking, replies wait in a per-client buffer
-/// written as the socket takes them, and a client stops being read while its reply is pending.
-/// Limits: `clientsMax` connections, `ControlProtocol.lineBytesMax` per request line,
-/// `idleTimeout` of silence; only the daemon's own user (or root) is served.
+/// written as the socket takes them, and the next reply of a long answer is made only when that
+/// buffer has drained below `outgoingBytesTarget`, so a 10,000-bulletin listing goes out a
+/// bulletin a line in bounded memory. Requests on one connection are answered in order.
+///
+/// Limits: `clientsMax` connections (the next one is told `busy`), `lineBytesMax` per request
+/// line, `queuedRequestsMax` requests waiting on one connection, `idleTimeout` of silence (or of
+/// a request line left half-written); only the daemon's own user (or root) is served. A
+/// `watch` client gets events until it leaves; one too slow to read them loses events (counted,
+/// then reported as `lagged`), never the daemon's time.
 public final class ControlServer {
-    /// Handles one request, synchronously, on the loop's thread.
-    public typealias Handler = (ControlRequest) -> ControlResponse
+    /// Answers one request, synchronously, on the loop's thread.
+    public typealias Handler = (ControlRequest) -> ControlAnswer
 
     /// Connections at once, at most.
     public static var clientsMax: Int { 8 }
-    /// A client silent this long (microseconds) is dropped.
+    /// A client silent this long (microseconds) is dropped; so is a half-written request line.
     public static var idleTimeout: Int64 { 60_000_000 }
+    /// Replies are made while a client's unsent bytes are below this.
+    public static var outgoingBytesTarget: Int { 256 * 1024 }
+    /// A watcher with this many unsent bytes loses new events until it catches up.
+    public static var watcherBacklogBytesMax: Int { 1 << 20 }
+    /// Requests read but not yet answered on one connection, at most.
+    public static var queuedRequestsMax: Int { 16 }
 
     /// The socket's path.
     public let path: String
@@ -31,15 +44,22 @@ public final class ControlServer {
     private final class Client {
         let connection: UnixConnection
         var lines = LineBuffer(lineBytesMax: ControlProtocol.lineBytesMax)
+        var queued: [[UInt8]] = []
+        var stream: ReplyStream?
         var outgoing: [UInt8] = []
         var written = 0
         var lastActive: Int64
+        var lineStarted: Int64?
         var closeWhenWritten = false
+        var isWatcher = false
+        var missedEvents = 0
 
         init(connection: UnixConnection, now: Int64) {
             self.connection = connection
             self.lastActive = now
         }
+
+        var unsent: Int { outgoing.count - written }
     }
 
     /// Listens at `path` and registers with `loop`. Throws `UnixSocketError.alreadyInUse` when
@@ -64,11 +84,34 @@ public final class ControlServer {
         listener.close()
     }
 
-    /// Drops clients idle for longer than `idleTimeout`.
+    /// Drops clients idle for longer than `idleTimeout` (watchers wait as long as they like,
+    /// but not with a request line left half-written).
     public func dropIdleClients(now: Int64) {
-        for (descriptor, client) in clients where now - client.lastActive > Self.idleTimeout {
-            logger.debug("control client idle too long; closed")
-            drop(descriptor)
+        for descriptor in clients.keys.sorted() {
+            guard let client = clients[descriptor] else { continue }
+            let halfLine = client.lineStarted.map { now - $0 > Self.idleTimeout } ?? false
+            if halfLine || (!client.isWatcher && now - client.lastActive > Self.idleTimeout) {
+                logger.debug("control client idle too long; closed")
+                drop(descriptor)
+            }
+        }
+    }
+
+    /// Sends `event` to every watcher.
+    public func publish(_ event: ServiceEvent) {
+        let line = ControlProtocol.encodeLine(ControlReply.event(event))
+        for descriptor in clients.keys.sorted() {
+            guard let client = clients[descriptor], client.isWatcher else { continue }
+            guard client.unsent + line.count <= Self.watcherBacklogBytesMax else {
+                client.missedEvents += 1
+                continue
+            }
+            if client.missedEvents > 0 {
+                client.outgoing += ControlProtocol.encodeLine(ControlReply.event(.lagged(missed: client.missedEvents)))
+                client.missedEvents = 0
+            }
+            client.outgoing += line
+            flushOutgoing(descriptor, client)
         }
     }
 
@@ -88,8 +131,10 @@ public final class ControlServer {
                 continue
             }
             guard clients.count < Self.clientsMax else {
-                let busy = ControlResponse(exit: 1, stdout: "", stderr: "error: the node is busy with \(Self.clientsMax) other control clients; try again\n")
-                _ = try? ControlProtocol.encodeLine(busy).withUnsafeBytes { try connection.write($0) }
+                // Said before the client's request is read: the client reads it after its write.
+                let busy = ControlProtocol.encodeLine(ControlReply.failure(.busy(clients: Self.clientsMax)))
+                _ = try? busy.withUnsafeBytes { try connection.write($0) }
+                shutdown(connection.descriptor, Int32(SHUT_WR))
                 connection.close()
                 logger.log(.warn, "control socket: too many clients; refused one", kind: "control-busy")
                 continue
@@ -106,8 +151,9 @@ public final class ControlServer {
 
     private func service(_ descriptor: Int32, _ events: PollEvents) {
         guard let client = clients[descriptor] else { return }
-        client.lastActive = monotonicNow()
-        if !client.outgoing.isEmpty {
+        let now = monotonicNow()
+        client.lastActive = now
+        if client.unsent > 0 || client.stream != nil {
             flushOutgoing(descriptor, client)
             return
         }
@@ -124,37 +170,57 @@ public final class ControlServer {
         case .bytes(let count):
             do {
                 let lines = try client.lines.append(readBuffer[0..<count])
-                for line in lines { answer(line, client) }
+                guard client.queued.count + lines.count <= Self.queuedRequestsMax else {
+                    throw ServiceError.badRequest("more than \(Self.queuedRequestsMax) requests waiting on one connection")
+                }
+                client.queued += lines
+                client.lineStarted = client.lines.pendingCount > 0 ? (client.lineStarted ?? now) : nil
             } catch {
-                reply(client, ControlResponse(exit: 2, stdout: "", stderr: "error: \(error.localizedMessage.en)\n"))
+                client.queued = []
+                client.outgoing += ControlProtocol.encodeLine(ControlReply.failure(.from(error)))
                 client.closeWhenWritten = true
             }
-            if !client.outgoing.isEmpty { flushOutgoing(descriptor, client) }
+            flushOutgoing(descriptor, client)
         }
     }
 
-    private func answer(_ line: [UInt8], _ client: Client) {
+    /// Starts the next queued request when nothing is being answered.
+    private func startNext(_ client: Client) {
+        guard client.stream == nil, !client.isWatcher, !client.closeWhenWritten, !client.queued.isEmpty else { return }
+        let line = client.queued.removeFirst()
+        let request: ControlRequest
         do {
-            let request = try ControlProtocol.decodeRequest(line: line)
-            logger.debug("control: \(request.argv.prefix(2).joined(separator: " "))")
-            reply(client, handler(request))
+            request = try ControlProtocol.decode(ControlRequest.self, line: line)
         } catch {
-            reply(client, ControlResponse(exit: 2, stdout: "", stderr: "error: \(error.localizedMessage.en)\n"))
+            client.outgoing += ControlProtocol.encodeLine(ControlReply.failure(error))
+            return
+        }
+        logger.debug("control: \(request.operation)")
+        switch handler(request) {
+        case .replies(let stream): client.stream = stream
+        case .subscribe:
+            client.isWatcher = true
+            client.queued = []
+            client.outgoing += ControlProtocol.encodeLine(ControlReply.done(ControlResult()))
         }
     }
 
-    private func reply(_ client: Client, _ response: ControlResponse) {
-        var response = response
-        if response.stdout.utf8.count > ControlProtocol.responseBytesMax {
-            response.stdout = String(decoding: response.stdout.utf8.prefix(ControlProtocol.responseBytesMax), as: UTF8.self)
-            response.stderr += "warning: output cut at \(ControlProtocol.responseBytesMax) bytes\n"
-        }
-        client.outgoing += ControlProtocol.encodeLine(response)
-    }
-
+    /// Makes replies while the client keeps up, and writes what the socket takes.
     private func flushOutgoing(_ descriptor: Int32, _ client: Client) {
         do {
-            while client.written < client.outgoing.count {
+            while true {
+                startNext(client)
+                while client.unsent < Self.outgoingBytesTarget, var stream = client.stream {
+                    let reply = stream.next()
+                    client.stream = stream
+                    guard let reply else {
+                        client.stream = nil
+                        startNext(client)
+                        if client.stream == nil { break } else { continue }
+                    }
+                    client.outgoing += ControlProtocol.encodeLine(reply)
+                }
+                guard client.unsent > 0 else { break }
                 let written = try client.outgoing.withUnsafeBytes {
                     try client.connection.write(UnsafeRawBufferPointer(rebasing: $0[client.written...]))
                 }
@@ -163,13 +229,15 @@ public final class ControlServer {
                     return
                 }
                 client.written += written
+                if client.written == client.outgoing.count {
+                    client.outgoing.removeAll(keepingCapacity: true)
+                    client.written = 0
+                }
             }
         } catch {
             drop(descriptor)
             return
         }
-        client.outgoing.removeAll(keepingCapacity: false)
-        client.written = 0
         if client.closeWhenWritten {
             drop(descriptor)
         } else {

@@ -89,8 +89,6 @@ public final class NodeDaemon<Store: BulletinStore & AnyObject> {
             loop.register(ipv6.descriptor) { [unowned self] _ in self.receiveDatagrams(from: ipv6) }
         }
         if broadcasts { refreshInterfaces(at: startedAt, initial: true) }
-        // Official channels, grants, retractions, quotas and blocks hold from the first input.
-        reloadTrust()
     }
 
     /// The store the node holds (a class: reads need no copy).

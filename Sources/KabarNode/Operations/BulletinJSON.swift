@@ -14,7 +14,11 @@ import Kabar
 /// JSON reader). Text is UTF-8 with `"`, `\` and every control character escaped.
 public enum BulletinJSON {
     /// One bulletin as a JSON object.
-    public static func object(_ bulletin: Bulletin) -> String {
+    public static func object(_ bulletin: Bulletin) -> String { object(bulletin, replies: []) }
+
+    /// One bulletin as a JSON object, with `"replies"` (an array of objects, oldest first) when
+    /// there are any: the thread `kabar show` prints.
+    public static func object(_ bulletin: Bulletin, replies: [Bulletin]) -> String {
         let references = bulletin.references.map { quote($0.hex) }.joined(separator: ",")
         var fields: [(String, String)] = [
             ("author", quote(bulletin.author.hex)),
@@ -33,6 +37,9 @@ public enum BulletinJSON {
             ("id", quote(bulletin.id.hex)),
             ("kind", quote(bulletin.kind.name)),
             ("references", "[" + references + "]"),
+        ]
+        if !replies.isEmpty { fields.append(("replies", "[" + replies.map(object).joined(separator: ",") + "]")) }
+        fields += [
             ("supersedes", bulletin.content.supersedes.map { quote($0.hex) } ?? "null"),
             ("title", quote(bulletin.title)),
         ]

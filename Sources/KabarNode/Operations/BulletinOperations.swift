@@ -1,26 +1,11 @@
 import Kabar
 import KabarCrypto
 
-/// The work behind `kabar post`, `list`, `show` and `export`, on any store, with no printing:
-/// the CLI calls these on a `FileStore` today; the daemon's control socket calls the same
-/// functions on the store it holds.
+/// The rules behind `kabar post`, `list`, `show` and `export`, on any store, with no printing.
+/// The node service calls them; what is signed goes to the node's one door (`Node.submit`).
 public enum BulletinOperations {
-    /// Checks `request` where the person typed it, dates it `now`, signs it with `identity`
-    /// and stores it durably. When this returns, the bulletin is on disk (fsynced).
-    public static func post(
-        _ request: PostRequest, identity: Identity, store: inout some BulletinStore, now: UnixTime,
-        policy: BulletinPolicy = BulletinPolicy(), admission: (any BulletinAdmission)? = nil
-    ) throws -> Bulletin {
-        let bulletin = try signedPost(request, identity: identity, now: now, policy: policy)
-        // The trust layer (official channels, quotas) has its say with its own typed error.
-        try admission?.admit(bulletin, at: now, store: store)
-        let outcome = try store.insert(bulletin, durability: .immediate)
-        guard outcome == .added else { throw PostError.notStored(outcome) }
-        return bulletin
-    }
-
-    /// Checks `request`, dates it `now` and signs it, without storing it: a daemon hands the
-    /// result to `Node.post(_:durability:at:)` so that peers hear of it.
+    /// Checks `request`, dates it `now` and signs it, without storing it: the service hands the
+    /// result to the node's one door (`Node.submit`), which stores it and tells the peers.
     public static func signedPost(
         _ request: PostRequest, identity: Identity, now: UnixTime, policy: BulletinPolicy = BulletinPolicy()
     ) throws(PostError) -> Bulletin {
@@ -65,17 +50,13 @@ public enum BulletinOperations {
             kind: .post, author: author, created: now, expires: now + lifetime, channel: request.channel)
         content.title = title
         content.body = body
+        content.references = request.references
         do {
             try policy.checkTimes(created: content.created, expires: content.expires, channel: content.channel, now: now)
         } catch {
             throw .rejected(error)
         }
         return content
-    }
-
-    /// Bulletins matching `query`, newest first.
-    public static func list(_ query: BulletinQuery, in store: some BulletinStore) -> [Bulletin] {
-        store.query(query)
     }
 
     /// The bulletin whose id is `text` or starts with it (at least `IDPrefix.charactersMin`

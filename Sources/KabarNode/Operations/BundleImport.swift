@@ -30,6 +30,9 @@ public struct ImportReport: Sendable, Equatable {
     /// Why reading stopped early or the bundle failed its own check, if it did. The records
     /// before it were imported.
     public var bundleProblem: BundleError?
+    /// Why the import stopped before the end of the bundle (a full disk), if it did. Every
+    /// bulletin counted under `added` is stored and durable.
+    public var stoppedBy: Localized?
 
     /// An empty report.
     public init() {}
@@ -38,7 +41,7 @@ public struct ImportReport: Sendable, Equatable {
     public var rejected: Int { rejections.reduce(0) { $0 + $1.count } }
 
     /// True when every record was good and the bundle was whole.
-    public var isClean: Bool { rejected == 0 && bundleProblem == nil }
+    public var isClean: Bool { rejected == 0 && bundleProblem == nil && stoppedBy == nil }
 
     /// Counts one rejection under `reason` (for a daemon that imports through its `Node`).
     public mutating func reject(_ id: BulletinID, because reason: Localized) {
@@ -55,136 +58,12 @@ public struct ImportReport: Sendable, Equatable {
     }
 }
 
-/// The work behind `kabar import`.
+/// What `kabar import` shares with the service.
 public enum BundleImport {
     /// Why a bulletin whose id was retracted is refused.
     public static let retractedReason = Localized(
         en: "retracted: its author withdrew it, so it may not come back",
         id: "sudah ditarik: penulisnya menariknya, jadi tidak boleh kembali")
-
-    /// Reads every record of `decoder`, checks each bulletin as a peer's would be checked
-    /// (structure and id by decoding, signature, dates against `now`, tombstones, and the
-    /// trust layer's `admission` when one is given), and stores the good ones lazily, then
-    /// makes them durable with one flush before returning. The admission sees each stored
-    /// bulletin (`didStore`), so a retraction or hide in the bundle removes its target, with a
-    /// tombstone, and a target later in the bundle (or in a later import) is refused. A store
-    /// that inserts through a node (a daemon's) applies the node's policy instead: pass no
-    /// admission then; its refusals are reported like the others.
-    /// A bulletin the store already holds is counted without checking it again: its id is the
-    /// hash of its bytes, so it is the very bulletin that was checked when first stored.
-    ///
-    /// Records are read `verifyBatch` at a time and the signatures of the new ones are checked
-    /// together by `verifier` (on every core, with `ParallelSignatureVerifier`); each record is
-    /// then judged and stored in bundle order, exactly as one by one.
-    public static func run<Source: BundleSource>(
-        _ decoder: inout BundleDecoder<Source>, into store: inout some BulletinStore, now: UnixTime,
-        policy: BulletinPolicy = BulletinPolicy(), admission: (any BulletinAdmission)? = nil,
-        verifier: any SignatureBatchVerifier = ParallelSignatureVerifier()
-    ) throws -> ImportReport {
-        var report = ImportReport()
-        var admission = admission
-        var batch: [BundleRecord] = []
-        batch.reserveCapacity(verifyBatch)
-        func importBatch() throws {
-            let verdicts = verifyNew(batch, in: store, with: verifier)
-            for record in batch {
-                try importRecord(
-                    record, into: &store, now: now, policy: policy, admission: &admission,
-                    verdicts: verdicts, report: &report)
-            }
-            batch.removeAll(keepingCapacity: true)
-        }
-        do {
-            while let record = try decoder.next() {
-                batch.append(record)
-                if batch.count == verifyBatch { try importBatch() }
-            }
-        } catch let error as BundleError {
-            report.bundleProblem = error
-        }
-        try importBatch()
-        try store.flush()
-        return report
-    }
-
-    /// Records read before their signatures are checked together.
-    public static let verifyBatch = 512
-
-    /// The signature verdicts of the bulletins in `batch` the store does not hold yet.
-    private static func verifyNew(
-        _ batch: [BundleRecord], in store: some BulletinStore, with verifier: any SignatureBatchVerifier
-    ) -> [BulletinID: BulletinError?] {
-        var seen = Set<BulletinID>()
-        let fresh = batch.compactMap { record -> Bulletin? in
-            guard case .bulletin(let bulletin) = record, !store.contains(bulletin.id), !store.isRemoved(bulletin.id),
-                seen.insert(bulletin.id).inserted
-            else { return nil }
-            return bulletin
-        }
-        let verdicts = verifier.verify(fresh)
-        guard verdicts.count == fresh.count else { return [:] }
-        var byID: [BulletinID: BulletinError?] = [:]
-        byID.reserveCapacity(fresh.count)
-        for (bulletin, verdict) in zip(fresh, verdicts) { byID[bulletin.id] = .some(verdict) }
-        return byID
-    }
-
-    private static func importRecord(
-        _ record: BundleRecord, into store: inout some BulletinStore, now: UnixTime, policy: BulletinPolicy,
-        admission: inout (any BulletinAdmission)?, verdicts: [BulletinID: BulletinError?], report: inout ImportReport
-    ) throws {
-        let bulletin: Bulletin
-        switch record {
-        case .undecodable(let error, let id):
-            report.reject(id, because: error.localizedMessage)
-            return
-        case .bulletin(let decoded):
-            bulletin = decoded
-        }
-        if store.contains(bulletin.id) {
-            report.alreadyHad += 1
-            return
-        }
-        if store.isRemoved(bulletin.id) {
-            report.reject(bulletin.id, because: retractedReason)
-            return
-        }
-        do {
-            if let verdict = verdicts[bulletin.id] {
-                if let verdict { throw verdict }
-            } else {
-                try bulletin.verifySignature()
-            }
-            try policy.checkTimes(bulletin, now: now)
-            try admission?.admit(bulletin, at: now, store: store)
-        } catch let error as LocalizedError {
-            report.reject(bulletin.id, because: error.localizedMessage)
-            return
-        } catch {
-            report.reject(bulletin.id, because: Localized(verbatim: "\(error)"))
-            return
-        }
-        let outcome: InsertOutcome
-        do {
-            outcome = try store.insert(bulletin, durability: .lazy)
-        } catch let error as TrustError {
-            report.reject(bulletin.id, because: error.localizedMessage)
-            return
-        } catch let error as BulletinError {
-            report.reject(bulletin.id, because: error.localizedMessage)
-            return
-        } catch let error as NodeError {
-            report.reject(bulletin.id, because: error.localizedMessage)
-            return
-        }
-        switch outcome {
-        case .added:
-            report.added += 1
-            if let removals = admission?.didStore(bulletin, at: now, store: store) {
-                for removal in removals { try store.markRemoved(removal.id, until: removal.until) }
-            }
-        case .duplicate: report.alreadyHad += 1
-        case .removed: report.reject(bulletin.id, because: retractedReason)
-        }
-    }
+    /// Bulletins handed to the node's one door at once: one batch of signature checks.
+    public static let batchCountMax = 256
 }

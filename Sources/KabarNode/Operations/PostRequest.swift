@@ -10,6 +10,8 @@ public struct PostRequest: Sendable, Equatable {
     public var body: String
     /// How long it lives; nil for the channel's default lifetime.
     public var lifetime: TimeSpan?
+    /// The bulletins it replies to (a reply names one).
+    public var references: [BulletinID] = []
 
     /// A request.
     public init(channel: String, title: String, body: String, lifetime: TimeSpan? = nil) {
@@ -45,8 +47,6 @@ public enum PostError: Error, Equatable, Sendable, LocalizedError {
     case controlCharacterInBody
     /// The lifetime asked for is longer than the channel allows.
     case lifetimeTooLong(days: Int64, limitDays: Int64, channel: String)
-    /// The store already holds this very bulletin, or refuses it.
-    case notStored(InsertOutcome)
     /// The format refused the post for another reason.
     case rejected(BulletinError)
 
@@ -76,10 +76,6 @@ public enum PostError: Error, Equatable, Sendable, LocalizedError {
             return Localized(
                 en: "a post on \(channel) may live at most \(limitDays) days, not \(days); use a shorter --expires",
                 id: "kiriman di \(channel) paling lama berlaku \(limitDays) hari, bukan \(days); pakai --expires yang lebih pendek")
-        case .notStored(let outcome):
-            return outcome == .removed
-                ? Localized(en: "this bulletin was retracted and cannot be stored", id: "buletin ini sudah ditarik dan tidak dapat disimpan")
-                : Localized(en: "this exact bulletin is already stored", id: "buletin yang persis sama sudah tersimpan")
         case .rejected(let error):
             return error.localizedMessage
         }

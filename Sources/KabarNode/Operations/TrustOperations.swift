@@ -24,10 +24,9 @@ public struct GrantRequest: Sendable, Equatable {
     }
 }
 
-/// The work behind `kabar authority`, `grant`, `retract`, `edit`, `hide` and `block`, with no
-/// printing, so the CLI and the REPL share it. Signing functions return a bulletin; `submit`
-/// stores it (through the node when the store is a daemon's `CommandStore`, which applies the
-/// node's own trust policy).
+/// The signing behind `kabar grant`, `retract`, `edit` and `hide`, and the trust rules of a
+/// data folder. Signing functions return a bulletin; the node service hands it to the node's
+/// one door (`Node.submit`), which applies the trust policy.
 public enum TrustOperations {
     // MARK: Rules
 
@@ -39,17 +38,6 @@ public enum TrustOperations {
         return TrustRules(
             authorities: Set(settings.authorities + listed), channels: settings.channels,
             quotas: settings.channelQuotas, blocked: Set(blocked))
-    }
-
-    /// A policy over `rules` with its state rebuilt from `store` at `now`; drops (with a
-    /// tombstone) whatever the store still holds that the policy withdraws.
-    public static func policy(
-        rules: TrustRules, store: inout some BulletinStore, now: UnixTime
-    ) throws -> TrustPolicy {
-        var policy = TrustPolicy(rules: rules)
-        let removals = policy.rebuild(from: store, at: now)
-        try apply(removals, to: &store)
-        return policy
     }
 
     /// Every authority this node trusts, sorted by key, with where it comes from.
@@ -141,49 +129,10 @@ public enum TrustOperations {
         try policy.checkTimes(bulletin, now: now)
         return bulletin
     }
-
-    // MARK: Storing
-
-    /// Stores `bulletin`, signed here, durably. With `trust` (a command working on the store
-    /// itself) the policy admits it first and its retraction or hide is applied at once; with
-    /// nil (a daemon's store) the node does both. Returns the ids that are now removed.
-    @discardableResult
-    public static func submit(
-        _ bulletin: Bulletin, into store: inout some BulletinStore, trust: inout TrustPolicy?, now: UnixTime
-    ) throws -> [BulletinID] {
-        if store.isRemoved(bulletin.id) { throw NodeError.removed(bulletin.id) }
-        if var policy = trust {
-            try policy.check(bulletin, at: now, store: store)
-            let outcome = try store.insert(bulletin, durability: .immediate)
-            guard outcome == .added else { throw PostError.notStored(outcome) }
-            try apply(policy.didStore(bulletin, at: now, store: store), to: &store)
-            trust = policy
-        } else {
-            let outcome = try store.insert(bulletin, durability: .immediate)
-            guard outcome == .added else { throw PostError.notStored(outcome) }
-        }
-        return bulletin.references.filter { store.isRemoved($0) }
-    }
-
-    /// Drops every bulletin by `key` that `store` holds, with tombstones (after `kabar block`
-    /// added it to the list). Returns how many. A daemon uses `Node.dropBulletins(by:)`.
-    @discardableResult
-    public static func dropBulletins(by key: AuthorKey, from store: inout some BulletinStore) throws -> Int {
-        let removals = TrustPolicy.removals(of: key, in: store)
-        try apply(removals, to: &store)
-        return removals.count
-    }
-
-    /// Marks each removal and makes the tombstones durable.
-    static func apply(_ removals: [BulletinRemoval], to store: inout some BulletinStore) throws {
-        guard !removals.isEmpty else { return }
-        for removal in removals { try store.markRemoved(removal.id, until: removal.until) }
-        try store.flush()
-    }
 }
 
 /// One trusted authority and where it is listed.
-public struct AuthorityEntry: Sendable, Equatable, Encodable {
+public struct AuthorityEntry: Sendable, Equatable, Codable {
     /// The key.
     public let key: AuthorKey
     /// Named by an `authority =` line of `kabar.conf`.
@@ -192,6 +141,23 @@ public struct AuthorityEntry: Sendable, Equatable, Encodable {
     public let inDataFolder: Bool
 
     enum CodingKeys: String, CodingKey { case key, inConfig, inDataFolder }
+
+    /// An entry.
+    public init(key: AuthorKey, inConfig: Bool, inDataFolder: Bool) {
+        self.key = key
+        self.inConfig = inConfig
+        self.inDataFolder = inDataFolder
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        guard let key = AuthorKey(hex: try container.decode(String.self, forKey: .key)) else {
+            throw DecodingError.dataCorruptedError(forKey: .key, in: container, debugDescription: "not a key")
+        }
+        self.key = key
+        inConfig = try container.decode(Bool.self, forKey: .inConfig)
+        inDataFolder = try container.decode(Bool.self, forKey: .inDataFolder)
+    }
 
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)

@@ -8,17 +8,20 @@ import KabarPlatform
 public final class NodeSession {
     /// The node.
     public let daemon: NodeDaemon<FileStore>
+    /// The node service the REPL asks.
+    public let service: NodeService
     /// What the REPL asks of the node.
-    public let backend: DaemonReplBackend
+    public let backend: ServiceReplBackend
     private let data: DataDirectory
     private let firstRun: Bool
     private let logPath: String?
 
     /// A session over `daemon`; `firstRun` says the identity (and maybe the data folder) was
     /// just made, `logPath` where the log lines go meanwhile.
-    public init(daemon: NodeDaemon<FileStore>, identity: Identity, data: DataDirectory, firstRun: Bool, logPath: String?) {
+    public init(daemon: NodeDaemon<FileStore>, service: NodeService, data: DataDirectory, firstRun: Bool, logPath: String?) {
         self.daemon = daemon
-        self.backend = DaemonReplBackend(daemon: daemon, identity: identity)
+        self.service = service
+        self.backend = ServiceReplBackend(link: ServiceLink(service: service))
         self.data = data
         self.firstRun = firstRun
         self.logPath = logPath
@@ -36,11 +39,12 @@ public final class NodeSession {
             terminal.write(started + newline)
         }
         daemon.logger.info("node \(daemon.node.key.short) listening on UDP port \(daemon.sockets.port), network '\(daemon.settings.networkName)', \(daemon.store.count) bulletins stored; REPL open")
-        daemon.eventObserver = { [backend] event in
-            if let shown = backend.replEvent(for: event) { driver.show(shown) }
+        let sinkIndex = service.eventSinks.count
+        service.eventSinks.append { event in
+            if let shown = ServiceReplBackend.replEvent(for: event) { driver.show(shown) }
         }
         defer {
-            daemon.eventObserver = nil
+            if service.eventSinks.count > sinkIndex { service.eventSinks.remove(at: sinkIndex) }
             daemon.shutdown()
         }
         try terminal.run(

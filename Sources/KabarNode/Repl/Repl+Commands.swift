@@ -11,7 +11,7 @@ extension Repl {
         ("lang", .helpLang), ("help", .helpHelp), ("quit", .helpQuit),
     ]
 
-    /// The commands the REPL hands to the CLI's own implementation (same rules, same messages).
+    /// The commands typed on one line with options, sent to the node service as typed requests.
     static let trustCommands: Set<String> = ["authority", "grant", "retract", "edit", "hide", "block", "unblock"]
 
     /// Other words people type for a command (Indonesian and common habits).
@@ -41,12 +41,7 @@ extension Repl {
             case "channels": try noArguments(name, arguments) { try showChannels() }
             case "export": try exportBundle(arguments)
             case "import": try importBundle(arguments)
-            case _ where Repl.trustCommands.contains(name):
-                let words = try Repl.shellWords(line)
-                let printed = try backend.trustCommand([name] + words.dropFirst(), language: language)
-                for printedLine in printed.split(separator: "\n", omittingEmptySubsequences: false).dropLast(printed.hasSuffix("\n") ? 1 : 0) {
-                    output(String(printedLine))
-                }
+            case _ where Repl.trustCommands.contains(name): try runTrustCommand(name, line: line)
             case "lang": switchLanguage(arguments)
             case "help": showHelp(arguments)
             default: unknownCommand(first)

@@ -88,6 +88,7 @@ public final class Repl {
         case .peerJoined(let address): return text(.eventPeerJoined, address)
         case .peerLeft(let address): return text(.eventPeerLeft, address)
         case .notice(let message): return "* " + message[language]
+        case .refused(let source, let count, let reason): return text(.eventRefused, source, String(count), reason[language])
         }
     }
 

@@ -100,40 +100,29 @@ public protocol ReplBackend: AnyObject {
     func export(to path: String) throws -> Int
     /// Takes in the bulletins of the bundle at `path`.
     func importBundle(from path: String) throws -> ReplImportCounts
-    /// Runs a trust command (`authority`, `grant`, `retract`, `edit`, `hide`, `block`,
-    /// `unblock`) exactly as the CLI command of that name, `argv` being its words; returns what
-    /// it printed. A refusal is thrown as `ReplCommandError` with the command's own message.
-    func trustCommand(_ argv: [String], language: Language) throws -> String
+    /// Runs one typed request of the node service (the trust commands, `reply`): the same
+    /// request the CLI sends. A refusal is thrown as the service's typed error.
+    func perform(_ request: ControlRequest) throws -> ControlResult
 }
 
 extension ReplBackend {
-    /// A backend without the trust commands says so.
-    public func trustCommand(_ argv: [String], language: Language) throws -> String {
+    /// A backend without the node service says so.
+    public func perform(_ request: ControlRequest) throws -> ControlResult {
         throw ReplCommandError.failed(Localized(
-            en: "this REPL cannot run '\(argv.first ?? "")'; use the kabar command line",
-            id: "REPL ini tidak dapat menjalankan '\(argv.first ?? "")'; pakai baris perintah kabar"))
+            en: "this REPL cannot run '\(request.operation)'; use the kabar command line",
+            id: "REPL ini tidak dapat menjalankan '\(request.operation)'; pakai baris perintah kabar"))
     }
 }
 
-/// A command the REPL handed on (to the CLI's implementation) refused or failed.
+/// A command the REPL could not run, in the person's words.
 public enum ReplCommandError: Error, LocalizedError, Equatable {
-    /// Its message, in both languages when it has them.
+    /// Its message, in both languages.
     case failed(Localized)
 
     public var localizedMessage: Localized {
         switch self {
         case .failed(let message): return message
         }
-    }
-
-    /// The error for a command that printed `errors` (already in the person's language) and
-    /// exited non-zero: the first "error: " line, without its prefix.
-    public static func fromOutput(_ errors: String) -> ReplCommandError {
-        let line = errors.split(separator: "\n").first.map(String.init) ?? errors
-        for prefix in ["error: ", "galat: "] where line.hasPrefix(prefix) {
-            return .failed(Localized(verbatim: String(line.dropFirst(prefix.count))))
-        }
-        return .failed(Localized(verbatim: line))
     }
 }
 
@@ -147,4 +136,6 @@ public enum ReplEvent: Sendable, Equatable {
     case peerLeft(String)
     /// Something else the operator should read now (a clock warning, a stop), in both languages.
     case notice(Localized)
+    /// `count` bulletins from `source` were refused lately (a flood), the last for `reason`.
+    case refused(source: String, count: Int, reason: Localized)
 }

@@ -20,7 +20,7 @@ public enum ReplKey: String, CaseIterable, Sendable {
     case langUsage, langSwitched
     case unknownCommand, unknownCommandSuggest, seeHelp, unexpectedArgument
     case errorPrefix
-    case eventBulletin, eventPeerJoined, eventPeerLeft
+    case eventBulletin, eventPeerJoined, eventPeerLeft, eventRefused
     case helpIntro, helpUnknown
     case helpPost, helpLs, helpRead, helpSearch, helpPeers, helpStatus, helpChannels
     case helpExport, helpImport, helpLang, helpHelp, helpQuit
@@ -115,6 +115,8 @@ public enum ReplCatalog {
         .eventBulletin: Localized(en: "* new on #{0}: {1} (from {2})", id: "* baru di #{0}: {1} (dari {2})"),
         .eventPeerJoined: Localized(en: "* peer joined: {0}", id: "* rekan bergabung: {0}"),
         .eventPeerLeft: Localized(en: "* peer gone quiet: {0}", id: "* rekan tidak terdengar lagi: {0}"),
+        .eventRefused: Localized(
+            en: "* refused {1} bulletin(s) from {0}: {2}", id: "* menolak {1} buletin dari {0}: {2}"),
         .helpIntro: Localized(
             en: "Commands (type 'help COMMAND' for more):", id: "Perintah (ketik 'help PERINTAH' untuk rincian):"),
         .helpUnknown: Localized(en: "There is no command '{0}'.", id: "Tidak ada perintah '{0}'."),

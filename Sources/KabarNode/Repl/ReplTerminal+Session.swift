@@ -26,15 +26,23 @@ extension ReplTerminal {
     }
 
     /// Runs `driver` with a poll loop of its own over standard input and SIGTERM/SIGINT (for a
-    /// REPL without a node loop to join). `periodic`, when given, runs every `interval`
-    /// microseconds (a REPL attached to a node over its socket polls it for news).
-    public func runStandalone(_ driver: ReplDriver, periodic: (interval: Int64, work: () -> Void)? = nil) throws {
+    /// REPL without a node loop to join). `watch`, when given, is called whenever its descriptor
+    /// is readable (a REPL attached to a node reads the node's events there); `periodic` runs
+    /// every `interval` microseconds.
+    public func runStandalone(
+        _ driver: ReplDriver, watch: (descriptor: Int32, handler: () -> Void)? = nil,
+        periodic: (interval: Int64, work: () -> Void)? = nil
+    ) throws {
         let signals = try StopSignals.install()
         var poller = Poller()
         var handlers: [Int32: () -> Void] = [:]
         var stopped = false
         poller.watch(signals.descriptor, for: .readable)
         handlers[signals.descriptor] = { if !signals.drain().isEmpty { stopped = true } }
+        if let watch {
+            poller.watch(watch.descriptor, for: .readable)
+            handlers[watch.descriptor] = watch.handler
+        }
         var nextPeriodic = periodic.map { MonotonicClock.now() + $0.interval }
         try run(
             driver,

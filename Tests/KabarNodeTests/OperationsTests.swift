@@ -1,51 +1,51 @@
 import Kabar
 import KabarCrypto
 @testable import KabarNode
+import KabarPlatform
 import Testing
 
 /// The work behind the commands, on an in-memory store: what the daemon's control socket
 /// will call.
-@Suite struct OperationsTests {
-    struct OfficialOnlyByGrant: BulletinAdmission, LocalizedError {
-        var localizedMessage: Localized { Localized(en: "no grant for this channel", id: "tidak ada izin untuk kanal ini") }
-        func admit(_ bulletin: Bulletin, at now: UnixTime, store: some BulletinStore) throws {
-            if bulletin.channel == "resmi" { throw self }
-        }
-    }
-
+@Suite(.serialized) struct OperationsTests {
     static let now = UnixTime(milliseconds: 1_793_491_200_000)
     static let identity = Identity(key: try! Ed25519.PrivateKey(seed: [UInt8](repeating: 3, count: 32)), label: "")
 
-    @Test func postStoresAndImportAppliesAdmissionAndPolicy() throws {
-        var store = MemoryStore()
-        let market = try BulletinOperations.post(
-            PostRequest(channel: "pasar", title: "Jual ikan", body: "Segar.\r\n\n"), identity: Self.identity,
-            store: &store, now: Self.now)
+    /// A node service over a fresh data folder with no network, as a command uses one offline.
+    static func offlineService(_ folder: TemporaryFolder, settings: NodeSettings = NodeSettings()) throws -> (NodeService, OfflineNode) {
+        let data = DataDirectory(path: folder.path)
+        let node = OfflineNode(
+            settings: settings, data: data, key: identity.author, store: try FileStore.open(in: data, options: settings.storeOptions))
+        let service = NodeService(host: node, identity: identity)
+        service.installTrust()
+        return (service, node)
+    }
+
+    @Test func postAndImportGoThroughTheOneDoorWithTheTrustRules() throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        let (service, node) = try Self.offlineService(folder)
+        let market = try service.post(PostParameters(channel: "pasar", title: "Jual ikan", body: "Segar.\r\n\n"))
         #expect(market.body == "Segar.")
-        #expect(market.expires == Self.now + .days(7))
-        #expect(store.contains(market.id))
-        let official = try BulletinOperations.post(
-            PostRequest(channel: "resmi", title: "Pengumuman", body: ""), identity: Self.identity, store: &store, now: Self.now)
-        #expect(throws: OfficialOnlyByGrant.self) {
-            try BulletinOperations.post(
-                PostRequest(channel: "resmi", title: "Lagi", body: ""), identity: Self.identity, store: &store,
-                now: Self.now, admission: OfficialOnlyByGrant())
-        }
+        #expect(service.store.contains(market.id))
+        // An official channel with no authority trusted: refused by the same rules a peer's copy meets.
+        #expect(throws: ServiceError.self) { try service.post(PostParameters(channel: "resmi", title: "Pengumuman", body: "")) }
+        let path = folder.file("out.kabar")
+        #expect(try service.export(ExportParameters(path: path)) == 1)
+        try node.close()
 
-        var bytes: [UInt8] = []
-        bytes = try BundleFile.encodeForTest(store: store, now: Self.now)
-        var decoder = try BundleDecoder(source: ArrayBundleSource(bytes))
-        var other = MemoryStore()
-        let report = try BundleImport.run(&decoder, into: &other, now: Self.now, admission: OfficialOnlyByGrant())
-        #expect(report.added == 1 && report.rejected == 1)
-        #expect(report.rejections.first?.reason.en == "no grant for this channel")
-        #expect(report.rejections.first?.sampleIDs == [official.id])
-
-        // A week and a day later the market post has expired: rejected by the policy.
-        var late = try BundleDecoder(source: ArrayBundleSource(bytes))
-        var third = MemoryStore()
-        let lateReport = try BundleImport.run(&late, into: &third, now: Self.now + .days(8))
-        #expect(lateReport.added == 1 && lateReport.rejections.map(\.reason.en) == ["bulletin has expired"])
+        let other = TemporaryFolder()
+        defer { other.remove() }
+        let (importer, otherNode) = try Self.offlineService(other)
+        defer { try? otherNode.close() }
+        let report = try importer.importBundle(PathParameters(path: path))
+        #expect(report.added == 1 && report.alreadyHad == 0 && report.isClean)
+        #expect(try importer.importBundle(PathParameters(path: path)).alreadyHad == 1)
+        // Retracted here: the bundle may not bring it back.
+        let retraction = try importer.withdraw(TargetParameters(id: market.id.hex), hide: false)
+        #expect(retraction.1 == [market.id])
+        let again = try importer.importBundle(PathParameters(path: path))
+        #expect(again.added == 0 && again.rejections.map(\.reason) == [BundleImport.retractedReason])
+        #expect(throws: ServiceError.self) { try importer.importBundle(PathParameters(path: "relative.kabar")) }
     }
 
     @Test func rejectionReasonsAreCappedSoAHostileBundleCannotGrowTheReport() {

@@ -1,26 +1,22 @@
 import Foundation
 import Kabar
-@testable import KabarCLI
-import KabarNode
+@testable import KabarNode
 import KabarPlatform
 import Testing
 
-/// A piped REPL over a real daemon's backend, collecting what it writes.
+/// A piped REPL over a real daemon's node service (in process, as `kabar` on a terminal runs
+/// it), collecting what it writes.
 final class DaemonRepl {
-    let backend: DaemonReplBackend
+    let backend: ServiceReplBackend
     let driver: ReplDriver
     private let collected = LineCollector()
 
     init(_ daemon: LoopbackDaemon, language: Language = .english) throws {
-        backend = DaemonReplBackend(daemon: daemon.daemon, identity: try Identity.load(from: daemon.data))
+        backend = ServiceReplBackend(link: ServiceLink(service: daemon.service))
         let collected = self.collected
         driver = ReplDriver(backend: backend, language: language, interactive: false) { collected.lines.append($0) }
-        backend.commandRunner = { [unowned daemon = daemon.daemon] argv, language in
-            let response = ControlDispatch.handle(ControlRequest(argv: argv, lang: language.rawValue), daemon: daemon)
-            return (response.exit, response.stdout, response.stderr)
-        }
-        daemon.daemon.eventObserver = { [backend, driver] event in
-            if let shown = backend.replEvent(for: event) { driver.show(shown) }
+        daemon.service.eventSinks.append { [driver] event in
+            if let shown = ServiceReplBackend.replEvent(for: event) { driver.show(shown) }
         }
     }
 

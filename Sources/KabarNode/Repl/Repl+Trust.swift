@@ -1,0 +1,105 @@
+import Kabar
+
+// The trust commands and `reply ID --body` typed on one line, made into typed requests for the
+// node service (the same requests the CLI sends), and their results put in words.
+extension Repl {
+    /// Words after the command: positionals, and the options given (`--name value`, flags).
+    struct OptionWords {
+        var positionals: [String] = []
+        var values: [String: [String]] = [:]
+
+        func value(_ name: String) -> String? { values[name]?.last }
+        func flag(_ name: String) -> Bool { values[name] != nil }
+    }
+
+    /// Splits `words` into positionals and the options `valued` (take a value) and `flags`.
+    static func options(_ words: [String], valued: Set<String>, flags: Set<String> = []) throws(ReplCommandError) -> OptionWords {
+        var parsed = OptionWords()
+        var index = 0
+        while index < words.count {
+            let word = words[index]
+            index += 1
+            guard word.hasPrefix("--") else {
+                parsed.positionals.append(word)
+                continue
+            }
+            if flags.contains(word) {
+                parsed.values[word, default: []].append("")
+            } else if valued.contains(word) {
+                guard index < words.count else {
+                    throw .failed(Localized(en: "option \(word) needs a value", id: "opsi \(word) perlu nilai"))
+                }
+                parsed.values[word, default: []].append(words[index])
+                index += 1
+            } else {
+                throw .failed(Localized(en: "unknown option '\(word.prefix(40))'", id: "opsi '\(word.prefix(40))' tidak dikenal"))
+            }
+        }
+        return parsed
+    }
+
+    /// The request a trust command line makes.
+    static func trustRequest(_ name: String, _ words: [String]) throws(ReplCommandError) -> ControlRequest {
+        func one(_ parsed: OptionWords, _ what: String) throws(ReplCommandError) -> String {
+            guard parsed.positionals.count == 1 else {
+                throw .failed(Localized(en: "'\(name)' takes one \(what)", id: "'\(name)' menerima satu \(what)"))
+            }
+            return parsed.positionals[0]
+        }
+        switch name {
+        case "authority", "block":
+            let parsed = try options(words, valued: [])
+            let action = parsed.positionals.first ?? "list"
+            guard ["add", "remove", "list"].contains(action) || name == "block" else {
+                throw .failed(Localized(en: "authority add|remove KEY, or authority list", id: "authority add|remove KUNCI, atau authority list"))
+            }
+            if name == "block" {
+                if action == "list" { return .block(KeyListParameters(action: "list")) }
+                return .block(KeyListParameters(action: "add", key: try one(parsed, "KEY")))
+            }
+            if action == "list" { return .authority(KeyListParameters(action: "list")) }
+            return .authority(KeyListParameters(action: action, key: parsed.positionals.dropFirst().first ?? ""))
+        case "unblock":
+            return .block(KeyListParameters(action: "remove", key: try one(try options(words, valued: []), "KEY")))
+        case "retract", "hide":
+            let target = TargetParameters(id: try one(try options(words, valued: []), "ID"))
+            return name == "hide" ? .hide(target) : .retract(target)
+        case "grant":
+            let parsed = try options(words, valued: ["--channel", "--expires"], flags: ["--moderator", "--may-grant"])
+            return .grant(GrantParameters(
+                key: try one(parsed, "KEY"), channels: parsed.values["--channel"] ?? [],
+                expiresInMs: try lifetime(parsed), moderator: parsed.flag("--moderator"), mayGrant: parsed.flag("--may-grant")))
+        case "edit", "reply":
+            let parsed = try options(words, valued: ["--title", "--body", "--expires"])
+            let id = try one(parsed, "ID")
+            guard let body = parsed.value("--body") else {
+                throw .failed(Localized(en: "give the new text with --body \"...\"", id: "berikan isinya dengan --body \"...\""))
+            }
+            if name == "reply" {
+                return .reply(ReplyParameters(to: id, title: parsed.value("--title"), body: body, expiresInMs: try lifetime(parsed)))
+            }
+            return .edit(EditParameters(id: id, title: parsed.value("--title"), body: body, expiresInMs: try lifetime(parsed)))
+        default:
+            throw .failed(Localized(en: "'\(name)' is not a command", id: "'\(name)' bukan perintah"))
+        }
+    }
+
+    private static func lifetime(_ parsed: OptionWords) throws(ReplCommandError) -> Int64? {
+        guard let text = parsed.value("--expires") else { return nil }
+        guard let span = TimeSpan.parse(text) else {
+            throw .failed(Localized(
+                en: "--expires takes a duration such as 12h, 3d or 2w, not '\(text.prefix(40))'",
+                id: "--expires menerima durasi seperti 12h, 3d atau 2w, bukan '\(text.prefix(40))'"))
+        }
+        return span.milliseconds
+    }
+
+    /// Runs a trust command line through the node service and shows its result.
+    func runTrustCommand(_ name: String, line: String) throws {
+        let words = try Repl.shellWords(line)
+        let request = try Repl.trustRequest(name, Array(words.dropFirst()))
+        let result = try backend.perform(request)
+        let shown = ResultWords(request, result)
+        for text in shown.lines + shown.notes { output(text[language]) }
+    }
+}

@@ -1,0 +1,73 @@
+import Kabar
+
+/// The words for a write's result, shared by the front ends that show them as lines (the CLI
+/// and the REPL): what to print (`lines`) and what to note beside it (`notes`, standard error
+/// in the CLI). JSON output is the front end's own.
+public struct ResultWords: Sendable, Equatable {
+    /// What the result is: an id, a sentence.
+    public var lines: [Localized] = []
+    /// What else happened (a bulletin removed here).
+    public var notes: [Localized] = []
+
+    /// The words for `result`, the answer to `request`.
+    public init(_ request: ControlRequest, _ result: ControlResult) {
+        switch request {
+        case .post, .reply, .edit, .grant:
+            lines = result.id.map { [Localized(verbatim: $0)] } ?? []
+        case .retract, .hide:
+            lines = result.id.map { [Localized(verbatim: $0)] } ?? []
+            for removed in result.removed ?? [] {
+                let short = String(removed.prefix(12))
+                notes.append(Localized(en: "removed \(short) from this node", id: "\(short) dihapus dari node ini"))
+            }
+        case .authority(let parameters):
+            let short = String((parameters.key ?? "").prefix(12))
+            switch parameters.action {
+            case "add":
+                lines = [result.changed == true
+                    ? Localized(en: "\(short) is now a trusted authority", id: "\(short) kini otoritas yang dipercaya")
+                    : Localized(en: "\(short) was already a trusted authority", id: "\(short) sudah otoritas yang dipercaya")]
+            case "remove":
+                lines = [Localized(en: "\(short) is no longer a trusted authority", id: "\(short) tidak lagi otoritas yang dipercaya")]
+            default:
+                let entries = result.authorities ?? []
+                lines = entries.isEmpty
+                    ? [Localized(
+                        en: "no authorities: official channels accept no one (add one with 'kabar authority add KEY')",
+                        id: "tidak ada otoritas: kanal resmi tidak menerima siapa pun (tambahkan dengan 'kabar authority add KEY')")]
+                    : entries.map { entry in
+                        let sources = [entry.inConfig ? "config" : nil, entry.inDataFolder ? "data" : nil].compactMap { $0 }
+                        return Localized(verbatim: entry.key.hex + "  " + sources.joined(separator: ","))
+                    }
+            }
+        case .block(let parameters):
+            let short = String((parameters.key ?? "").prefix(12))
+            switch parameters.action {
+            case "add":
+                let dropped = result.dropped ?? 0
+                lines = [Localized(
+                    en: "blocked \(short); dropped \(dropped) of its bulletins", id: "\(short) diblokir; \(dropped) buletinnya dibuang")]
+            case "remove":
+                lines = [Localized(en: "unblocked \(short)", id: "\(short) tidak diblokir lagi")]
+            default:
+                let keys = result.keys ?? []
+                lines = keys.isEmpty
+                    ? [Localized(en: "no blocked keys", id: "tidak ada kunci yang diblokir")]
+                    : keys.map { Localized(verbatim: $0) }
+            }
+        case .sync:
+            let count = result.count ?? 0
+            lines = [Localized(en: "syncing with \(count) peers", id: "menyelaraskan dengan \(count) peer")]
+        case .reload:
+            let changes = result.changes ?? []
+            lines = changes.isEmpty
+                ? [Localized(en: "kabar.conf reloaded: nothing changed", id: "kabar.conf dimuat ulang: tidak ada yang berubah")]
+                : [Localized(en: "kabar.conf reloaded:", id: "kabar.conf dimuat ulang:")] + changes.map {
+                    Localized(en: "  " + $0.en, id: "  " + $0.id)
+                }
+        default:
+            break
+        }
+        if let warning = result.warning { notes.append(warning.localized) }
+    }
+}
