@@ -10,6 +10,9 @@ public final class CommandContext: @unchecked Sendable {
     /// The language for messages a person reads.
     public var language: Language
     private let writeOutput: (String) -> Void
+    /// Why standard output could not be written (a full disk, a closed pipe), once it failed:
+    /// `KabarCLI.main` then says so and exits 1. What the command did stays done.
+    public var outputFailure: String?
     private let writeError: (String) -> Void
     /// Reads all of standard input, up to `limit` bytes; nil when more than `limit` arrived.
     public let readInput: (_ limit: Int) -> [UInt8]?
@@ -41,15 +44,21 @@ public final class CommandContext: @unchecked Sendable {
     /// The process's own standard streams and environment.
     public static func standard() -> CommandContext {
         let environment = ProcessInfo.processInfo.environment
-        return CommandContext(
+        var context: CommandContext?
+        let made = CommandContext(
             environment: environment,
             language: Language.from(environment: environment),
             inputIsTerminal: isatty(STDIN_FILENO) == 1,
-            output: { text in FileHandle.standardOutput.write(Data(text.utf8)) },
-            error: { text in FileHandle.standardError.write(Data(text.utf8)) },
+            output: { text in
+                guard context?.outputFailure == nil else { return }
+                if let failure = StandardStream.write(text, to: STDOUT_FILENO) { context?.outputFailure = failure }
+            },
+            error: { text in _ = StandardStream.write(text, to: STDERR_FILENO) },
             readInput: { limit in StandardInput.readAll(limit: limit) },
             readLine: { Swift.readLine(strippingNewline: true) },
             readInputChunk: { buffer in StandardInput.readChunk(into: buffer) })
+        context = made
+        return made
     }
 
     /// Writes `text` and a newline to standard output.
@@ -63,6 +72,24 @@ public final class CommandContext: @unchecked Sendable {
 
     /// `text` in this context's language.
     public func text(_ text: Localized) -> String { text[language] }
+}
+
+/// Writes to standard output or error with `write(2)`, retrying EINTR and partial writes;
+/// never traps (Foundation's `FileHandle.write` does, on a full disk).
+enum StandardStream {
+    /// Writes all of `text` to `descriptor`; the reason when it could not.
+    static func write(_ text: String, to descriptor: Int32) -> String? {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let count = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                return String(cString: strerror(errno))
+            }
+            bytes = bytes.dropFirst(count)
+        }
+        return nil
+    }
 }
 
 /// Reads standard input in chunks, with a limit so a huge pipe cannot exhaust memory.

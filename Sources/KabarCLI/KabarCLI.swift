@@ -6,8 +6,44 @@ public enum KabarCLI {
     /// Kabar's version, printed by `kabar version` and `kabar --version`.
     public static let version = "0.1.0"
 
-    /// Runs `kabar` with `arguments` (without the program name) and returns the exit code.
+    /// Runs `kabar` with `arguments` (without the program name) and returns the exit code: 1
+    /// when standard output could not be written, whatever the command did (which stays done).
     public static func main(_ arguments: [String], context: CommandContext) -> Int32 {
+        let code = run(arguments, context: context)
+        guard let failure = context.outputFailure else { return code }
+        context.printError(context.text(Localized(
+            en: "error: standard output could not be written (\(failure)); what the command did is done and saved",
+            id: "galat: keluaran standar tidak dapat ditulis (\(failure)); yang dikerjakan perintah sudah selesai dan tersimpan")))
+        return code == 0 ? 1 : code
+    }
+
+    /// `main` over the command line as the bytes the system gave (`CommandLine.unsafeArgv`).
+    public static func main(rawArguments: [[UInt8]], context: CommandContext) -> Int32 {
+        switch arguments(fromBytes: rawArguments) {
+        case .success(let arguments): return main(arguments, context: context)
+        case .failure(let error):
+            context.printError(context.text(Localized(en: "error: ", id: "galat: ")) + context.text(error.localizedMessage))
+            return error.exitCode
+        }
+    }
+
+    /// The command line as the bytes the system gave: each argument must be UTF-8 text, or the
+    /// command is refused (input is never changed silently, Documentation/CLI.md).
+    public static func arguments(fromBytes raw: [[UInt8]]) -> Result<[String], CLIError> {
+        var arguments: [String] = []
+        for (index, bytes) in raw.enumerated() {
+            guard let text = String(validating: bytes, as: UTF8.self) else {
+                let shown = String(decoding: bytes, as: UTF8.self)
+                return .failure(.badInput(Localized(
+                    en: "argument \(index + 1) ('\(shown.prefix(60))') is not UTF-8 text; nothing was done. Type it again, or set your terminal to UTF-8",
+                    id: "argumen \(index + 1) ('\(shown.prefix(60))') bukan teks UTF-8; tidak ada yang dilakukan. Ketik ulang, atau atur terminal ke UTF-8")))
+            }
+            arguments.append(text)
+        }
+        return .success(arguments)
+    }
+
+    static func run(_ arguments: [String], context: CommandContext) -> Int32 {
         var arguments = arguments
         if let at = arguments.firstIndex(of: "--lang"), at + 1 < arguments.count,
             let language = Language(code: arguments[at + 1]), !isCommandOption(arguments, at)
