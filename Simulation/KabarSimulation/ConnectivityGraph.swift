@@ -2,8 +2,8 @@
 /// mule's future visits included) and every link, ignoring when each exists.
 ///
 /// This over-counts (a mule that visits B before A cannot carry A's news to B), so coverage
-/// against it is pessimistic, never flattering. The time-respecting earliest-arrival bound of
-/// DESIGN.md section 7 is a later refinement.
+/// against it is pessimistic, never flattering. The time-respecting earliest-arrival bound
+/// (`ContactPlan`, Documentation/Simulation.md, "The physical limit") is the refinement.
 enum ConnectivityGraph {
     /// For every host, the number of hosts in its connected component (itself included).
     static func componentSizes(_ network: VirtualNetwork) -> [Int] {

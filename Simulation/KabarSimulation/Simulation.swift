@@ -20,7 +20,7 @@ public struct Simulation<Endpoint: SimulatedEndpoint> {
     /// Makes a host's endpoint at each boot.
     public typealias EndpointFactory = (HostBoot<Endpoint.DurableState>) -> Endpoint
 
-    /// The largest datagram a node may send (DESIGN.md section 5). Larger ones are a node bug:
+    /// The largest datagram a node may send (Documentation/Protocol.md, "Datagrams"). Larger ones are a node bug:
     /// counted in `drops.oversize` and never sent.
     public static var datagramBytesMax: Int { 1200 }
     /// How many times one wake-up may call `tick` while the endpoint keeps asking for "now".

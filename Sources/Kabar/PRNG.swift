@@ -1,6 +1,6 @@
 /// The one pseudo-random generator of the protocol core: xoshiro256** seeded through SplitMix64.
 ///
-/// The core never draws OS randomness (DESIGN.md section 2). Whoever drives a `Node` hands it a
+/// The core never draws OS randomness (Documentation/Protocol.md, "Theory of operation": the node is a pure state machine). Whoever drives a `Node` hands it a
 /// seed: the daemon from `getrandom(2)`, the simulator from its run seed. The standard library's
 /// `shuffle` and `random(in:)` may change between releases, so this type has its own.
 ///

@@ -58,7 +58,7 @@ public struct Instant: Hashable, Comparable, Sendable, CustomStringConvertible {
 }
 
 /// A wall-clock time: milliseconds since the Unix epoch, UTC. Bulletin dates use this clock,
-/// which on a Pi without a real-time clock may be far off (DESIGN.md section 6).
+/// which on a Pi without a real-time clock may be far off (Documentation/Trust.md, "Time").
 public struct UnixTime: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Milliseconds since 1970-01-01T00:00:00Z.
     public var milliseconds: Int64

@@ -36,11 +36,13 @@ enum BenchSimCommand: Command {
         case "node":
             var sim = Simulation<Node<MemoryStore>>(seed: seed, name: "bench-regency-node")
             let epoch = sim.epoch
+            // Signed before the build, so a signing failure is an error here, not a trap inside it.
+            let signed = try (0..<bulletins).map { try benchBulletin($0, created: epoch) }
             scenario.build(into: &sim, bulletins: bulletins, makeEndpoint: { boot in
                 var prng = PRNG(seed: boot.seed)
                 let key = AuthorKey(bytes: prng.bytes(32))!
                 return Node(configuration: NodeConfiguration(), key: key, store: boot.durable ?? MemoryStore(), seed: boot.seed, now: boot.time)
-            }, payload: { try! benchBulletin($0, created: epoch) })
+            }, payload: { signed[$0] })
             lines = measure(&sim, json: arguments.flag("--json"))
         case "summary":
             var sim = Simulation<SummaryExchangeEndpoint>(seed: seed, name: "bench-regency-summary")
@@ -63,7 +65,7 @@ enum BenchSimCommand: Command {
     static func benchBulletin(_ index: Int, created: UnixTime) throws -> Bulletin {
         var prng = PRNG(seed: UInt64(index) &+ 0x6b61_6261_72)
         let key = try Ed25519.PrivateKey(seed: prng.bytes(32))
-        guard let author = AuthorKey(bytes: key.publicKey.rawRepresentation) else { throw CLIError.failed(Localized(en: "bad bench key", id: "kunci bench rusak")) }
+        guard let author = AuthorKey(bytes: key.publicKey.rawRepresentation) else { throw CLIError.failed(Localized(en: "the benchmark key has no valid public key", id: "kunci tolok ukur tidak punya kunci publik yang sah")) }
         var content = BulletinContent(kind: .post, author: author, created: created, expires: created + .days(7), channel: "warga")
         content.title = "Kabar \(index)"
         content.body = String(repeating: "Panen jagung di balai desa. ", count: 14)

@@ -61,15 +61,29 @@ enum BenchStoreCommand: Command {
 
     // MARK: - Figures
 
-    private static let key = try! Ed25519.PrivateKey(seed: [UInt8](repeating: 0x42, count: 32))
+    /// The benchmark's one signing key, fixed so that runs are comparable.
+    private struct BenchKey {
+        let key: Ed25519.PrivateKey
+        let author: AuthorKey
+
+        init() throws {
+            key = try Ed25519.PrivateKey(seed: [UInt8](repeating: 0x42, count: 32))
+            guard let author = AuthorKey(bytes: key.publicKey.rawRepresentation) else {
+                throw CLIError.failed(Localized(
+                    en: "the benchmark key has no valid public key", id: "kunci tolok ukur tidak punya kunci publik yang sah"))
+            }
+            self.author = author
+        }
+    }
+
     private static let body = String(
         repeating: "Harga gabah kering panen di desa kami minggu ini naik. Kelompok tani menjual bersama. ",
         count: 4)
 
-    private static func content(_ number: Int, base: Int64) -> BulletinContent {
+    private static func content(_ number: Int, base: Int64, by signer: BenchKey) -> BulletinContent {
         let created = UnixTime(milliseconds: base + Int64(number))
         var content = BulletinContent(
-            kind: .post, author: AuthorKey(bytes: key.publicKey.rawRepresentation)!, created: created,
+            kind: .post, author: signer.author, created: created,
             expires: created + .days(30), channel: "pasar")
         content.title = "Harga padi minggu ini \(number)"
         content.body = body
@@ -78,12 +92,13 @@ enum BenchStoreCommand: Command {
 
     /// Sign and insert, 100 per group commit.
     private static func measurePosts(_ directory: String) throws -> Double {
+        let signer = try BenchKey()
         let store = try FileStore(directory: directory)
         defer { try? store.close() }
         let total = 2_000
         let start = BenchCryptoCommand.now()
         for batch in stride(from: 0, to: total, by: 100) {
-            let bulletins = try (batch..<(batch + 100)).map { try Bulletin.sign(content($0, base: 1_800_000_000_000), with: key) }
+            let bulletins = try (batch..<(batch + 100)).map { try Bulletin.sign(content($0, base: 1_800_000_000_000, by: signer), with: signer.key) }
             _ = try store.insert(contentsOf: bulletins, durability: .immediate)
         }
         return Double(total) / (BenchCryptoCommand.now() - start)
@@ -92,10 +107,13 @@ enum BenchStoreCommand: Command {
     /// Decode + verify + insert of pre-signed bytes, against bare verifies of the same.
     private static func measureImports(_ directory: String) throws -> (imports: Double, verifies: Double) {
         let total = 2_000
-        let encoded = try (0..<total).map { try Bulletin.sign(content($0, base: 1_810_000_000_000), with: key).encoded }
+        let signer = try BenchKey()
+        let encoded = try (0..<total).map {
+            try Bulletin.sign(content($0, base: 1_810_000_000_000, by: signer), with: signer.key).encoded
+        }
         let messages = encoded.map { Bulletin.signingDomain + $0[0..<($0.count - 64)] }
         let signatures = encoded.map { Array($0[($0.count - 64)...]) }
-        let publicKey = key.publicKey.rawRepresentation
+        let publicKey = signer.key.publicKey.rawRepresentation
         var valid = 0
         let verifyStart = BenchCryptoCommand.now()
         for index in 0..<total where Ed25519.isValidSignature(signatures[index], for: messages[index], publicKey: publicKey) {
@@ -121,7 +139,8 @@ enum BenchStoreCommand: Command {
     private static func measureOpen(_ directory: String, count: Int) throws -> (Double, Double, Double, Double) {
         // One real signature, then variants by creation time: open never checks signatures,
         // and signing 100,000 bulletins would time the signer, not the store.
-        let template = try Bulletin.sign(content(0, base: 1_820_000_000_000), with: key).encoded
+        let signer = try BenchKey()
+        let template = try Bulletin.sign(content(0, base: 1_820_000_000_000, by: signer), with: signer.key).encoded
         let store = try FileStore(directory: directory)
         var bulletinBytes: Int64 = 0
         var variant = template

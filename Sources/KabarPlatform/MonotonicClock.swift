@@ -5,7 +5,7 @@ import Musl
 #endif
 
 /// The clock protocol timers run on: it never jumps when someone sets the date, and it keeps
-/// counting across a wall-clock change after a Pi finds the right time (DESIGN.md section 6).
+/// counting across a wall-clock change after a Pi finds the right time (Documentation/Trust.md, "Time").
 public enum MonotonicClock {
     /// Microseconds since an arbitrary origin (boot), with `clock_gettime(CLOCK_MONOTONIC)`.
     public static func now() -> Int64 {

@@ -1,4 +1,4 @@
-/// A node's best estimate of the wall-clock time (DESIGN.md section 6).
+/// A node's best estimate of the wall-clock time (Documentation/Trust.md, "Time").
 ///
 /// Pis have no real-time clock. A node trusts its own clock unless it is plainly wrong: earlier
 /// than the build date, or further than `disagreementMax` from the median of its peers'
