@@ -19,7 +19,8 @@ private func handleStopSignal(_ signal: Int32) {
     errno = savedError
 }
 
-/// SIGTERM and SIGINT as a readable descriptor (the self-pipe trick), so the daemon's `Poller`
+/// SIGTERM and SIGINT (and any other signal asked for, such as SIGHUP for a reload) as a
+/// readable descriptor (the self-pipe trick), so the daemon's `Poller`
 /// wakes for a stop request and the loop shuts down cleanly between two steps, never inside one:
 ///
 ///     let stop = try StopSignals.install()

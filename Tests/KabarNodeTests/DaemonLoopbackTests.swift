@@ -29,7 +29,10 @@ final class LoopbackDaemon {
         daemon = NodeDaemon(
             settings: settings, data: data, key: identity.author, store: store, sockets: sockets, seed: seed,
             logger: logger, broadcasts: false)
-        (service, control) = try NodeRunner.serve(daemon, identity: identity)
+        // As `kabar run --port` would: a reload keeps the port the kernel chose.
+        var overrides = NodeRunner.Overrides()
+        overrides.port = sockets.port
+        (service, control) = try NodeRunner.serve(daemon, identity: identity, overrides: overrides)
         collector = lines
     }
 

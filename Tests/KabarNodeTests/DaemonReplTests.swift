@@ -49,6 +49,31 @@ final class DaemonRepl {
         #expect(reading.contains(stored.id.hex))
     }
 
+    @Test func aReplyInTheReplReachesThePeerAndReadShowsTheThread() throws {
+        let (a, b) = try LoopbackDaemon.pair()
+        defer { a.stop(); b.stop(); a.remove(); b.remove() }
+        let replA = try DaemonRepl(a)
+        let replB = try DaemonRepl(b)
+        replA.type("post\npasar\nHarga cabai\nRp 20.000 sekilo\n.\n")
+        let post = try #require(a.store.query(BulletinQuery(channel: "pasar")).first)
+        #expect(try drive([a, b]) { b.store.contains(post.id) })
+        // By number of the listing, then with no id after reading.
+        let first = replB.type("ls pasar\nreply 1 --body \"Masih ada?\"\n")
+        #expect(first.contains("Reply saved and shared:"), "\(first)")
+        let replyRead = replB.type("ls pasar\nread 1\nreply --body \"Berapa kilo?\"\n")
+        #expect(replyRead.contains("Reply saved and shared:"), "\(replyRead)")
+        #expect(try drive([a, b]) { a.store.count == 3 })
+        let thread = replA.type("ls pasar\nread 3\n")
+        #expect(thread.contains("Rp 20.000 sekilo") && thread.contains("1 reply") && thread.contains("Masih ada?"), "\(thread)")
+        // The second reply answers the first reply (read last), not the post.
+        let replies = a.store.query(BulletinQuery(channel: "pasar")).filter { !$0.references.isEmpty }
+        #expect(replies.count == 2)
+        #expect(replies.contains { $0.references == [post.id] && $0.body == "Masih ada?" })
+        #expect(replies.contains { $0.body == "Berapa kilo?" && $0.references != [post.id] })
+        let noTarget = try DaemonRepl(a).type("reply --body \"?\"\n")
+        #expect(noTarget.contains("reply to which bulletin?"), "\(noTarget)")
+    }
+
     @Test func statusPeersAndChannelsDescribeTheRunningNode() throws {
         let (a, b) = try LoopbackDaemon.pair()
         defer { a.stop(); b.stop(); a.remove(); b.remove() }

@@ -33,7 +33,7 @@ public enum Backlog {
     /// A memory store holding `bulletins`.
     public static func store(_ bulletins: some Sequence<Bulletin>) -> MemoryStore {
         var store = MemoryStore()
-        for bulletin in bulletins { _ = try? store.insert(bulletin, durability: .lazy) }
+        for bulletin in bulletins { _ = store.insert(bulletin, durability: .lazy) }
         return store
     }
 }

@@ -37,14 +37,16 @@ extension Node {
         return true
     }
 
-    private mutating func forget(_ address: PeerAddress) {
+    /// Drops `address` from the table and everything kept for it; `quietly` for a peer that was
+    /// never heard (nobody was told it came, so nobody is told it went).
+    private mutating func forget(_ address: PeerAddress, quietly: Bool = false) {
         peers[address] = nil
         offLinkPeers = nil
         clockSamples[address] = nil
         sync.forget(address)
         transfer.forget(address)
         for id in wanted.keys.sorted() { wanted[id]?.sources.removeAll { $0 == address } }
-        emit(.peerLost(address))
+        if !quietly { emit(.peerLost(address)) }
     }
 
     /// Drops dynamic peers not heard from within `peerTimeout`.
@@ -217,5 +219,41 @@ extension Node {
         peers[source] = peer
         recomputePeerClockMedian(at: now.monotonic)
         considerSync(with: source, at: now)
+    }
+}
+
+// MARK: - Reconfiguration
+
+extension Node {
+    /// Takes a changed operator's config without a restart (`kabar reload`): the static peers
+    /// and the date and channel rules. A new static peer is vouched for at once; a peer dropped
+    /// from the list becomes an ordinary one (kept while it is heard, dropped when silent, as a
+    /// discovered peer would be), or goes at once if it was never heard. Everything else in
+    /// `configuration` (network, timers, budgets) is what the node started with: those need a
+    /// restart.
+    public mutating func reconfigure(staticPeers: [PeerAddress], policy: BulletinPolicy, at now: NodeTime) {
+        let wanted = Set(staticPeers)
+        for address in peers.keys.sorted() where peers[address]?.isStatic == true && !wanted.contains(address) {
+            if peers[address]?.bytesReceived == 0 {
+                forget(address, quietly: true)
+                continue
+            }
+            peers[address]?.isStatic = false
+            // Vouched for by the operator until now: it must prove its address like any peer.
+            if peers[address]?.proven == false { peers[address]?.validated = false }
+        }
+        for address in staticPeers.sorted() {
+            if peers[address] != nil {
+                peers[address]?.isStatic = true
+                peers[address]?.validated = true
+            } else {
+                peers[address] = Peer(
+                    address: address, isStatic: true, now: now.monotonic, bytesPerSecond: configuration.peerBytesPerSecond)
+            }
+        }
+        offLinkPeers = nil
+        configuration.staticPeers = staticPeers
+        configuration.policy = policy
+        nextBeacon = min(nextBeacon, now.monotonic)
     }
 }

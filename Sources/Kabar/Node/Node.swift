@@ -31,8 +31,9 @@ import KabarCrypto
 /// Every bulletin is checked (structure, id against the store, signature, dates, admission
 /// policy) before it is stored or passed on. Every collection input can grow is bounded.
 public struct Node<Store: BulletinStore> {
-    /// The configuration the node started with.
-    public let configuration: NodeConfiguration
+    /// The configuration the node runs with: what it started with, with the static peers and
+    /// the date and channel rules of the last `reconfigure`.
+    public internal(set) var configuration: NodeConfiguration
     /// The node's key, announced in beacons.
     public let key: AuthorKey
     /// The store.

@@ -5,7 +5,8 @@ public struct Peer: Sendable {
     /// The key the peer's beacons claim (display and tie-breaks only).
     public internal(set) var key: AuthorKey?
     /// Configured by the operator: exempt from the anti-amplification wait, never dropped.
-    public let isStatic: Bool
+    /// Changes only when the operator's list does (`Node.reconfigure`).
+    public internal(set) var isStatic: Bool
     /// Heard by broadcast: shares a link with us, so our broadcasts reach it.
     public internal(set) var onLink = false
     /// Proved by a round trip that it receives at `address`, or vouched for by the operator

@@ -39,8 +39,8 @@ public final class NodeDaemon<Store: BulletinStore & AnyObject> {
     public internal(set) var node: Node<Store>
     /// The log.
     public let logger: Logger
-    /// The settings it runs with.
-    public let settings: NodeSettings
+    /// The settings it runs with (changed only by `reconfigure`).
+    public private(set) var settings: NodeSettings
     /// The data folder.
     public let data: DataDirectory
     /// The UDP sockets.
@@ -96,6 +96,16 @@ public final class NodeDaemon<Store: BulletinStore & AnyObject> {
 
     /// Uptime in microseconds.
     public var uptimeMicroseconds: Int64 { clock.monotonic() - startedAt }
+
+    /// Runs with `settings` from now on (a reload): the node takes the static peers and the
+    /// date and channel rules, the log its level. The port and network stay what they were
+    /// (`NodeSettings.reload(to:)` keeps them); the trust rules are the service's to install.
+    public func reconfigure(_ settings: NodeSettings) {
+        self.settings = settings
+        logger.level = settings.logLevel
+        let configuration = settings.nodeConfiguration
+        node.reconfigure(staticPeers: configuration.staticPeers, policy: configuration.policy, at: clock.now())
+    }
 
     /// Asks `run()` to stop after the current step.
     public func requestStop() { isStopping = true }

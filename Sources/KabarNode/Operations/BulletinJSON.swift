@@ -84,3 +84,43 @@ public enum BulletinJSON {
         return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 }
+
+/// Node events as JSON, one object a line (`kabar watch --json`). Every object has `event`
+/// and `at` (milliseconds since 1970, when the watcher read it); the rest depends on `event`:
+///
+///     {"at":1793491200000,"bulletin":{...as kabar list --json...},"event":"bulletin","source":"10.0.0.2:9000"}
+///     {"address":"10.0.0.2:9000","at":...,"event":"peer_joined"}        (and "peer_left")
+///     {"at":...,"count":40,"event":"refused","reason":{"en":"...","id":"..."},"source":"10.0.0.9:9000"}
+///     {"at":...,"event":"notice","message":{"en":"...","id":"..."}}
+///     {"at":...,"event":"lagged","missed":12}
+///
+/// `source` is null for a bulletin posted at this node.
+public enum EventJSON {
+    /// `event` as one JSON object (no newline).
+    public static func object(_ event: ServiceEvent, at time: UnixTime) -> String {
+        var fields: [(String, String)] = [("at", String(time.milliseconds))]
+        switch event {
+        case .bulletinStored(let bulletin, let source):
+            fields += [
+                ("bulletin", BulletinJSON.object(bulletin)), ("event", quote("bulletin")),
+                ("source", source.map(quote) ?? "null"),
+            ]
+        case .peerJoined(let address): fields += [("address", quote(address)), ("event", quote("peer_joined"))]
+        case .peerLeft(let address): fields += [("address", quote(address)), ("event", quote("peer_left"))]
+        case .refused(let source, let count, let reason):
+            fields += [
+                ("count", String(count)), ("event", quote("refused")), ("reason", text(reason)), ("source", quote(source)),
+            ]
+        case .notice(let message): fields += [("event", quote("notice")), ("message", text(message))]
+        case .lagged(let missed): fields += [("event", quote("lagged")), ("missed", String(missed))]
+        }
+        fields.sort { $0.0 < $1.0 }
+        return "{" + fields.map { quote($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
+    }
+
+    private static func quote(_ text: String) -> String { BulletinJSON.quote(text) }
+
+    private static func text(_ text: LocalizedText) -> String {
+        "{\"en\":" + quote(text.en) + ",\"id\":" + quote(text.id) + "}"
+    }
+}

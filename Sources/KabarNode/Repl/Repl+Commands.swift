@@ -3,22 +3,22 @@ import Kabar
 extension Repl {
     /// The commands, in the order `help` lists them, with their help line.
     static let commands: [(name: String, help: ReplKey)] = [
-        ("post", .helpPost), ("ls", .helpLs), ("read", .helpRead), ("search", .helpSearch),
+        ("post", .helpPost), ("ls", .helpLs), ("read", .helpRead), ("reply", .helpReply), ("search", .helpSearch),
         ("peers", .helpPeers), ("status", .helpStatus), ("channels", .helpChannels),
-        ("export", .helpExport), ("import", .helpImport),
+        ("export", .helpExport), ("import", .helpImport), ("reload", .helpReload),
         ("authority", .helpAuthority), ("grant", .helpGrant), ("retract", .helpRetract), ("edit", .helpEdit),
         ("hide", .helpHide), ("block", .helpBlock), ("unblock", .helpUnblock),
         ("lang", .helpLang), ("help", .helpHelp), ("quit", .helpQuit),
     ]
 
     /// The commands typed on one line with options, sent to the node service as typed requests.
-    static let trustCommands: Set<String> = ["authority", "grant", "retract", "edit", "hide", "block", "unblock"]
+    static let trustCommands: Set<String> = ["authority", "grant", "retract", "edit", "reply", "hide", "block", "unblock"]
 
     /// Other words people type for a command (Indonesian and common habits).
     static let aliases: [String: String] = [
         "exit": "quit", "keluar": "quit", "q": "quit", "list": "ls", "baca": "read", "show": "read",
         "cari": "search", "tulis": "post", "kirim": "post", "bantuan": "help", "?": "help",
-        "bahasa": "lang", "kanal": "channels", "rekan": "peers",
+        "bahasa": "lang", "kanal": "channels", "rekan": "peers", "balas": "reply", "muatulang": "reload",
     ]
 
     func runCommand(_ line: String) -> Outcome {
@@ -41,6 +41,7 @@ extension Repl {
             case "channels": try noArguments(name, arguments) { try showChannels() }
             case "export": try exportBundle(arguments)
             case "import": try importBundle(arguments)
+            case "reload": try noArguments(name, arguments) { try runReload() }
             case _ where Repl.trustCommands.contains(name): try runTrustCommand(name, line: line)
             case "lang": switchLanguage(arguments)
             case "help": showHelp(arguments)

@@ -48,6 +48,18 @@ extension Repl {
         for line in bulletin.body.split(separator: "\n", omittingEmptySubsequences: false) {
             output(String(line))
         }
+        lastRead = bulletin.id
+        let replies = try backend.replies(to: bulletin.id)
+        guard !replies.isEmpty else { return }
+        output("")
+        if replies.count == 1 { say(.readReplyOne) } else { say(.readReplies, String(replies.count)) }
+        for reply in replies {
+            output("")
+            say(.readReplyMeta, reply.author, ReplFormat.dateTime(reply.created), String(reply.id.prefix(8)))
+            for line in reply.body.split(separator: "\n", omittingEmptySubsequences: false) {
+                output("  " + line)
+            }
+        }
     }
 
     func search(_ arguments: [String]) throws {

@@ -39,7 +39,9 @@ extension Repl {
     }
 
     /// The request a trust command line makes.
-    static func trustRequest(_ name: String, _ words: [String]) throws(ReplCommandError) -> ControlRequest {
+    static func trustRequest(
+        _ name: String, _ words: [String], listing: [String] = [], lastRead: String? = nil
+    ) throws(ReplCommandError) -> ControlRequest {
         func one(_ parsed: OptionWords, _ what: String) throws(ReplCommandError) -> String {
             guard parsed.positionals.count == 1 else {
                 throw .failed(Localized(en: "'\(name)' takes one \(what)", id: "'\(name)' menerima satu \(what)"))
@@ -71,7 +73,7 @@ extension Repl {
                 expiresInMs: try lifetime(parsed), moderator: parsed.flag("--moderator"), mayGrant: parsed.flag("--may-grant")))
         case "edit", "reply":
             let parsed = try options(words, valued: ["--title", "--body", "--expires"])
-            let id = try one(parsed, "ID")
+            let id = name == "reply" ? try replyTarget(parsed.positionals, listing: listing, lastRead: lastRead) : try one(parsed, "ID")
             guard let body = parsed.value("--body") else {
                 throw .failed(Localized(en: "give the new text with --body \"...\"", id: "berikan isinya dengan --body \"...\""))
             }
@@ -81,6 +83,33 @@ extension Repl {
             return .edit(EditParameters(id: id, title: parsed.value("--title"), body: body, expiresInMs: try lifetime(parsed)))
         default:
             throw .failed(Localized(en: "'\(name)' is not a command", id: "'\(name)' bukan perintah"))
+        }
+    }
+
+    /// What `reply` answers: an id (or prefix), number N of the last listing, or, with neither,
+    /// the bulletin read last.
+    private static func replyTarget(
+        _ positionals: [String], listing: [String], lastRead: String?
+    ) throws(ReplCommandError) -> String {
+        switch positionals.count {
+        case 0:
+            guard let lastRead else {
+                throw .failed(Localized(
+                    en: "reply to which bulletin? give its id or its number in the list, or read it first",
+                    id: "membalas buletin yang mana? berikan id-nya atau nomornya di daftar, atau baca dulu"))
+            }
+            return lastRead
+        case 1:
+            let word = positionals[0]
+            guard word.count < idPrefixLengthMin, let number = Int(word) else { return word }
+            guard number >= 1, number <= listing.count else {
+                throw .failed(Localized(
+                    en: "there is no number \(number) in the last list (\(listing.count) shown)",
+                    id: "tidak ada nomor \(number) di daftar terakhir (\(listing.count) ditampilkan)"))
+            }
+            return listing[number - 1]
+        default:
+            throw .failed(Localized(en: "'reply' takes one ID", id: "'reply' menerima satu ID"))
         }
     }
 
@@ -97,9 +126,16 @@ extension Repl {
     /// Runs a trust command line through the node service and shows its result.
     func runTrustCommand(_ name: String, line: String) throws {
         let words = try Repl.shellWords(line)
-        let request = try Repl.trustRequest(name, Array(words.dropFirst()))
+        let request = try Repl.trustRequest(name, Array(words.dropFirst()), listing: lastListing, lastRead: lastRead)
         let result = try backend.perform(request)
+        if case .reply = request, let id = result.id { return say(.replySaved, String(id.prefix(12))) }
         let shown = ResultWords(request, result)
+        for text in shown.lines + shown.notes { output(text[language]) }
+    }
+
+    /// `reload`: the node reads kabar.conf again; says what changed.
+    func runReload() throws {
+        let shown = ResultWords(.reload, try backend.perform(.reload))
         for text in shown.lines + shown.notes { output(text[language]) }
     }
 }

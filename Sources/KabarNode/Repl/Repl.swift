@@ -38,6 +38,8 @@ public final class Repl {
     var mode = Mode.command
     /// The ids of the last listing (`ls`, `search`), so `read N` can find them.
     var lastListing: [String] = []
+    /// The id of the bulletin `read` showed last: what `reply` with no id answers.
+    var lastRead: String?
 
     /// A REPL over `backend`, writing each line of output (without its newline) to `output`.
     public init(backend: ReplBackend, language: Language, output: @escaping (String) -> Void) {

@@ -88,6 +88,8 @@ public protocol ReplBackend: AnyObject {
     func list(channel: String?, limit: Int) throws -> [ReplBulletin]
     /// Bulletins whose id starts with `prefix` (lowercase hex); at most a few.
     func bulletins(idPrefix: String) throws -> [ReplBulletin]
+    /// The replies to the bulletin `id` (64 hex digits), oldest first.
+    func replies(to id: String) throws -> [ReplBulletin]
     /// Bulletins whose title or body holds every word (any case), newest first; at most `limit`.
     func search(words: [String], limit: Int) throws -> [ReplBulletin]
     /// The peers, sorted by address.
@@ -106,6 +108,9 @@ public protocol ReplBackend: AnyObject {
 }
 
 extension ReplBackend {
+    /// A backend that keeps no threads has no replies to show.
+    public func replies(to id: String) throws -> [ReplBulletin] { [] }
+
     /// A backend without the node service says so.
     public func perform(_ request: ControlRequest) throws -> ControlResult {
         throw ReplCommandError.failed(Localized(

@@ -10,7 +10,7 @@ public enum ReplKey: String, CaseIterable, Sendable {
     case postSaved, postCancelled
     case listEmpty, listHeader, listLine, listChannelInvalid
     case readUsage, readNoListing, readNumberOutOfRange, readNotFound, readAmbiguous, readPrefixTooShort
-    case readHeader, readMeta
+    case readHeader, readMeta, readReplyOne, readReplies, readReplyMeta, replySaved
     case searchUsage, searchNone, searchHeader
     case peersNone, peersHeader, peerLine
     case statusLine
@@ -24,7 +24,7 @@ public enum ReplKey: String, CaseIterable, Sendable {
     case helpIntro, helpUnknown
     case helpPost, helpLs, helpRead, helpSearch, helpPeers, helpStatus, helpChannels
     case helpExport, helpImport, helpLang, helpHelp, helpQuit
-    case helpAuthority, helpGrant, helpRetract, helpEdit, helpHide, helpBlock, helpUnblock
+    case helpAuthority, helpGrant, helpRetract, helpEdit, helpHide, helpBlock, helpUnblock, helpReply, helpReload
     case goodbye, lineCancelled, firstRun, nodeStarted, logGoesTo
     case textControl, lifetimeDays, postNothingSaved
 }
@@ -81,6 +81,10 @@ public enum ReplCatalog {
             id: "ID perlu minimal 8 digit heksa (0-9, a-f); '{0}' bukan ID."),
         .readHeader: Localized(en: "#{0}  {1}", id: "#{0}  {1}"),
         .readMeta: Localized(en: "from {0}, {1}, id {2}", id: "dari {0}, {1}, id {2}"),
+        .readReplyOne: Localized(en: "1 reply (reply --body \"...\" to answer):", id: "1 balasan (reply --body \"...\" untuk menjawab):"),
+        .replySaved: Localized(en: "Reply saved and shared: {0}.", id: "Balasan tersimpan dan dibagikan: {0}."),
+        .readReplies: Localized(en: "{0} replies (reply --body \"...\" to answer):", id: "{0} balasan (reply --body \"...\" untuk menjawab):"),
+        .readReplyMeta: Localized(en: "  > {0}, {1}, id {2}", id: "  > {0}, {1}, id {2}"),
         .searchUsage: Localized(en: "Usage: search WORDS", id: "Cara pakai: search KATA"),
         .searchNone: Localized(en: "Nothing found for '{0}'.", id: "Tidak ditemukan untuk '{0}'."),
         .searchHeader: Localized(en: "{0} found for '{1}':", id: "{0} ditemukan untuk '{1}':"),
@@ -156,6 +160,12 @@ public enum ReplCatalog {
         .helpEdit: Localized(
             en: "edit ID [--title \"T\"] --body \"TEXT\"   a new version of your bulletin ID",
             id: "edit ID [--title \"J\"] --body \"TEKS\"   versi baru buletin ID Anda"),
+        .helpReply: Localized(
+            en: "reply [ID|N] --body \"TEXT\"   answer bulletin ID (or number N of the list, or the one just read)",
+            id: "reply [ID|N] --body \"TEKS\"   jawab buletin ID (atau nomor N di daftar, atau yang baru dibaca)"),
+        .helpReload: Localized(
+            en: "reload          read kabar.conf again and apply it (peers, channels, quotas, log level)",
+            id: "reload          baca ulang kabar.conf dan terapkan (peer, kanal, kuota, tingkat log)"),
         .helpHide: Localized(
             en: "hide ID         as a moderator, hide bulletin ID",
             id: "hide ID         sebagai moderator, sembunyikan buletin ID"),

@@ -46,6 +46,8 @@ public final class ServiceReplBackend: ReplBackend {
         return post.map { ($0, replies) }
     }
 
+    public func replies(to id: String) throws -> [ReplBulletin] { try thread(idPrefix: id)?.replies ?? [] }
+
     public func search(words: [String], limit: Int) throws -> [ReplBulletin] {
         try bulletins(.search(ListParameters(search: words.joined(separator: " "), limit: limit))).map(ReplBulletin.init)
     }

@@ -88,9 +88,9 @@ public enum NodeRunner {
         let daemon = NodeDaemon(
             settings: settings, data: data, key: identity.author, store: store, sockets: sockets,
             seed: try drawSeed(), logger: logger)
-        let (service, control) = try serve(daemon, identity: identity)
+        let (service, control) = try serve(daemon, identity: identity, overrides: overrides)
         defer { control.close() }
-        try installSignals(daemon, logger: logger)
+        try installSignals(daemon, service: service, logger: logger)
         guard let repl else {
             if isatty(STDIN_FILENO) == 1 {
                 logger.info("press Ctrl-C to stop; other terminals can use 'kabar status', 'kabar post' ...")
@@ -106,10 +106,11 @@ public enum NodeRunner {
         }
     }
 
-    /// The node service over `daemon`, with its trust rules installed, its events wired, and
-    /// the control socket answering through it.
+    /// The node service over `daemon`, with its trust rules installed, its events wired, the
+    /// control socket answering through it, and reloads reading the data folder's kabar.conf
+    /// with `overrides` (the command line's flags) laid over.
     public static func serve(
-        _ daemon: NodeDaemon<FileStore>, identity: Identity
+        _ daemon: NodeDaemon<FileStore>, identity: Identity, overrides: Overrides = Overrides()
     ) throws(ServiceError) -> (NodeService, ControlServer) {
         let quota = daemon.settings.quotaBytes
         daemon.describeStore = { store in StoreStatus(counting: store, diskBytes: store.diskBytes, quotaBytes: quota) }
@@ -130,6 +131,9 @@ public enum NodeRunner {
                 id: "tidak dapat membuka soket kendali \(ControlClient.socketPath(daemon.data)): \(error)"))
         }
         service.eventSinks.append { [unowned control] event in control.publish(event) }
+        service.reloader = { [unowned daemon, unowned service] () throws(ServiceError) in
+            try reload(daemon, service: service, settings: try settings(daemon.data, overrides))
+        }
         daemon.housekeepers.append { [unowned control, unowned service] now in
             control.dropIdleClients(now: now)
             service.housekeeping()
@@ -137,18 +141,50 @@ public enum NodeRunner {
         return (service, control)
     }
 
-    private static func installSignals(_ daemon: NodeDaemon<FileStore>, logger: Logger) throws(ServiceError) {
-        let stop: StopSignals
+    /// Applies `fresh` (kabar.conf read again) to the running node: the daemon takes what it
+    /// may change without a restart, the service installs the trust rules again, and the log
+    /// says what changed. Returns the words for each change, those waiting for a restart last.
+    public static func reload(
+        _ daemon: NodeDaemon<FileStore>, service: NodeService, settings fresh: NodeSettings
+    ) throws(ServiceError) -> [Localized] {
+        let reload = daemon.settings.reload(to: fresh)
+        daemon.reconfigure(reload.settings)
+        daemon.store.reconfigure(quotaBytes: reload.settings.quotaBytes, isOfficial: reload.settings.storeOptions.isOfficial)
+        if let problem = service.installTrust() {
+            daemon.logger.error("trust lists not used: \(problem.localizedMessage.en)")
+        }
+        let words = reload.changes + reload.needsRestart
+        daemon.logger.info(words.isEmpty
+            ? "kabar.conf reloaded: nothing changed"
+            : "kabar.conf reloaded: " + words.map(\.en).joined(separator: "; "))
+        return words
+    }
+
+    /// SIGTERM and SIGINT stop the node; SIGHUP (`systemctl reload kabar`) reloads kabar.conf,
+    /// and a file that does not read leaves the running settings as they were.
+    private static func installSignals(
+        _ daemon: NodeDaemon<FileStore>, service: NodeService, logger: Logger
+    ) throws(ServiceError) {
+        let signals: StopSignals
         do {
-            stop = try StopSignals.install()
+            signals = try StopSignals.install([SIGTERM, SIGINT, SIGHUP])
         } catch {
             throw .from(error)
         }
         try? StopSignals.ignoreBrokenPipe()
-        daemon.loop.register(stop.descriptor) { [unowned daemon] _ in
-            let names = stop.drain().map { $0 == SIGINT ? "SIGINT" : $0 == SIGTERM ? "SIGTERM" : "signal \($0)" }
-            logger.info("received \(names.first ?? "a stop signal"); stopping")
-            daemon.requestStop()
+        daemon.loop.register(signals.descriptor) { [unowned daemon, unowned service] _ in
+            let received = signals.drain()
+            if let stop = received.first(where: { $0 != SIGHUP }) {
+                logger.info("received \(stop == SIGINT ? "SIGINT" : stop == SIGTERM ? "SIGTERM" : "signal \(stop)"); stopping")
+                daemon.requestStop()
+                return
+            }
+            guard received.contains(SIGHUP), let reloader = service.reloader else { return }
+            do {
+                _ = try reloader()
+            } catch {
+                logger.error("kabar.conf not reloaded, the running settings stay: \(ServiceError.from(error).message.en)")
+            }
         }
     }
 

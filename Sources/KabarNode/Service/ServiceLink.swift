@@ -115,13 +115,13 @@ public final class ServiceLink {
         try? offline?.close()
     }
 
-    static func noNodeRunning(_ data: DataDirectory) -> ServiceError {
+    public static func noNodeRunning(_ data: DataDirectory) -> ServiceError {
         ServiceError(code: "no_node", message: Localized(
             en: "no node is running on \(data.path); start one with 'kabar run --data \(data.path)'",
             id: "tidak ada node yang berjalan di \(data.path); jalankan dengan 'kabar run --data \(data.path)'"))
     }
 
-    static func nodeStopped(_ data: DataDirectory) -> ServiceError {
+    public static func nodeStopped(_ data: DataDirectory) -> ServiceError {
         ServiceError(code: "node_gone", message: Localized(
             en: "the node on \(data.path) is not running any more; start it again (kabar run, or systemctl start kabar)",
             id: "node di \(data.path) tidak berjalan lagi; jalankan lagi (kabar run, atau systemctl start kabar)"))

@@ -46,12 +46,19 @@ public final class FileStore: BulletinStore {
     /// Reads whose bytes no longer matched their id or checksum (disk decay after open).
     public private(set) var readFailures = 0
 
-    private let options: Options
+    private var options: Options
     private let log: StoreLog
     private var index = BulletinIndex()
     private var tombstones: [BulletinID: UnixTime] = [:]
     /// The latest `now` any call gave; the quota check inside `insert` uses it.
     private var latestNow = UnixTime(milliseconds: 0)
+
+    /// Takes a changed quota and set of official channels (`kabar reload`). A lower quota is
+    /// enforced at the next insert, as any growth past it is.
+    public func reconfigure(quotaBytes: Int64?, isOfficial: @escaping @Sendable (String) -> Bool) {
+        options.quotaBytes = quotaBytes
+        options.isOfficial = isOfficial
+    }
 
     /// Opens (creating if needed) the store in `data`'s `store` folder.
     public static func open(in data: DataDirectory, options: Options = Options()) throws(StoreError) -> FileStore {
