@@ -106,6 +106,37 @@ import Testing
         store.checkInvariants()
     }
 
+    /// What the store evicts for its quota leaves the node's books too: its reconciliation set
+    /// always equals the store's, or peers would be asked for what is gone (and the node would
+    /// pull an evicted bulletin back at every sync).
+    @Test func quotaEvictionsLeaveTheNodesReconciliationSet() throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        var options = FileStore.Options()
+        options.segmentBytesMax = 8192
+        options.quotaBytes = 8_000
+        let store = try open(folder, options)
+        defer { try? store.close() }
+        let key = try #require(AuthorKey(bytes: [UInt8](repeating: 7, count: 32)))
+        let now = NodeTime(monotonic: .zero, wall: UnixTime(milliseconds: 1_800_000_100_000))
+        var node = Node(configuration: NodeConfiguration(), key: key, store: store, seed: 1, now: now)
+        let bulletins = (11...60).map { B.make($0, channel: "pasar", body: String(repeating: "p", count: 200)) }
+        for bulletin in bulletins { #expect(node.submit(bulletin, durability: .lazy, at: now).0 == .added) }
+        #expect(node.counters.evictedBulletins > 0 && store.count < bulletins.count)
+        let fresh = Node(configuration: NodeConfiguration(), key: key, store: store, seed: 2, now: now)
+        #expect(node.storeFingerprint == fresh.storeFingerprint)
+        // Each older than everything held: the one whose insert crosses the quota is evicted at
+        // once, and the door says so.
+        let older = (1...10).reversed().map { B.make($0, channel: "pasar", body: String(repeating: "o", count: 200)) }
+        let outcomes = older.map { node.submit($0, durability: .lazy, at: now).0 }
+        let evicted = zip(older, outcomes).filter { $0.1 == .refused(.evicted($0.0.id)) }.map(\.0)
+        #expect(!evicted.isEmpty, "\(outcomes)")
+        #expect(evicted.allSatisfy { !store.contains($0.id) })
+        let after = Node(configuration: NodeConfiguration(), key: key, store: store, seed: 3, now: now)
+        #expect(node.storeFingerprint == after.storeFingerprint)
+        store.checkInvariants()
+    }
+
     @Test func secondStoreOnTheSameFolderIsRefusedNamingTheDataFolder() throws {
         let folder = TemporaryFolder()
         defer { folder.remove() }

@@ -22,6 +22,10 @@ public enum WriteRefusal: Error, Equatable, Sendable, LocalizedError {
     case refusedLately(BulletinID)
     /// The store could not write it (a full disk); `reason` is the store's own words.
     case storeFailed(reason: Localized)
+    /// Stored, then evicted at once to stay within the disk quota: everything the store holds
+    /// matters more (it is older than all of it, or on a community channel when the rest is
+    /// official).
+    case evicted(BulletinID)
 
     /// The error a caller that throws (`Node.post`) throws for this refusal.
     public var error: any Error {
@@ -29,7 +33,7 @@ public enum WriteRefusal: Error, Equatable, Sendable, LocalizedError {
         case .removed(let id), .refusedLately(let id): return NodeError.removed(id)
         case .invalid(let error): return error
         case .notAdmitted(let error): return error
-        case .storeFailed: return self
+        case .storeFailed, .evicted: return self
         }
     }
 
@@ -39,6 +43,10 @@ public enum WriteRefusal: Error, Equatable, Sendable, LocalizedError {
         case .invalid(let error): return error.localizedMessage
         case .notAdmitted(let error): return error.localizedMessage
         case .storeFailed(let reason): return reason
+        case .evicted(let id):
+            return Localized(
+                en: "\(id.short) was not kept: the store is at its disk quota and holds only bulletins that matter more",
+                id: "\(id.short) tidak disimpan: simpanan sudah mencapai kuota disk dan hanya berisi buletin yang lebih penting")
         }
     }
 }
@@ -109,7 +117,14 @@ extension Node {
             try admission?.admit(bulletin, at: wall, store: store)
             switch try store.insert(bulletin, durability: durability) {
             case .added:
+                let evicted = store.takeEvictions()
+                guard !evicted.contains(id) else {
+                    forgetEvicted(evicted, at: now)
+                    wanted[id] = nil
+                    return .refused(.evicted(id))
+                }
                 didStore(bulletin, from: source, at: now, spread: spread)
+                forgetEvicted(evicted, at: now)
                 return .added
             case .duplicate: return .duplicate
             case .removed: return .refused(.removed(id))
@@ -125,5 +140,17 @@ extension Node {
         counters.rejectedBulletins += 1
         emit(.bulletinRejected(BulletinRejection(id: id, source: source, error: nil, message: refusal.localizedMessage)))
         return .refused(refusal)
+    }
+
+    /// Books what the store evicted for its quota: out of the reconciliation set, and not pulled
+    /// back by the next reconciliation (`refused`), or the node would fetch and evict it again
+    /// for as long as a peer holds it.
+    mutating func forgetEvicted(_ evicted: [BulletinID], at now: NodeTime) {
+        for id in evicted {
+            sync.remove(id)
+            refused.note(id, at: now.monotonic)
+            counters.evictedBulletins += 1
+            emit(.bulletinEvicted(id))
+        }
     }
 }

@@ -290,6 +290,8 @@ public struct NodeCounters: Sendable, Equatable {
     public var rejectedBulletins = 0
     public var storedBulletins = 0
     public var duplicateBulletins = 0
+    /// Bulletins the store evicted for its disk quota.
+    public var evictedBulletins = 0
     public var amplificationLimited = 0
     public var budgetLimited = 0
     public var datagramsSent = 0

@@ -25,6 +25,8 @@ public enum NodeEvent: Sendable {
     case bulletinRejected(BulletinRejection)
     /// A stored bulletin was dropped by the trust rules (retracted, hidden or blocked).
     case bulletinRemoved(BulletinID)
+    /// The store evicted a bulletin to stay within its disk quota (Documentation/Store.md).
+    case bulletinEvicted(BulletinID)
     /// The judgement of the node's own clock changed: `estimate.warning` says what to tell the
     /// operator (nil when the clock looks right again).
     case clockWarning(ClockEstimate)

@@ -65,6 +65,10 @@ public protocol BulletinStore {
     /// Drops every bulletin whose `expires` is at or before `now`, and every tombstone whose
     /// time is up; returns the dropped bulletin ids, sorted.
     mutating func removeExpired(now: UnixTime) throws -> [BulletinID]
+    /// The ids the store evicted on its own to stay within its disk quota since the last call
+    /// (an insert may evict). The node takes them after every insert, so its books (the
+    /// reconciliation set) never list what the store no longer holds.
+    mutating func takeEvictions() -> [BulletinID]
     /// Makes every lazy insert and removal durable (one group commit).
     mutating func flush() throws
     /// Calls `body` with the creation time and id of every bulletin held, in `StoreItem` order
@@ -77,6 +81,9 @@ public protocol BulletinStore {
 }
 
 extension BulletinStore {
+    /// A store without a quota never evicts.
+    public mutating func takeEvictions() -> [BulletinID] { [] }
+
     /// The summary of the whole bulletin (stores without an index of their own).
     public func summary(_ id: BulletinID) -> BulletinSummary? { bulletin(id).map(BulletinSummary.init) }
 

@@ -35,6 +35,8 @@ extension NodeDaemon {
             // The node already dropped it with a tombstone; make that durable soon.
             noteLazyInsert()
             logger.log(.info, "removed \(id.short): retracted, hidden or blocked", kind: "removed", source: "trust")
+        case .bulletinEvicted(let id):
+            logger.log(.info, "evicted \(id.short): the store is at its disk quota (kabar.conf quota)", kind: "evicted", source: "store")
         case .clockWarning(let estimate):
             if let warning = estimate.warning {
                 logger.log(.warn, warning.en, kind: "clock", source: "clock")

@@ -158,6 +158,7 @@ extension NodeCounters {
         [
             "rejected_datagrams": rejectedDatagrams, "rejected_bulletins": rejectedBulletins,
             "stored_bulletins": storedBulletins, "duplicate_bulletins": duplicateBulletins,
+            "evicted_bulletins": evictedBulletins,
             "amplification_limited": amplificationLimited, "budget_limited": budgetLimited,
             "datagrams_sent": datagramsSent, "bytes_sent": bytesSent,
         ]

@@ -50,6 +50,10 @@ public final class FileStore: BulletinStore {
     private let log: StoreLog
     private var index = BulletinIndex()
     private var tombstones: [BulletinID: UnixTime] = [:]
+    /// Ids evicted for the quota and not yet taken by the node (`takeEvictions`), at most
+    /// `evictionsHeldMax` (a store used without a node drops the oldest).
+    private var evictions: [BulletinID] = []
+    static let evictionsHeldMax = 1 << 20
     /// The latest `now` any call gave; the quota check inside `insert` uses it.
     private var latestNow = UnixTime(milliseconds: 0)
 
@@ -247,11 +251,18 @@ public final class FileStore: BulletinStore {
                 evicted.append(id)
             }
         }
+        evictions += evicted
+        if evictions.count > Self.evictionsHeldMax { evictions.removeFirst(evictions.count - Self.evictionsHeldMax) }
         // Compaction drops the evicted records; no deletion record is needed, because the
         // compacted log no longer holds them. A crash before it finishes brings them back,
         // which is harmless: eviction is only for space.
         try compact(now: now)
         return evicted
+    }
+
+    public func takeEvictions() -> [BulletinID] {
+        defer { evictions.removeAll() }
+        return evictions
     }
 
     /// Makes everything durable, closes the files and releases the lock.
