@@ -83,7 +83,7 @@ enum ImportCommand: Command {
         }
         let problem = report.bundleProblem.map { BulletinJSON.quote(context.text($0.localized)) } ?? "null"
         let stopped = report.stoppedBy.map { BulletinJSON.quote(context.text($0.localized)) } ?? "null"
-        return "{\"added\":\(report.added),\"already_had\":\(report.alreadyHad),\"bundle_problem\":\(problem),"
+        return "{\"added\":\(report.added),\"already_had\":\(report.alreadyHad),\"bundle_problem\":\(problem),\"evicted\":\(report.evicted ?? 0),"
             + "\"rejected\":\(report.rejected),\"rejections\":[\(groups.joined(separator: ","))],\"stopped_by\":\(stopped)}\n"
     }
 
@@ -91,6 +91,11 @@ enum ImportCommand: Command {
         var out = context.text(Localized(
             en: "added \(report.added), already had \(report.alreadyHad), rejected \(report.rejected)",
             id: "ditambah \(report.added), sudah ada \(report.alreadyHad), ditolak \(report.rejected)")) + "\n"
+        if let evicted = report.evicted, evicted > 0 {
+            out += context.text(Localized(
+                en: "note: the store reached its disk quota; \(evicted) bulletins (the oldest community posts first) were evicted to stay within it (kabar.conf quota)",
+                id: "catatan: simpanan mencapai kuota disk; \(evicted) buletin (kiriman komunitas terlama dulu) dikeluarkan agar tetap di dalamnya (kuota di kabar.conf)")) + "\n"
+        }
         for group in report.rejections {
             let ids = group.ids.map { String($0.prefix(12)) }.joined(separator: ", ")
             let more = group.count > group.ids.count ? ", …" : ""

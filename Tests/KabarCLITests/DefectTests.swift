@@ -70,8 +70,12 @@ import Testing
         try Data(BundleEncoder.encode(bulletins)).write(to: URL(fileURLWithPath: path))
         let run = node.run(["import", path])
         #expect(run.code == 0, "\(run.output)\(run.error)")
-        #expect(run.output.hasPrefix("added 600"))
+        // Every bulletin was good; the quota kept the newest and says how many it evicted.
+        #expect(run.output.contains("already had 0, rejected 0"), "\(run.output)")
         let store = try FileStore.open(in: DataDirectory(path: node.data))
+        let evicted = try #require(run.output.split(separator: "\n").first { $0.hasPrefix("note: the store reached its disk quota; ") }
+            .flatMap { Int($0.split(separator: " ")[7]) }, "\(run.output)")
+        #expect(store.count == 600 - evicted && evicted > 0, "\(store.count) held, \(evicted) evicted")
         #expect(store.diskBytes <= 300_000, "the store grew to \(store.diskBytes) bytes past its 300 KB quota")
         try store.close()
         // The channel rule of kabar.conf holds too: a lifetime over its maximum is refused.

@@ -77,4 +77,104 @@ import Testing
             expectNoNodeBugs(sim)
         }
     }
+
+    /// 150,000 bulletins: two stores of 100,000 that share all but a given share.
+    static let bigBacklog = Backlog.make(count: 150_000, now: epoch, seed: 13)
+
+    /// Two full nodes of 100,000 each, differing in `share` of them (each holds `share` x 100,000
+    /// the other lacks): they converge, the reconciliation finds every difference, and the
+    /// bytes stay near those of the missing bulletins.
+    @Test(arguments: [0.01, 0.10, 0.50])
+    func twoFullNodesConvergeWhateverTheirDifference(share: Double) {
+        let unique = Int(share * 100_000)
+        let a = Backlog.store(Self.bigBacklog[0..<100_000])
+        let b = Backlog.store(Self.bigBacklog[unique..<(100_000 + unique)])
+        // The larger difference runs in the other key order.
+        let keys = share < 0.1 ? [Self.lowKey, Self.highKey] : [Self.highKey, Self.lowKey]
+        let (run, sim) = Self.run([a, b], keys: keys, seed: UInt64(40 + unique % 97), name: "full-\(unique)")
+        #expect(run.converged, "\(run.reproduction)")
+        let missingBytes = (Self.bigBacklog[0..<unique] + Self.bigBacklog[100_000..<(100_000 + unique)]).reduce(0) { $0 + $1.encoded.count }
+        print("100,000 vs 100,000, \(unique) unique each: \(run.seconds) s, \(run.bytes) bytes for \(missingBytes); \(run.reproduction)")
+        #expect(Double(run.bytes) <= 1.3 * Double(missingBytes) + 400_000, "\(run.bytes) bytes; \(run.reproduction)")
+        expectNoNodeBugs(sim)
+    }
+
+    /// While a backlog streams, both sides post, and a third hall member posts too: every post
+    /// reaches everyone, and the third member's announce crosses the LAN within 2 s, bulk or not.
+    @Test func postsDuringABulkSyncArriveAndAnnouncesStillCrossTheLANInTwoSeconds() {
+        let full = Backlog.store(Self.backlog)
+        let third = AuthorKey(bytes: [UInt8](repeating: 0x80, count: 32))!
+        let posts = [(0, 3), (1, 4), (2, 5)].map { host, second in
+            (host: host, at: TimeSpan.seconds(Int64(second)),
+             bulletin: Backlog.make(count: 1, now: Self.epoch + .seconds(Int64(second)), seed: UInt64(900 + host))[0])
+        }
+        var sim = NodeSim(seed: 51, name: "post-during-bulk", epoch: Self.epoch)
+        sim.cpu = .raspberryPi4
+        let cache = VerifiedSignatures()
+        let stores = [full, MemoryStore(), MemoryStore()]
+        let keys = [Self.highKey, Self.lowKey, third]
+        sim.addHosts(3) { boot in
+            var node = Node(
+                configuration: NodeConfiguration(), key: keys[boot.host], store: boot.durable ?? stores[boot.host],
+                seed: boot.seed, now: boot.time)
+            node.verifiedSignatures = cache
+            return node
+        }
+        sim.addLAN(0..<3)
+        for post in posts { sim.schedule(at: .zero + post.at, .post(host: post.host, post.bulletin)) }
+        // Step by 100 ms to see when the third member's post lands at the two in the bulk sync.
+        let thirdPost = posts[2]
+        var arrival: [Int: TimeSpan] = [:]
+        while sim.now < .zero + .minutes(5), arrival.count < 2 || (0..<3).contains(where: { (sim.endpoint($0)?.store.count ?? 0) < Self.backlog.count + 3 }) {
+            sim.run(for: .milliseconds(100))
+            for host in 0..<2 where arrival[host] == nil && sim.endpoint(host)?.store.contains(thirdPost.bulletin.id) == true {
+                arrival[host] = sim.now - (.zero + thirdPost.at)
+            }
+        }
+        for host in 0..<3 {
+            #expect(sim.endpoint(host)?.store.count == Self.backlog.count + 3, "host \(host); \(sim.reproduction)")
+        }
+        for host in 0..<2 {
+            let delay = arrival[host]
+            #expect(delay.map { $0 <= .seconds(2) } == true, "host \(host) got the post after \(String(describing: delay)); \(sim.reproduction)")
+        }
+        expectNoNodeBugs(sim)
+    }
+
+    /// The link goes away in the middle of a bulk sync for longer than any session waits: the
+    /// stalled session is noticed and dropped, and a new one finishes the job once it is back.
+    @Test func aSyncCutOffMidwayIsRestartedAndCompletes() {
+        let full = Backlog.store(Self.backlog)
+        var sim = NodeSim(seed: 52, name: "stall-midway", epoch: Self.epoch)
+        sim.cpu = .raspberryPi4
+        let cache = VerifiedSignatures()
+        let stores = [full, MemoryStore()]
+        let keys = [Self.lowKey, Self.highKey]
+        sim.addHosts(2) { boot in
+            var node = Node(
+                configuration: NodeConfiguration(), key: keys[boot.host], store: boot.durable ?? stores[boot.host],
+                seed: boot.seed, now: boot.time)
+            node.verifiedSignatures = cache
+            return node
+        }
+        let lan = sim.addLAN(0..<2)
+        // Leave once a share has arrived; come back 60 s later.
+        var left: Instant?
+        while sim.now < .zero + .minutes(2), left == nil {
+            sim.run(for: .milliseconds(200))
+            if (sim.endpoint(1)?.store.count ?? 0) >= Self.backlog.count / 4 {
+                left = sim.now
+                sim.schedule(at: sim.now, .leave(host: 1, lan))
+                sim.schedule(at: sim.now + .seconds(60), .join(host: 1, lan))
+            }
+        }
+        let partial = sim.endpoint(1)?.store.count ?? 0
+        #expect(left != nil && partial < Self.backlog.count, "the cut never came mid-sync; \(sim.reproduction)")
+        while sim.now < .zero + .minutes(6), (sim.endpoint(1)?.store.count ?? 0) < Self.backlog.count {
+            sim.run(for: .milliseconds(500))
+        }
+        #expect(sim.endpoint(1)?.store.count == Self.backlog.count, "\(sim.reproduction)")
+        if let left { print("cut at \((left - Instant.zero).seconds) s with \(partial) held; complete at \((sim.now - Instant.zero).seconds) s; \(sim.reproduction)") }
+        expectNoNodeBugs(sim)
+    }
 }

@@ -1,3 +1,4 @@
+import Dispatch
 import Kabar
 import KabarCrypto
 
@@ -14,8 +15,8 @@ public enum Backlog {
         let keys = (0..<max(1, authors)).map { _ in try! Ed25519.PrivateKey(seed: prng.bytes(32)) }
         let authorKeys = keys.map { AuthorKey(bytes: $0.publicKey.rawRepresentation)! }
         let filler = Array("Dijual beras, ikan salai dan kelapa; hubungi balai desa. ".utf8)
-        var bulletins: [Bulletin] = []
-        bulletins.reserveCapacity(count)
+        var contents: [(content: BulletinContent, author: Int)] = []
+        contents.reserveCapacity(count)
         for index in 0..<count {
             let author = index % keys.count
             let created = now - span + TimeSpan(microseconds: span.microseconds / Int64(max(count, 1)) * Int64(index))
@@ -25,9 +26,27 @@ public enum Backlog {
                 channel: official ? "pengumuman" : "pasar")
             content.title = official ? "Pengumuman \(index)" : "Pasar \(index)"
             content.body = String(decoding: (0..<bodyBytes).map { filler[($0 + index) % filler.count] }, as: UTF8.self)
-            bulletins.append(try! Bulletin.sign(content, with: keys[author]))
+            contents.append((content, author))
         }
-        return bulletins
+        return sign(contents, keys: keys)
+    }
+
+    /// Signs on every core (a 100,000-bulletin backlog is seconds of signing on one); the
+    /// result is the same whatever the cores, since Ed25519 signatures are deterministic.
+    private static func sign(_ contents: [(content: BulletinContent, author: Int)], keys: [Ed25519.PrivateKey]) -> [Bulletin] {
+        let chunk = 512
+        let chunks = (contents.count + chunk - 1) / chunk
+        var signed = [[Bulletin]](repeating: [], count: chunks)
+        signed.withUnsafeMutableBufferPointer { buffer in
+            // Each iteration writes its own slot; the pointer outlives the call.
+            nonisolated(unsafe) let output = buffer
+            DispatchQueue.concurrentPerform(iterations: chunks) { part in
+                let range = (part * chunk)..<min(contents.count, (part + 1) * chunk)
+                // The content is ours and valid: signing it cannot fail.
+                output[part] = range.map { try! Bulletin.sign(contents[$0].content, with: keys[contents[$0].author]) }
+            }
+        }
+        return signed.flatMap { $0 }
     }
 
     /// A memory store holding `bulletins`.

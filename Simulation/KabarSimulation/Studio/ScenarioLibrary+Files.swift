@@ -29,6 +29,25 @@ idle 60s
 deadline 20m
 sample 500ms
 """#),
+        ("district-full", #"""
+# district-full: the district at the regency's real volume. Every hall already holds 50,000 live
+# bulletins (190 keys, 200-byte bodies: a fortnight of posts); the mules start empty, as a new
+# laptop would. During the run a day's posting: a market post every 28 s from any hall (3,000)
+# and an official notice every 30 minutes (40). Signatures cost a Pi 4's time.
+nodes 360
+topology district kecamatan=18 villages=10 hall=2 seat-links=4 segment=6
+lan broadcast-loss=5% unicast-loss=1%
+link loss=2% latency=5ms rate=5Mbit/s
+mules boat count=2 stay=5m..30m travel=5m..15m
+mules motorbike count=2 stay=5m..30m travel=5m..10m
+cpu verify=250us cores=4
+backlog count=50000 authors=190 body=200
+posts official count=40 from=office start=60s spacing=30m
+posts market count=3000 from=any start=90s spacing=28s
+idle 60s
+deadline 30h
+sample 60s
+"""#),
         ("district", #"""
 # district: the Rokan Hilir deployment. 18 kecamatan of 10 villages (halls of 2 nodes); some halls
 # have long-range links, boats ply the river and motorbikes tour villages, staying 5 to 30 minutes.

@@ -254,9 +254,9 @@ public enum StudioRunner {
         return StudioFirstSync(backlog: world.backlog.count, held: held, seconds: seconds, limitSeconds: limit)
     }
 
-    /// Honest hosts holding any id that was not posted.
+    /// Honest hosts holding any id that was neither posted nor in the preloaded backlog.
     static func forgedStored(_ world: StudioWorld) -> Int {
-        let posted = Set(world.posts.map(\.bulletin.id))
+        let posted = Set(world.posts.map(\.bulletin.id)).union(world.backlog.map(\.id))
         var count = 0
         for host in 0..<world.sim.hostCount {
             guard let node = world.sim.endpoint(host)?.honestNode else { continue }

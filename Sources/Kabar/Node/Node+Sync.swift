@@ -8,9 +8,13 @@ struct SyncSession: Sendable {
     var role: Role
     let id: UInt32
     let started: Instant
+    /// When the peer's last frame of this session arrived: a session silent for `syncTimeout`
+    /// is dead and dropped, however often we resent.
     var lastHeard: Instant
+    /// When to resend if nothing arrives (the quiet timer; resends never count as hearing).
+    var retryAt: Instant
     var quietRetries = 0
-    /// A finished responder lingers to answer resends, then goes.
+    /// A finished responder lingers to answer resends until the initiator falls silent.
     var finished = false
 
     var isInitiator: Bool {
@@ -32,10 +36,12 @@ struct SyncState: Sendable {
         sessions[address] = nil
     }
 
-    func nextDeadline(quietAfter: TimeSpan) -> Instant? {
+    /// When `tickSync` has work: a resend (`retryAt`), or a session to drop (`timeout` after
+    /// the peer's last frame).
+    func nextDeadline(quietAfter: TimeSpan, timeout: TimeSpan) -> Instant? {
         var deadline: Instant?
         for session in sessions.values {
-            let due = session.lastHeard + quietAfter
+            let due = session.finished ? session.lastHeard + timeout : min(session.retryAt, session.lastHeard + timeout)
             deadline = deadline.map { min($0, due) } ?? due
         }
         return deadline
@@ -72,7 +78,8 @@ extension Node {
         let id = UInt32(truncatingIfNeeded: prng.next())
         let frames = initiator.start()
         sync.sessions[address] = SyncSession(
-            role: .initiator(initiator), id: id, started: now.monotonic, lastHeard: now.monotonic)
+            role: .initiator(initiator), id: id, started: now.monotonic, lastHeard: now.monotonic,
+            retryAt: now.monotonic + configuration.requestTimeout * 2)
         peers[address]?.lastSync = now.monotonic
         sendSync(frames, session: id, fromInitiator: true, to: address, at: now.monotonic)
     }
@@ -108,11 +115,12 @@ extension Node {
             guard sync.sessions[source] != nil || sync.sessions.count < configuration.syncSessionsMax else { return }
             session = SyncSession(
                 role: .responder(ReconciliationResponder(set: sync.set)), id: id, started: now.monotonic,
-                lastHeard: now.monotonic)
+                lastHeard: now.monotonic, retryAt: now.monotonic)
             peers[source]?.lastSync = now.monotonic
         }
         guard case .responder(var responder) = session.role else { return }
         session.lastHeard = now.monotonic
+        session.retryAt = now.monotonic + configuration.requestTimeout * 2
         session.quietRetries = 0
         do {
             let step = try responder.receive(payload)
@@ -131,6 +139,7 @@ extension Node {
             return
         }
         session.lastHeard = now.monotonic
+        session.retryAt = now.monotonic + configuration.requestTimeout * 2
         session.quietRetries = 0
         let step: ReconciliationStep
         do {
@@ -177,17 +186,22 @@ extension Node {
         }
     }
 
-    /// Resends for quiet sessions and drops dead ones.
+    /// Resends for quiet sessions and drops dead ones: a session whose peer has said nothing
+    /// for `syncTimeout` goes, and the next beacon that still differs starts a new one.
     mutating func tickSync(at now: NodeTime) {
         let quietAfter = configuration.requestTimeout * 2
         for address in sync.sessions.keys.sorted() {
-            guard var session = sync.sessions[address], now.monotonic >= session.lastHeard + quietAfter else { continue }
-            if session.finished || now.monotonic - session.lastHeard >= configuration.syncTimeout {
+            guard var session = sync.sessions[address] else { continue }
+            let silent = now.monotonic - session.lastHeard
+            // A finished responder lingers as long as any session, to answer the initiator's
+            // requests for result frames it missed (a long result outruns the send budget).
+            if silent >= configuration.syncTimeout {
                 sync.sessions[address] = nil
                 continue
             }
+            guard !session.finished, now.monotonic >= session.retryAt else { continue }
             session.quietRetries += 1
-            session.lastHeard = now.monotonic
+            session.retryAt = now.monotonic + quietAfter
             var frames: [[UInt8]]
             switch session.role {
             case .initiator(var initiator):

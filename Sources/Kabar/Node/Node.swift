@@ -125,7 +125,7 @@ public struct Node<Store: BulletinStore> {
         if let due = repairQueue.first { deadline = min(deadline, due) }
         if let due = retryQueue.first { deadline = min(deadline, due) }
         for reassembly in reassemblies.values { deadline = min(deadline, reassembly.retryAt) }
-        if let syncDeadline = sync.nextDeadline(quietAfter: configuration.requestTimeout * 2) { deadline = min(deadline, syncDeadline) }
+        if let syncDeadline = sync.nextDeadline(quietAfter: configuration.requestTimeout * 2, timeout: configuration.syncTimeout) { deadline = min(deadline, syncDeadline) }
         if let transferDeadline = transfer.nextDeadline { deadline = min(deadline, transferDeadline) }
         return deadline
     }

@@ -25,6 +25,10 @@ public struct ImportReport: Sendable, Equatable {
     public var added = 0
     /// Bulletins the store already held.
     public var alreadyHad = 0
+    /// Bulletins the store evicted during the import to stay within its disk quota (oldest
+    /// community posts first: some of this bundle's, or older ones it held). Not rejections:
+    /// the bundle was fine, the quota is full.
+    public var evicted = 0
     /// Rejections by reason, in the order each reason first appeared.
     public internal(set) var rejections: [RejectionGroup] = []
     /// Why reading stopped early or the bundle failed its own check, if it did. The records

@@ -380,6 +380,8 @@ public struct ImportSummary: Codable, Sendable, Equatable {
     }
     public var added: Int
     public var alreadyHad: Int
+    /// Evicted during the import to stay within the disk quota (not rejections).
+    public var evicted: Int?
     public var rejected: Int
     public var rejections: [Group]
     public var bundleProblem: LocalizedText?
@@ -389,6 +391,7 @@ public struct ImportSummary: Codable, Sendable, Equatable {
     public init(_ report: ImportReport) {
         added = report.added
         alreadyHad = report.alreadyHad
+        evicted = report.evicted
         rejected = report.rejected
         rejections = report.rejections.map {
             Group(reason: LocalizedText($0.reason), count: $0.count, ids: $0.sampleIDs.map(\.hex))

@@ -33,6 +33,7 @@ extension NodeService {
             throw .invalidInput(error.localizedMessage)
         }
         var report = ImportReport()
+        let evictedBefore = host.node.counters.evictedBulletins
         var batch: [Bulletin] = []
         do {
             while report.stoppedBy == nil, let record = try decoder.next() {
@@ -54,6 +55,7 @@ extension NodeService {
         } catch {
             report.stoppedBy = ServiceError.from(error).message
         }
+        report.evicted = host.node.counters.evictedBulletins - evictedBefore
         return report
     }
 
@@ -67,6 +69,7 @@ extension NodeService {
             case .added: report.added += 1
             case .duplicate: report.alreadyHad += 1
             case .refused(.removed), .refused(.refusedLately): report.reject(bulletin.id, because: BundleImport.retractedReason)
+            case .refused(.evicted): continue  // counted with every eviction of the import
             case .refused(.storeFailed(let reason)):
                 // The disk is full: the rest would fail the same way. What is stored stays.
                 if report.stoppedBy == nil { report.stoppedBy = reason }
