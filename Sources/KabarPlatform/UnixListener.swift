@@ -22,9 +22,10 @@ public final class UnixListener {
     ///
     /// A socket left at `path` by a daemon that died is removed (`unlink`) only after a
     /// `connect` to it is refused: if something answers, this throws `.alreadyInUse` and leaves it
-    /// alone. Anything that is not a socket is never removed (`.notASocket`). The socket is
-    /// created under `umask(0177)`, so it is never wider than 0600, then set to 0600.
-    /// `umask` is process-wide: do this at startup, before other threads create files.
+    /// alone. Anything that is not a socket is never removed (`.notASocket`). The socket file is
+    /// set to 0600 between `bind` and `listen`: until `listen` every `connect` is refused, so no
+    /// one reaches it while its mode is wider. (No `umask`: it is process-wide, and another
+    /// thread creating a folder meanwhile would get the narrow mask too.)
     public init(listeningAt path: String, backlog: Int32 = 16) throws {
         try Self.removeStaleSocket(at: path)
         descriptor = try SocketCalls.open(domain: AF_UNIX, type: Int32(SOCK_STREAM.rawValue))
@@ -67,8 +68,6 @@ public final class UnixListener {
 
     private static func bindPrivately(_ descriptor: Int32, to path: String) throws {
         _ = try UnixSocketCalls.withAddress(path) { address, length in
-            let previousMask = umask(0o177)
-            defer { umask(previousMask) }
             try Syscall.retrying("bind(\(path))") { bind(descriptor, address, length) }
         }
     }
