@@ -15,12 +15,7 @@ enum PostCommand: Command {
             .data,
             .value("--channel", "C", short: "-c", help: Localized(en: "channel, such as pasar or warga", id: "kanal, misalnya pasar atau warga")),
             .value("--title", "T", short: "-t", help: Localized(en: "one-line title (at most 200 bytes)", id: "judul satu baris (paling banyak 200 byte)")),
-            .value("--body", "TEXT", help: Localized(en: "the text (at most 15000 bytes)", id: "isi teks (paling banyak 15000 byte)")),
-            .value("--body-file", "F", help: Localized(en: "read the text from file F", id: "baca isi dari berkas F")),
-            .value("--expires", "DURATION", help: Localized(
-                en: "lifetime such as 12h, 3d or 2w (default: the channel's)",
-                id: "masa berlaku seperti 12h, 3d atau 2w (bawaan: milik kanal)")),
-        ],
+        ] + bodyOptions,
         discussion: Localized(
             en: "Without --body or --body-file the text is read from standard input. The new bulletin's id is printed once it is safely on disk.",
             id: "Tanpa --body atau --body-file, isi dibaca dari masukan standar. Id buletin baru dicetak setelah tersimpan aman di disk."))
@@ -38,6 +33,16 @@ enum PostCommand: Command {
         ServiceCommand.printWords(request, try ServiceCommand.perform(request, arguments, context), context)
         return 0
     }
+
+    /// The text and lifetime options of a new bulletin (`post`, `reply`), read by `readBody`
+    /// and `ServiceCommand.lifetime`.
+    static let bodyOptions: [OptionSpec] = [
+        .value("--body", "TEXT", help: Localized(en: "the text (at most 15000 bytes)", id: "isi teks (paling banyak 15000 byte)")),
+        .value("--body-file", "F", help: Localized(en: "read the text from file F", id: "baca isi dari berkas F")),
+        .value("--expires", "DURATION", help: Localized(
+            en: "lifetime such as 12h, 3d or 2w (default: the channel's)",
+            id: "masa berlaku seperti 12h, 3d atau 2w (bawaan: milik kanal)")),
+    ]
 
     static func readBody(_ arguments: ParsedArguments, _ context: CommandContext) throws -> String {
         if arguments.value("--body") != nil && arguments.value("--body-file") != nil {

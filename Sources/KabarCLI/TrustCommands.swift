@@ -171,12 +171,7 @@ enum ReplyCommand: Command {
         options: [
             .data,
             .value("--title", "T", short: "-t", help: Localized(en: "title (default: Re: and the bulletin's)", id: "judul (bawaan: Re: dan judul buletinnya)")),
-            .value("--body", "TEXT", help: Localized(en: "the text (at most 15000 bytes)", id: "isi teks (paling banyak 15000 byte)")),
-            .value("--body-file", "F", help: Localized(en: "read the text from file F", id: "baca isi dari berkas F")),
-            .value("--expires", "DURATION", help: Localized(
-                en: "lifetime such as 12h, 3d or 2w (default: the channel's)",
-                id: "masa berlaku seperti 12h, 3d atau 2w (bawaan: milik kanal)")),
-        ],
+        ] + PostCommand.bodyOptions,
         discussion: Localized(
             en: "The reply goes on the bulletin's channel and references it; 'kabar show ID' shows the bulletin with its replies. ID is the full id or its first 8 or more hex characters. Without --body or --body-file the text is read from standard input.",
             id: "Balasan masuk ke kanal buletin itu dan merujuknya; 'kabar show ID' menampilkan buletin beserta balasannya. ID adalah id lengkap atau sedikitnya 8 karakter hex pertamanya. Tanpa --body atau --body-file, isi dibaca dari masukan standar."))

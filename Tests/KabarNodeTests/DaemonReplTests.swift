@@ -60,10 +60,13 @@ final class DaemonRepl {
         // By number of the listing, then with no id after reading.
         let first = replB.type("ls pasar\nreply 1 --body \"Masih ada?\"\n")
         #expect(first.contains("Reply saved and shared:"), "\(first)")
-        let replyRead = replB.type("ls pasar\nread 1\nreply --body \"Berapa kilo?\"\n")
+        // Read the reply by its id (a post and its reply may share a millisecond, so the list's
+        // order between them is not fixed), then answer it with no id.
+        let firstReply = try #require(b.store.query(BulletinQuery(channel: "pasar")).first { $0.body == "Masih ada?" })
+        let replyRead = replB.type("read \(firstReply.id.hex.prefix(12))\nreply --body \"Berapa kilo?\"\n")
         #expect(replyRead.contains("Reply saved and shared:"), "\(replyRead)")
         #expect(try drive([a, b]) { a.store.count == 3 })
-        let thread = replA.type("ls pasar\nread 3\n")
+        let thread = replA.type("read \(post.id.hex.prefix(12))\n")
         #expect(thread.contains("Rp 20.000 sekilo") && thread.contains("1 reply") && thread.contains("Masih ada?"), "\(thread)")
         // The second reply answers the first reply (read last), not the post.
         let replies = a.store.query(BulletinQuery(channel: "pasar")).filter { !$0.references.isEmpty }

@@ -24,12 +24,11 @@ import Testing
         var reproduction: String
     }
 
-    /// Two nodes on one hall LAN holding `stores`, started at once; runs until both hold the
-    /// union (or `deadline`).
-    static func run(
-        _ stores: [MemoryStore], keys: [AuthorKey], seed: UInt64, name: String, lan: LANConfiguration = LANConfiguration(),
-        deadline: TimeSpan = .minutes(10), posts: [(host: Int, at: TimeSpan, bulletin: Bulletin)] = []
-    ) -> (run: Run, sim: NodeSim) {
+    /// A hall LAN of real nodes on the Pi 4 CPU model, host `i` holding `stores[i]` with key
+    /// `keys[i]`.
+    static func hall(
+        _ stores: [MemoryStore], keys: [AuthorKey], seed: UInt64, name: String, lan: LANConfiguration = LANConfiguration()
+    ) -> (sim: NodeSim, lan: LANID) {
         var sim = NodeSim(seed: seed, name: name, epoch: epoch)
         sim.cpu = .raspberryPi4
         let cache = VerifiedSignatures()
@@ -40,7 +39,17 @@ import Testing
             node.verifiedSignatures = cache
             return node
         }
-        sim.addLAN(0..<stores.count, lan)
+        let id = sim.addLAN(0..<stores.count, lan)
+        return (sim, id)
+    }
+
+    /// Two nodes on one hall LAN holding `stores`, started at once; runs until both hold the
+    /// union (or `deadline`).
+    static func run(
+        _ stores: [MemoryStore], keys: [AuthorKey], seed: UInt64, name: String, lan: LANConfiguration = LANConfiguration(),
+        deadline: TimeSpan = .minutes(10), posts: [(host: Int, at: TimeSpan, bulletin: Bulletin)] = []
+    ) -> (run: Run, sim: NodeSim) {
+        var sim = hall(stores, keys: keys, seed: seed, name: name, lan: lan).sim
         for post in posts { sim.schedule(at: .zero + post.at, .post(host: post.host, post.bulletin)) }
         var union = Set<BulletinID>()
         for store in stores { store.forEachItem { _, id in union.insert(id) } }
@@ -108,19 +117,8 @@ import Testing
             (host: host, at: TimeSpan.seconds(Int64(second)),
              bulletin: Backlog.make(count: 1, now: Self.epoch + .seconds(Int64(second)), seed: UInt64(900 + host))[0])
         }
-        var sim = NodeSim(seed: 51, name: "post-during-bulk", epoch: Self.epoch)
-        sim.cpu = .raspberryPi4
-        let cache = VerifiedSignatures()
-        let stores = [full, MemoryStore(), MemoryStore()]
-        let keys = [Self.highKey, Self.lowKey, third]
-        sim.addHosts(3) { boot in
-            var node = Node(
-                configuration: NodeConfiguration(), key: keys[boot.host], store: boot.durable ?? stores[boot.host],
-                seed: boot.seed, now: boot.time)
-            node.verifiedSignatures = cache
-            return node
-        }
-        sim.addLAN(0..<3)
+        var sim = Self.hall(
+            [full, MemoryStore(), MemoryStore()], keys: [Self.highKey, Self.lowKey, third], seed: 51, name: "post-during-bulk").sim
         for post in posts { sim.schedule(at: .zero + post.at, .post(host: post.host, post.bulletin)) }
         // Step by 100 ms to see when the third member's post lands at the two in the bulk sync.
         let thirdPost = posts[2]
@@ -145,19 +143,9 @@ import Testing
     /// stalled session is noticed and dropped, and a new one finishes the job once it is back.
     @Test func aSyncCutOffMidwayIsRestartedAndCompletes() {
         let full = Backlog.store(Self.backlog)
-        var sim = NodeSim(seed: 52, name: "stall-midway", epoch: Self.epoch)
-        sim.cpu = .raspberryPi4
-        let cache = VerifiedSignatures()
-        let stores = [full, MemoryStore()]
-        let keys = [Self.lowKey, Self.highKey]
-        sim.addHosts(2) { boot in
-            var node = Node(
-                configuration: NodeConfiguration(), key: keys[boot.host], store: boot.durable ?? stores[boot.host],
-                seed: boot.seed, now: boot.time)
-            node.verifiedSignatures = cache
-            return node
-        }
-        let lan = sim.addLAN(0..<2)
+        let hall = Self.hall([full, MemoryStore()], keys: [Self.lowKey, Self.highKey], seed: 52, name: "stall-midway")
+        var sim = hall.sim
+        let lan = hall.lan
         // Leave once a share has arrived; come back 60 s later.
         var left: Instant?
         while sim.now < .zero + .minutes(2), left == nil {
