@@ -62,6 +62,8 @@ extension Node {
             // A transfer with this peer is still moving what the last session found: a new
             // session now would find the same differences and send them twice.
             !transfer.isBusy(with: address),
+            // Another peer is filling our store: what this session found would arrive twice.
+            !transfer.isReceiving(besides: address),
             // The same node reached at another address (its IPv4 and IPv6 link-local addresses
             // on one LAN): syncing with both at once would move every bulletin twice.
             !busyElsewhere(peer, besides: address)
@@ -113,6 +115,9 @@ extension Node {
                 guard let theirKey = peers[source]?.key, theirKey < key else { return }
             }
             guard sync.sessions[source] != nil || sync.sessions.count < configuration.syncSessionsMax else { return }
+            // While another peer fills our store, a session would only find the same bulletins
+            // missing and push them a second time; stay silent, the initiator tries again later.
+            guard !transfer.isReceiving(besides: source) else { return }
             session = SyncSession(
                 role: .responder(ReconciliationResponder(set: sync.set)), id: id, started: now.monotonic,
                 lastHeard: now.monotonic, retryAt: now.monotonic)

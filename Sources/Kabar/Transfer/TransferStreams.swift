@@ -260,6 +260,15 @@ struct TransferState: Sendable {
             || pulls.keys.contains { $0.peer == peer }
     }
 
+    /// True while a stream from a peer other than `peer` is still coming in (it has not said
+    /// `last`) or a pull from one waits for its first data. A node filling its store should not
+    /// reconcile with anyone else meanwhile: every other peer would find the same bulletins
+    /// missing and push them too (a newcomer took the same backlog from eight hall nodes at
+    /// once, each copy slowing the others on the one shared medium).
+    func isReceiving(besides peer: PeerAddress) -> Bool {
+        incoming.contains { key, stream in key.peer != peer && !stream.sawLast } || pulls.keys.contains { $0.peer != peer }
+    }
+
     mutating func forget(_ peer: PeerAddress) {
         for key in outgoing.keys where key.peer == peer { outgoing[key] = nil }
         for key in incoming.keys where key.peer == peer { incoming[key] = nil }
