@@ -17,7 +17,7 @@ public enum TCPSocketError: Error, Equatable, Sendable, CustomStringConvertible 
         case .addressInUse(let address):
             return "\(address) is in use by another program: stop it or choose another port"
         case .permissionDenied(let address):
-            return "no permission to listen on \(address): ports below 1024 need root or CAP_NET_BIND_SERVICE (see Documentation/Deploy.md)"
+            return "no permission to listen on \(address): ports below 1024 need root or CAP_NET_BIND_SERVICE (Documentation/HTTP.md)"
         case .timedOut(let address):
             return "\(address) did not answer in time"
         }
