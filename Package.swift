@@ -19,9 +19,12 @@ let package = Package(
         .target(name: "Kabar", dependencies: ["KabarCrypto"]),
         // Thin typed wrappers over Glibc: sockets, poll, files, clocks, getrandom, signals.
         .target(name: "KabarPlatform", dependencies: ["KabarCrypto"]),
+        // A sans-IO HTTP/1.1 request parser and response serializer for the hall web board.
+        // Standard library only: no Foundation, no Glibc, no clock.
+        .target(name: "KabarHTTP"),
         // The real node: file store, daemon loop, control socket, config, REPL, and the node
         // service every front end asks (Documentation/Architecture.md), with its composition root.
-        .target(name: "KabarNode", dependencies: ["Kabar", "KabarCrypto", "KabarPlatform"]),
+        .target(name: "KabarNode", dependencies: ["Kabar", "KabarCrypto", "KabarHTTP", "KabarPlatform"]),
         // The discrete-event simulator that drives real Nodes over a virtual network.
         // Cross-module optimisation lets a client's `Simulation<Node>` be specialised: without it the
         // driver loop runs as unspecialised generic code, about a third slower.
@@ -39,6 +42,7 @@ let package = Package(
 
         .testTarget(name: "KabarCryptoTests", dependencies: ["KabarCrypto"], exclude: ["Vectors"]),
         .testTarget(name: "KabarTests", dependencies: ["Kabar", "KabarCrypto"]),
+        .testTarget(name: "KabarHTTPTests", dependencies: ["KabarHTTP"]),
         .testTarget(name: "KabarPlatformTests", dependencies: ["KabarPlatform"]),
         .testTarget(name: "KabarNodeTests", dependencies: ["KabarNode", "Kabar", "KabarCrypto", "KabarPlatform"]),
         .testTarget(name: "KabarSimulationTests", dependencies: ["KabarSimulation", "Kabar", "KabarCrypto"]),

@@ -59,6 +59,15 @@ public enum SocketAddress: Hashable, Comparable, Sendable, CustomStringConvertib
         return false
     }
 
+    /// The IPv4 address an IPv4-mapped IPv6 address (`::ffff:a.b.c.d`, as a dual-stack socket
+    /// reports an IPv4 peer) stands for, with its port; any other address as it is.
+    public var ipv4Unmapped: SocketAddress {
+        if case .ipv6(0, let low, _, let port) = self, low >> 32 == 0xffff {
+            return .ipv4(address: UInt32(truncatingIfNeeded: low), port: port)
+        }
+        return self
+    }
+
     /// True for IPv4 224.0.0.0/4 and IPv6 ff00::/8.
     public var isMulticast: Bool {
         switch self {

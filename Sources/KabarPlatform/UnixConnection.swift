@@ -35,10 +35,7 @@ public final class UnixConnection {
 
     /// Reads what is there, up to `buffer.count` bytes, with `recv`.
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> StreamRead {
-        guard let count = try Syscall.retryingNonBlocking("recv(\(path))", {
-            recv(descriptor, buffer.baseAddress, buffer.count, 0)
-        }) else { return .wouldBlock }
-        return count == 0 ? .endOfStream : .bytes(count)
+        try SocketCalls.receive(descriptor, into: buffer, name: "recv(\(path))")
     }
 
     /// Reads into `buffer` (its whole count is the limit); see `read(into:)`.
@@ -50,9 +47,7 @@ public final class UnixConnection {
     /// `EPIPE` error, not a SIGPIPE). Returns the bytes taken, possibly fewer than given; nil when
     /// the socket buffer is full.
     public func write(_ bytes: UnsafeRawBufferPointer) throws -> Int? {
-        try Syscall.retryingNonBlocking("send(\(path))") {
-            send(descriptor, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
-        }
+        try SocketCalls.send(descriptor, bytes, name: "send(\(path))")
     }
 
     /// Writes all of `bytes`, carrying on after partial writes and waiting (`poll`) while the
@@ -60,25 +55,18 @@ public final class UnixConnection {
     /// which it throws `.timedOut`. Meant for the CLI and for short replies; a daemon that must
     /// never stall keeps its own outgoing buffer and uses `write(_:)`.
     public func writeAll(_ bytes: [UInt8], until deadline: Int64? = nil) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let written = try bytes.withUnsafeBytes { try write(UnsafeRawBufferPointer(rebasing: $0[offset...])) }
-            if let written {
-                offset += written
-            } else {
-                try waitUntil(.writable, deadline: deadline)
-            }
+        guard try SocketCalls.sendAll(descriptor, bytes, until: deadline, name: "send(\(path))") else {
+            throw UnixSocketError.timedOut(path: path)
         }
     }
 
     /// Waits (`poll`) until a read would not block, then reads; `.endOfStream` when the peer
     /// closed; throws `.timedOut` at the monotonic `deadline` (microseconds; nil: no limit).
     public func read(into buffer: inout [UInt8], until deadline: Int64?) throws -> StreamRead {
-        while true {
-            let result = try read(into: &buffer)
-            if result != .wouldBlock { return result }
-            try waitUntil(.readable, deadline: deadline)
+        guard let result = try SocketCalls.receiveWaiting(descriptor, into: &buffer, until: deadline, name: "recv(\(path))") else {
+            throw UnixSocketError.timedOut(path: path)
         }
+        return result
     }
 
     /// The peer's process, user and group ids, with `getsockopt(SO_PEERCRED)`.
@@ -90,13 +78,5 @@ public final class UnixConnection {
             getsockopt(descriptor, SOL_SOCKET, SO_PEERCRED, &raw, &length)
         }
         return PeerCredentials(processID: raw.0, userID: raw.1, groupID: raw.2)
-    }
-
-    private func waitUntil(_ events: PollEvents, deadline: Int64?) throws {
-        var poller = Poller()
-        poller.watch(descriptor, for: events)
-        let timeout = Poller.timeoutMilliseconds(until: deadline, now: MonotonicClock.now())
-        if timeout == 0 { throw UnixSocketError.timedOut(path: path) }
-        _ = try poller.wait(timeoutMilliseconds: timeout)
     }
 }
