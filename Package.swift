@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "KabarTests", dependencies: ["Kabar", "KabarCrypto"]),
         .testTarget(name: "KabarHTTPTests", dependencies: ["KabarHTTP"]),
         .testTarget(name: "KabarPlatformTests", dependencies: ["KabarPlatform"]),
-        .testTarget(name: "KabarNodeTests", dependencies: ["KabarNode", "Kabar", "KabarCrypto", "KabarPlatform"]),
+        .testTarget(name: "KabarNodeTests", dependencies: ["KabarNode", "Kabar", "KabarCrypto", "KabarPlatform", "KabarHTTP"]),
         .testTarget(name: "KabarSimulationTests", dependencies: ["KabarSimulation", "Kabar", "KabarCrypto"]),
         .testTarget(name: "KabarCLITests", dependencies: ["KabarCLI", "Kabar", "KabarCrypto", "KabarNode"]),
     ],

@@ -180,7 +180,9 @@ public final class HTTPServer {
     private func admit(_ socket: TCPConnection) {
         lastConnectionID += 1
         counters.connectionsAccepted += 1
-        let client = HTTPClient(address: socket.peerAddress.description, connectionID: lastConnectionID)
+        let client = HTTPClient(
+            address: socket.peerAddress.description, connectionID: lastConnectionID,
+            localAddress: (try? socket.localAddress())?.ipv4Unmapped.description)
         let descriptor = socket.descriptor
         connections[descriptor] = Connection(socket: socket, client: client, limits: limits, now: monotonicNow())
         loop.register(descriptor) { [unowned self] _ in self.service(descriptor) }
