@@ -38,6 +38,7 @@ enum CommandRegistry {
         CommandEntry(SyncCommand.self),
         CommandEntry(WatchCommand.self),
         CommandEntry(ReloadCommand.self),
+        CommandEntry(WebPINCommand.self),
         CommandEntry(CryptoSHA256Command.self),
         CommandEntry(CryptoSHA512Command.self),
         CommandEntry(CryptoEd25519PublicCommand.self),

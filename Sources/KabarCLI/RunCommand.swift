@@ -12,6 +12,9 @@ enum RunCommand: Command {
         options: [
             .data,
             .value("--port", "N", help: Localized(en: "UDP port (default 4747)", id: "port UDP (bawaan 4747)")),
+            .value("--web-port", "N", help: Localized(
+                en: "TCP port of the hall board (default 80 where allowed, else 8080)",
+                id: "port TCP papan balai (bawaan 80 bila diizinkan, selain itu 8080)")),
             .value("--peer", "HOST:PORT", repeatable: true, help: Localized(
                 en: "a static peer, reached by unicast (repeatable; replaces the config's peers)",
                 id: "peer tetap, dihubungi secara unicast (boleh berulang; menggantikan peer di konfigurasi)")),
@@ -56,6 +59,7 @@ enum RunCommand: Command {
         var overrides = NodeRunner.Overrides()
         do {
             if let port = arguments.value("--port") { overrides.port = try ConfigFile.parsePort(port) }
+            if let port = arguments.value("--web-port") { overrides.webPort = try ConfigFile.parsePort(port) }
             if let network = arguments.value("--network") { overrides.networkName = try ConfigFile.parseNetworkName(network) }
             let peers = arguments.values("--peer")
             if !peers.isEmpty {

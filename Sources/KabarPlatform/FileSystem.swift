@@ -94,3 +94,23 @@ public enum FileSystem {
     /// This process's id, from `getpid(2)`.
     public static var processID: Int32 { getpid() }
 }
+
+extension FileSystem {
+    /// Replaces the file `path` with `bytes` so that a crash leaves the old file or the new one,
+    /// never a mix: a temporary file beside it is written and synced (`fsync`), renamed over it
+    /// (`rename`), and the folder `directory` synced so the rename itself survives a power cut.
+    public static func replaceFile(_ path: String, with bytes: [UInt8], permissions: UInt32 = 0o600, directory: String) throws {
+        let temporary = "\(path).\(processID).tmp"
+        do {
+            let file = try File.open(temporary, [.readWrite, .create, .truncate], permissions: permissions)
+            try file.write(bytes, at: 0)
+            try file.sync()
+            try file.close()
+            try rename(temporary, to: path)
+            try syncDirectory(directory)
+        } catch {
+            try? removeFile(temporary)
+            throw error
+        }
+    }
+}

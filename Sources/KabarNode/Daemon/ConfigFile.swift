@@ -136,7 +136,9 @@ public enum ConfigFile {
             }
             if !settings.authorities.contains(key) { settings.authorities.append(key) }
         default:
-            if key.hasPrefix("channel.") {
+            if key.hasPrefix("web.") {
+                try applyWeb(key: String(key.dropFirst("web.".count)), value: value, to: &settings.web)
+            } else if key.hasPrefix("channel.") {
                 let name = String(key.dropFirst("channel.".count))
                 guard settings.channels.rules[name] != nil || settings.channels.rules.count < NodeSettings.channelRulesMax else {
                     throw tooMany("channel", NodeSettings.channelRulesMax)
@@ -146,10 +148,55 @@ public enum ConfigFile {
                 if let quota { settings.channelQuotas[name] = quota }
             } else {
                 throw ValueError(problem: Localized(
-                    en: "unknown key '\(key)' (known: port, network, peer, language, log_level, quota, channel.NAME, authority)",
-                    id: "kunci '\(key)' tidak dikenal (yang dikenal: port, network, peer, language, log_level, quota, channel.NAMA, authority)"))
+                    en: "unknown key '\(key)' (known: port, network, peer, language, log_level, quota, channel.NAME, authority, web.*)",
+                    id: "kunci '\(key)' tidak dikenal (yang dikenal: port, network, peer, language, log_level, quota, channel.NAMA, authority, web.*)"))
             }
         }
+    }
+
+    /// The board's lines: `web.enabled`, `web.port`, `web.posting`, `web.portal`,
+    /// `web.posts_per_day`, `web.posts_per_phone`.
+    static func applyWeb(key: String, value: String, to web: inout WebSettings) throws(ValueError) {
+        switch key {
+        case "enabled": web.enabled = try parseSwitch("web.enabled", value)
+        case "port": web.port = try parsePort(value)
+        case "posting":
+            guard let posting = WebSettings.Posting(rawValue: value.lowercased()) else {
+                throw ValueError(problem: Localized(
+                    en: "web.posting is open, review or off, not '\(value)'",
+                    id: "web.posting adalah open, review atau off, bukan '\(value)'"))
+            }
+            web.posting = posting
+        case "portal": web.portal = try parseSwitch("web.portal", value)
+        case "posts_per_day": web.postsPerDay = try parseCount("web.posts_per_day", value)
+        case "posts_per_phone": web.postsPerPhone = try parseCount("web.posts_per_phone", value)
+        default:
+            throw ValueError(problem: Localized(
+                en: "unknown key 'web.\(key)' (known: web.enabled, web.port, web.posting, web.portal, web.posts_per_day, web.posts_per_phone)",
+                id: "kunci 'web.\(key)' tidak dikenal (yang dikenal: web.enabled, web.port, web.posting, web.portal, web.posts_per_day, web.posts_per_phone)"))
+        }
+    }
+
+    /// on/off (also yes/no, true/false, 1/0).
+    static func parseSwitch(_ name: String, _ text: String) throws(ValueError) -> Bool {
+        switch text.lowercased() {
+        case "on", "yes", "true", "1": return true
+        case "off", "no", "false", "0": return false
+        default:
+            throw ValueError(problem: Localized(en: "\(name) is on or off, not '\(text)'", id: "\(name) adalah on atau off, bukan '\(text)'"))
+        }
+    }
+
+    /// A whole number from 0 to `WebSettings.postsPerDayMax`.
+    static func parseCount(_ name: String, _ text: String) throws(ValueError) -> Int {
+        guard text.utf8.count <= 6, !text.isEmpty, text.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let count = Int(text),
+            count <= WebSettings.postsPerDayMax
+        else {
+            throw ValueError(problem: Localized(
+                en: "\(name) is a whole number from 0 to \(WebSettings.postsPerDayMax), not '\(text)'",
+                id: "\(name) adalah bilangan bulat 0 sampai \(WebSettings.postsPerDayMax), bukan '\(text)'"))
+        }
+        return count
     }
 
     /// A port, 1 to 65535.

@@ -66,6 +66,8 @@ public final class NodeDaemon<Store: BulletinStore & AnyObject> {
     var receiveBuffer = [UInt8](repeating: 0, count: 2_048)
     /// Work run at every housekeeping wake-up (the control server drops idle clients here).
     public var housekeepers: [(Int64) -> Void] = []
+    /// The hall board's TCP port while it serves (for `status`).
+    public var webPort: UInt16?
     private var isShutDown = false
 
     /// A daemon over `store` with the node key `key`, gossiping on `sockets`. `seed` comes from

@@ -33,6 +33,23 @@ extension NodeSettings {
                 id: "jaringan '\(fresh.networkName)' perlu dijalankan ulang; masih di '\(networkName)'"))
             next.networkName = networkName
         }
+        if fresh.web.port != web.port || fresh.web.enabled != web.enabled {
+            needsRestart.append(Localized(
+                en: "the board's web.port and web.enabled need a restart", id: "web.port dan web.enabled papan perlu dijalankan ulang"))
+            next.web.port = web.port
+            next.web.enabled = web.enabled
+        }
+        if fresh.web.posting != web.posting {
+            changes.append(Localized(en: "board posting \(fresh.web.posting.rawValue)", id: "kiriman papan \(fresh.web.posting.rawValue)"))
+        }
+        if fresh.web.portal != web.portal {
+            changes.append(Localized(en: "captive portal \(fresh.web.portal ? "on" : "off")", id: "portal tawanan \(fresh.web.portal ? "on" : "off")"))
+        }
+        if fresh.web.postsPerDay != web.postsPerDay || fresh.web.postsPerPhone != web.postsPerPhone {
+            changes.append(Localized(
+                en: "board limits: \(fresh.web.postsPerDay) posts a day, \(fresh.web.postsPerPhone) per phone",
+                id: "batas papan: \(fresh.web.postsPerDay) kiriman sehari, \(fresh.web.postsPerPhone) per ponsel"))
+        }
         let oldPeers = Set(peers), newPeers = Set(fresh.peers)
         for added in fresh.peers where !oldPeers.contains(added) {
             changes.append(Localized(en: "peer \(added) added", id: "peer \(added) ditambahkan"))

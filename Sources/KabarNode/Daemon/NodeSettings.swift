@@ -28,6 +28,8 @@ public struct NodeSettings: Sendable, Equatable {
     public var channelQuotas: [String: Quota] = [:]
     /// Keys of authorities trusted to grant official channels (used by the trust layer).
     public var authorities: [AuthorKey] = []
+    /// The hall board (`web.*`).
+    public var web = WebSettings()
 
     /// Limits on what a config file can grow.
     public static let peersMax = 64

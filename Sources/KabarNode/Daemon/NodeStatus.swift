@@ -150,6 +150,8 @@ public struct NodeStatus: Codable, Sendable, Equatable {
     public var clock: ClockStatus
     /// The node's counters, by name.
     public var counters: [String: Int]
+    /// The board's TCP port, when it serves one (`web` in JSON; null when off).
+    public var web: Int?
 }
 
 extension NodeCounters {
@@ -180,7 +182,7 @@ extension NodeDaemon {
                 ownMs: now.wall.milliseconds, estimatedMs: (now.wall + (estimate.now - estimate.ownClock)).milliseconds,
                 peerMedianOffsetMs: estimate.peerMedianOffset?.milliseconds, ownClockWrong: estimate.ownClockIsWrong,
                 uncorrectable: estimate.uncorrectable),
-            counters: node.counters.named)
+            counters: node.counters.named, web: webPort.map(Int.init))
     }
 
     /// Every peer's status now, by address.

@@ -7,9 +7,11 @@ public enum BulletinOperations {
     /// Checks `request`, dates it `now` and signs it, without storing it: the service hands the
     /// result to the node's one door (`Node.submit`), which stores it and tells the peers.
     public static func signedPost(
-        _ request: PostRequest, identity: Identity, now: UnixTime, policy: BulletinPolicy = BulletinPolicy()
+        _ request: PostRequest, identity: Identity, now: UnixTime, policy: BulletinPolicy = BulletinPolicy(),
+        fields: [UnknownField] = []
     ) throws(PostError) -> Bulletin {
-        let content = try checkedContent(request, author: identity.author, now: now, policy: policy)
+        var content = try checkedContent(request, author: identity.author, now: now, policy: policy)
+        content.unknownFields += fields
         do {
             let bulletin = try Bulletin.sign(content, with: identity.key)
             // The pair of the checks above: what we sign must pass what every peer will check.

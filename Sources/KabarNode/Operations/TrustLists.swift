@@ -55,16 +55,9 @@ public enum TrustLists {
             ? "# Authorities this node trusts (kabar authority add/remove). One key per line.\n"
             : "# Keys this node neither stores nor forwards (kabar block/unblock). One key per line.\n"
         let text = header + keys.map { $0.hex + "\n" }.joined()
-        let temporary = "\(path).\(FileSystem.processID).tmp"
         do {
-            let file = try File.open(temporary, [.readWrite, .create, .truncate], permissions: 0o644)
-            try file.write(Array(text.utf8), at: 0)
-            try file.sync()
-            try file.close()
-            try FileSystem.rename(temporary, to: path)
-            try FileSystem.syncDirectory(data.path)
+            try FileSystem.replaceFile(path, with: Array(text.utf8), permissions: 0o644, directory: data.path)
         } catch {
-            try? FileSystem.removeFile(temporary)
             throw .unwritable(path: path, reason: "\(error)")
         }
     }

@@ -6,6 +6,7 @@ extension Repl {
         ("post", .helpPost), ("ls", .helpLs), ("read", .helpRead), ("reply", .helpReply), ("search", .helpSearch),
         ("peers", .helpPeers), ("status", .helpStatus), ("channels", .helpChannels),
         ("export", .helpExport), ("import", .helpImport), ("reload", .helpReload),
+        ("pending", .helpPending), ("approve", .helpApprove), ("reject", .helpReject),
         ("authority", .helpAuthority), ("grant", .helpGrant), ("retract", .helpRetract), ("edit", .helpEdit),
         ("hide", .helpHide), ("block", .helpBlock), ("unblock", .helpUnblock),
         ("lang", .helpLang), ("help", .helpHelp), ("quit", .helpQuit),
@@ -19,6 +20,7 @@ extension Repl {
         "exit": "quit", "keluar": "quit", "q": "quit", "list": "ls", "baca": "read", "show": "read",
         "cari": "search", "tulis": "post", "kirim": "post", "bantuan": "help", "?": "help",
         "bahasa": "lang", "kanal": "channels", "rekan": "peers", "balas": "reply", "muatulang": "reload",
+        "tunggu": "pending", "setujui": "approve", "tolak": "reject",
     ]
 
     func runCommand(_ line: String) -> Outcome {
@@ -42,6 +44,8 @@ extension Repl {
             case "export": try exportBundle(arguments)
             case "import": try importBundle(arguments)
             case "reload": try noArguments(name, arguments) { try runReload() }
+            case "pending": try noArguments(name, arguments) { try showPending() }
+            case "approve", "reject": try decidePending(name, arguments)
             case _ where Repl.trustCommands.contains(name): try runTrustCommand(name, line: line)
             case "lang": switchLanguage(arguments)
             case "help": showHelp(arguments)

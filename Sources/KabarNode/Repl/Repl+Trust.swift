@@ -134,6 +134,29 @@ extension Repl {
     }
 
     /// `reload`: the node reads kabar.conf again; says what changed.
+    /// `pending`: the review queue of the hall board.
+    func showPending() throws {
+        let pending = try backend.pending()
+        guard !pending.isEmpty else { return say(.pendingNone) }
+        say(.pendingHeader, String(pending.count))
+        for entry in pending {
+            let body = entry.bulletin.body.split(whereSeparator: \.isNewline).joined(separator: " ")
+            say(.pendingLine, String(entry.number), entry.bulletin.channel, entry.bulletin.title, String(body.prefix(120)))
+        }
+    }
+
+    /// `approve N` and `reject N`.
+    func decidePending(_ name: String, _ arguments: [String]) throws {
+        guard arguments.count == 1, let number = Int(arguments[0]), number > 0 else { return say(.pendingUsage, name) }
+        if name == "approve" {
+            _ = try backend.perform(.approve(NumberParameters(number: number)))
+            say(.approved, String(number))
+        } else {
+            _ = try backend.perform(.reject(NumberParameters(number: number)))
+            say(.rejected, String(number))
+        }
+    }
+
     func runReload() throws {
         let shown = ResultWords(.reload, try backend.perform(.reload))
         for text in shown.lines + shown.notes { output(text[language]) }

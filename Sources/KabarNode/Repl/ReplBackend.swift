@@ -105,9 +105,18 @@ public protocol ReplBackend: AnyObject {
     /// Runs one typed request of the node service (the trust commands, `reply`): the same
     /// request the CLI sends. A refusal is thrown as the service's typed error.
     func perform(_ request: ControlRequest) throws -> ControlResult
+    /// Phones' posts waiting for the operator, oldest first, with their numbers.
+    func pending() throws -> [(number: Int, bulletin: ReplBulletin)]
 }
 
 extension ReplBackend {
+    /// A backend without the node service has no review queue.
+    public func pending() throws -> [(number: Int, bulletin: ReplBulletin)] {
+        throw ReplCommandError.failed(Localized(
+            en: "this REPL cannot list pending posts; use the kabar command line",
+            id: "REPL ini tidak dapat menampilkan kiriman yang menunggu; pakai baris perintah kabar"))
+    }
+
     /// A backend that keeps no threads has no replies to show.
     public func replies(to id: String) throws -> [ReplBulletin] { [] }
 

@@ -27,6 +27,8 @@ public enum ReplKey: String, CaseIterable, Sendable {
     case helpAuthority, helpGrant, helpRetract, helpEdit, helpHide, helpBlock, helpUnblock, helpReply, helpReload
     case goodbye, lineCancelled, firstRun, nodeStarted, logGoesTo
     case textControl, lifetimeDays, postNothingSaved
+    case pendingNone, pendingHeader, pendingLine, pendingUsage, approved, rejected
+    case helpPending, helpApprove, helpReject
 }
 
 /// The REPL's message catalog: one `Localized` per `ReplKey`.
@@ -189,6 +191,20 @@ public enum ReplCatalog {
             en: "First start: created a new identity and the data folder {0}.",
             id: "Pertama kali: identitas baru dan folder data {0} telah dibuat."),
         .nodeStarted: Localized(en: "Node running, data in {0}.", id: "Node berjalan, data di {0}."),
+        .pendingNone: Localized(en: "No phone post is waiting.", id: "Tidak ada kiriman ponsel yang menunggu."),
+        .pendingHeader: Localized(
+            en: "Phone posts waiting for your approval ({0}); 'approve N' or 'reject N':",
+            id: "Kiriman ponsel menunggu persetujuan Anda ({0}); 'approve N' atau 'reject N':"),
+        .pendingLine: Localized(en: "{0}. [{1}] {2}: {3}", id: "{0}. [{1}] {2}: {3}"),
+        .pendingUsage: Localized(
+            en: "usage: {0} N   (N is a number from 'pending')", id: "cara pakai: {0} N   (N adalah nomor dari 'pending')"),
+        .approved: Localized(en: "Approved {0}: stored and spreading.", id: "Disetujui {0}: tersimpan dan menyebar."),
+        .rejected: Localized(en: "Rejected {0}: it will not be posted.", id: "Ditolak {0}: tidak akan dikirim."),
+        .helpPending: Localized(
+            en: "pending         phone posts waiting for approval (web.posting = review)",
+            id: "pending         kiriman ponsel yang menunggu persetujuan (web.posting = review)"),
+        .helpApprove: Localized(en: "approve N       post waiting post N", id: "approve N       kirim kiriman nomor N yang menunggu"),
+        .helpReject: Localized(en: "reject N        drop waiting post N", id: "reject N        buang kiriman nomor N yang menunggu"),
         .logGoesTo: Localized(en: "The log is in {0}.", id: "Log ada di {0}."),
     ]
 

@@ -48,6 +48,15 @@ public final class ServiceReplBackend: ReplBackend {
 
     public func replies(to id: String) throws -> [ReplBulletin] { try thread(idPrefix: id)?.replies ?? [] }
 
+    public func pending() throws -> [(number: Int, bulletin: ReplBulletin)] {
+        var found: [(number: Int, bulletin: ReplBulletin)] = []
+        _ = try link.perform(.pending) { bulletin, role in
+            // The service names each entry's role "pending N".
+            if let number = role.flatMap({ Int($0.dropFirst("pending ".count)) }) { found.append((number, ReplBulletin(bulletin))) }
+        }
+        return found
+    }
+
     public func search(words: [String], limit: Int) throws -> [ReplBulletin] {
         try bulletins(.search(ListParameters(search: words.joined(separator: " "), limit: limit))).map(ReplBulletin.init)
     }
@@ -115,6 +124,7 @@ public final class ServiceReplBackend: ReplBackend {
             (Localized(en: "node", id: "node"), status.nodeId),
             (Localized(en: "uptime", id: "waktu hidup"), seconds(status.uptimeS)),
             (Localized(en: "UDP port", id: "port UDP"), "\(status.port) (\(status.network))"),
+            (Localized(en: "board (web)", id: "papan (web)"), status.web.map { "TCP \($0)" } ?? "-"),
             (Localized(en: "peers", id: "rekan"), "\(status.peers.count)"),
             (Localized(en: "bulletins", id: "buletin"), "\(status.store.count)"),
         ]

@@ -83,6 +83,12 @@ public enum ControlRequest: Sendable, Equatable {
     case channels
     case reload
     case watch
+    /// Phones' posts waiting for the operator (`web.posting = review`).
+    case pending
+    /// Posts pending entry `number`.
+    case approve(NumberParameters)
+    /// Drops pending entry `number`.
+    case reject(NumberParameters)
 
     /// The operation's name on the wire.
     public var operation: String {
@@ -106,6 +112,9 @@ public enum ControlRequest: Sendable, Equatable {
         case .channels: "channels"
         case .reload: "reload"
         case .watch: "watch"
+        case .pending: "pending"
+        case .approve: "approve"
+        case .reject: "reject"
         }
     }
 
@@ -199,6 +208,12 @@ public struct ExportParameters: Codable, Sendable, Equatable {
     }
 }
 
+/// `approve` and `reject`: a pending post's number.
+public struct NumberParameters: Codable, Sendable, Equatable {
+    public var number: Int
+    public init(number: Int) { self.number = number }
+}
+
 /// `import`: an absolute path.
 public struct PathParameters: Codable, Sendable, Equatable {
     public var path: String
@@ -260,6 +275,9 @@ extension ControlRequest: Codable {
         case "channels": self = .channels
         case "reload": self = .reload
         case "watch": self = .watch
+        case "pending": self = .pending
+        case "approve": self = .approve(try NumberParameters(from: decoder))
+        case "reject": self = .reject(try NumberParameters(from: decoder))
         default: throw ServiceError.unknownOperation(String(operation.prefix(40)))
         }
     }
@@ -278,7 +296,8 @@ extension ControlRequest: Codable {
         case .importBundle(let parameters): try parameters.encode(to: encoder)
         case .authority(let parameters), .block(let parameters): try parameters.encode(to: encoder)
         case .grant(let parameters): try parameters.encode(to: encoder)
-        case .status, .peers, .sync, .channels, .reload, .watch: break
+        case .approve(let parameters), .reject(let parameters): try parameters.encode(to: encoder)
+        case .status, .peers, .sync, .channels, .reload, .watch, .pending: break
         }
     }
 }

@@ -29,6 +29,8 @@ public enum NodeRunner {
         public var networkName: String?
         public var peers: [SocketAddress]?
         public var logLevel: LogLevel?
+        /// `--web-port`.
+        public var webPort: UInt16?
         public init() {}
 
         /// `settings` with these laid over.
@@ -38,6 +40,7 @@ public enum NodeRunner {
             if let networkName { settings.networkName = networkName }
             if let peers { settings.peers = peers }
             if let logLevel { settings.logLevel = logLevel }
+            if let webPort { settings.web.port = webPort }
             return settings
         }
     }
@@ -90,6 +93,13 @@ public enum NodeRunner {
             seed: try drawSeed(), logger: logger)
         let (service, control) = try serve(daemon, identity: identity, overrides: overrides)
         defer { control.close() }
+        let board = openBoard(daemon, service: service)
+        defer { board?.close() }
+        if let port = daemon.webPort {
+            say(Localized(
+                en: "The hall board is on port \(port): phones on this Wi-Fi open http://THIS-NODE'S-ADDRESS\(port == 80 ? "" : ":\(port)")/",
+                id: "Papan balai ada di port \(port): ponsel di Wi-Fi ini membuka http://ALAMAT-NODE-INI\(port == 80 ? "" : ":\(port)")/"))
+        }
         try installSignals(daemon, service: service, logger: logger)
         guard let repl else {
             if isatty(STDIN_FILENO) == 1 {

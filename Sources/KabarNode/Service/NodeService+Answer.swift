@@ -85,6 +85,12 @@ extension NodeService {
             guard let reloader else { throw noNodeRunning() }
             result.changes = try reloader().map(LocalizedText.init)
         case .watch: break
+        case .pending:
+            let pending = try pendingWebPosts()
+            result.count = pending.count
+            return ReplyStream(bulletins: pending.map { ($0.bulletin, "pending \($0.number)") }, final: .done(result))
+        case .approve(let parameters): result.id = try approveWebPost(parameters.number).id.hex
+        case .reject(let parameters): result.id = try rejectWebPost(parameters.number).id.hex
         }
         return ReplyStream(final: .done(result))
     }

@@ -157,6 +157,8 @@ extension NodeService {
     func noteReply(_ bulletin: Bulletin) {
         guard replyIndex != nil, bulletin.kind == .post else { return }
         for reference in bulletin.references where replyIndex?[reference, default: []].count ?? 0 < Self.repliesMax {
+            // Written here and then reported by the daemon's event too: index it once.
+            guard replyIndex?[reference]?.contains(bulletin.id) != true else { continue }
             replyIndex?[reference, default: []].append(bulletin.id)
         }
     }

@@ -28,6 +28,8 @@ public final class NodeService {
     var pendingRefusals: [String: (count: Int, reason: Localized)] = [:]
     /// Sources with refusals pending, at most (a spoofed flood cannot grow the table).
     static let refusalSourcesMax = 64
+    /// Posts from phones: the review queue and the daily counts (NodeService+Web.swift).
+    var web = WebPostState()
 
     /// A service over `host`; `identity` signs what is posted here (loaded from the data folder
     /// when nil, at the first write).
@@ -78,6 +80,8 @@ public final class NodeService {
         let outcome = host.withNode { node, now in node.submit(bulletin, durability: .immediate, at: now) }
         switch outcome {
         case .added:
+            // Offline no event reports it, so the thread index learns of it here.
+            noteReply(bulletin)
             let removed = bulletin.references.filter { store.isRemoved($0) }
             if !removed.isEmpty {
                 do { try host.makeDurable() } catch { throw .from(error) }

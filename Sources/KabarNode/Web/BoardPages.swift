@@ -1,0 +1,215 @@
+import Kabar
+
+/// The board's pages as HTML text (Documentation/Board.md). Pure: each function turns values
+/// into a page; `Board` gathers the values and serves the result.
+///
+/// Every page works with JavaScript off (forms and links only; the board sends no script), loads
+/// nothing from another host, and stays small (a page of 40 bulletins is about 14 KB).
+struct BoardPages {
+    /// Everything a page needs to know about who is looking.
+    struct Context {
+        var language: Language
+        /// The hall's label (its identity's), for the header.
+        var hallLabel: String
+        /// This hall's key: a voucher by it reads "this hall".
+        var hallKey: AuthorKey
+        /// The phone's form token (the hidden `csrf` field).
+        var formToken: String
+        var posting: WebSettings.Posting
+        /// Bulletins created after this are marked new (the phone's previous visit).
+        var newSince: UnixTime?
+        /// Official channels (pinned and marked verified).
+        var rules: ChannelRules
+        /// The hall that vouched for a bulletin's phone author, if any.
+        var voucher: (Bulletin) -> AuthorKey?
+    }
+
+    let context: Context
+
+    func t(_ text: Localized) -> String { HTML.escape(text[context.language]) }
+
+    // MARK: The shell
+
+    /// A whole page: header with the hall's name, the language switch and the navigation.
+    func page(title: String, path: String, _ main: String) -> String {
+        let other: Language = context.language == .indonesian ? .english : .indonesian
+        let switchLink = path + (path.contains("?") ? "&" : "?") + "lang=" + other.rawValue
+        return """
+            <!doctype html><html lang="\(context.language.rawValue)"><head><meta charset="utf-8">\
+            <meta name="viewport" content="width=device-width,initial-scale=1">\
+            <title>\(HTML.escape(title)) · Kabar</title><link rel="stylesheet" href="/kabar.css"></head><body>\
+            <header><a class="hall" href="/">\(HTML.escape(context.hallLabel.isEmpty ? "Kabar" : context.hallLabel))</a>\
+            <a class="lang" href="\(HTML.escape(switchLink))">\(t(BoardText.language))</a>\
+            <nav><a href="/">\(t(BoardText.board))</a><a href="/post">\(t(BoardText.post))</a>\
+            <a href="/channels">\(t(BoardText.channels))</a><a href="/search">\(t(BoardText.search))</a></nav></header>\
+            <main>\(main)</main></body></html>
+            """
+    }
+
+    func searchForm(_ query: String = "") -> String {
+        """
+        <form class="search" method="get" action="/search"><input type="search" name="q" value="\(HTML.escape(query))" \
+        aria-label="\(t(BoardText.searchHint))" placeholder="\(t(BoardText.searchHint))" maxlength="200">\
+        <button>\(t(BoardText.search))</button></form>
+        """
+    }
+
+    // MARK: Bulletins
+
+    func isOfficial(_ bulletin: Bulletin) -> Bool { context.rules.rule(for: bulletin.channel).access == .official }
+
+    /// The line under a title: channel, date, and who stands behind it.
+    func meta(_ bulletin: Bulletin) -> String {
+        var parts = [
+            "<a href=\"/?channel=\(HTML.queryValue(bulletin.channel))\">#\(HTML.escape(bulletin.channel))</a>",
+            HTML.escape(BoardText.date(bulletin.created, context.language)),
+        ]
+        if isOfficial(bulletin) {
+            parts.append("<span class=\"ok\">✓ \(t(BoardText.official))</span> \(t(BoardText.signedBy)) \(bulletin.author.short)")
+        } else if let hall = context.voucher(bulletin) {
+            let name = hall == context.hallKey ? t(BoardText.thisHall) : t(BoardText.hall) + " " + hall.short
+            parts.append("📱 \(t(BoardText.fromPhone)) \(name)")
+        }
+        return parts.joined(separator: " · ")
+    }
+
+    func item(_ bulletin: Bulletin) -> String {
+        let isNew = context.newSince.map { bulletin.created > $0 } ?? false
+        return """
+            <li\(isOfficial(bulletin) ? " class=\"official\"" : "")><a class="t" href="/b/\(bulletin.id.hex)">\(HTML.escape(bulletin.title))</a>\
+            \(isNew ? " <span class=\"new\">\(t(BoardText.new))</span>" : "")\
+            <p class="m">\(meta(bulletin))</p><p>\(HTML.escape(HTML.excerpt(bulletin.body, characters: 140)))</p></li>
+            """
+    }
+
+    func list(_ bulletins: [Bulletin], empty: Localized) -> String {
+        bulletins.isEmpty ? "<p>\(t(empty))</p>" : "<ul class=\"b\">" + bulletins.map(item).joined() + "</ul>"
+    }
+
+    // MARK: Pages
+
+    /// `/`: official bulletins pinned on top, then the rest, newest first.
+    func board(pinned: [Bulletin], others: [Bulletin], channel: String?, notice: Localized?) -> String {
+        var main = searchForm()
+        if let notice { main += "<p class=\"note\">\(t(notice))</p>" }
+        if let channel { main += "<h1>#\(HTML.escape(channel))</h1>" }
+        if !pinned.isEmpty { main += "<ul class=\"b pinned\">" + pinned.map(item).joined() + "</ul>" }
+        main += list(others, empty: pinned.isEmpty ? BoardText.nothingYet : Localized(en: "", id: ""))
+        let path = channel.map { "/?channel=" + HTML.queryValue($0) } ?? "/"
+        return page(title: channel.map { "#" + $0 } ?? context.hallLabel, path: path, main)
+    }
+
+    /// `/b/ID`: one bulletin, its replies, and a reply form.
+    func bulletin(_ bulletin: Bulletin, replies: [Bulletin], error: Localized?) -> String {
+        var main = """
+            <article\(isOfficial(bulletin) ? " class=\"official\"" : "")><h1>\(HTML.escape(bulletin.title))</h1>\
+            <p class="m">\(meta(bulletin))</p><p class="body">\(HTML.paragraphs(bulletin.body))</p></article>
+            """
+        if !replies.isEmpty {
+            main += "<h2>\(t(BoardText.replies)) (\(replies.count))</h2><ul class=\"r\">"
+            main += replies.map { "<li><p class=\"m\">\(meta($0))</p><p>\(HTML.paragraphs($0.body))</p></li>" }.joined()
+            main += "</ul>"
+        }
+        if context.posting != .off && !isOfficialOnly(bulletin) {
+            if let error { main += "<p class=\"err\">\(t(error))</p>" }
+            main += """
+                <form method="post" action="/b/\(bulletin.id.hex)/reply"><input type="hidden" name="csrf" value="\(context.formToken)">\
+                <label>\(t(BoardText.writeReply))<textarea name="body" rows="4" required maxlength="15000"></textarea></label>\
+                <button>\(t(BoardText.reply))</button></form>
+                """
+        }
+        return page(title: bulletin.title, path: "/b/\(bulletin.id.hex)", main)
+    }
+
+    /// Phones reply on community channels only: a reply takes the original's channel.
+    func isOfficialOnly(_ bulletin: Bulletin) -> Bool { context.rules.rule(for: bulletin.channel).access != .community }
+
+    /// `/post`: the form, with what was typed and why it was refused when it was.
+    func postForm(channel: String, title: String, body: String, channels: [String], error: Localized?) -> String {
+        guard context.posting != .off else { return page(title: BoardText.newPost[context.language], path: "/post", "<p>\(t(BoardText.postingOff))</p>") }
+        var main = "<h1>\(t(BoardText.newPost))</h1>"
+        if let error { main += "<p class=\"err\">\(t(error))</p>" }
+        if context.posting == .review { main += "<p class=\"note\">\(t(BoardText.reviewNote))</p>" }
+        let options = channels.map { "<option value=\"\(HTML.escape($0))\">" }.joined()
+        main += """
+            <form method="post" action="/post"><input type="hidden" name="csrf" value="\(context.formToken)">\
+            <label>\(t(BoardText.channel))<input name="channel" list="ch" value="\(HTML.escape(channel))" required maxlength="32" \
+            autocapitalize="off"></label><datalist id="ch">\(options)</datalist>\
+            <label>\(t(BoardText.title))<input name="title" value="\(HTML.escape(title))" required maxlength="200"></label>\
+            <label>\(t(BoardText.message))<textarea name="body" rows="8" maxlength="15000">\(HTML.escape(body))</textarea></label>\
+            <p class="m">\(t(BoardText.limits)) \(t(BoardText.phoneNote))</p><button>\(t(BoardText.send))</button></form>
+            """
+        return page(title: BoardText.newPost[context.language], path: "/post", main)
+    }
+
+    /// `/search?q=`.
+    func search(_ query: String, results: [Bulletin]) -> String {
+        let main = searchForm(query) + (query.isEmpty ? "" : list(results, empty: BoardText.noResults))
+        return page(title: BoardText.search[context.language], path: "/search?q=" + HTML.queryValue(query), main)
+    }
+
+    /// `/channels`: every channel with what this node holds there.
+    func channels(_ rows: [(name: String, official: Bool, held: Int)]) -> String {
+        let items = rows.map { row in
+            "<li><a href=\"/?channel=\(HTML.queryValue(row.name))\">#\(HTML.escape(row.name))</a> "
+                + "<span class=\"m\">\(t(row.official ? BoardText.official2 : BoardText.community)) · \(row.held) \(t(BoardText.bulletins))</span></li>"
+        }
+        return page(title: BoardText.channels[context.language], path: "/channels",
+                    "<h1>\(t(BoardText.channels))</h1><ul class=\"c\">" + items.joined() + "</ul>")
+    }
+
+    /// A short page saying why something failed.
+    func message(_ title: Localized, _ text: Localized, path: String) -> String {
+        page(title: title[context.language], path: path, "<h1>\(t(title))</h1><p>\(t(text))</p>")
+    }
+
+    // MARK: The operator's page
+
+    func operatorLogin(error: Localized?) -> String {
+        var main = "<h1>\(t(BoardText.operatorTitle))</h1>"
+        if let error { main += "<p class=\"err\">\(t(error))</p>" }
+        main += """
+            <form method="post" action="/operator"><input type="hidden" name="csrf" value="\(context.formToken)">\
+            <label>\(t(BoardText.pin))<input name="pin" type="password" inputmode="numeric" required maxlength="32" autocomplete="off"></label>\
+            <button>\(t(BoardText.enter))</button></form>
+            """
+        return page(title: BoardText.operatorTitle[context.language], path: "/operator", main)
+    }
+
+    func operatorQueue(_ pending: [PendingWebPost]) -> String {
+        var main = "<h1>\(t(BoardText.pending)) (\(pending.count))</h1>"
+        if pending.isEmpty { main += "<p>\(t(BoardText.nonePending))</p>" }
+        for entry in pending {
+            main += """
+                <article><h2>\(entry.number). \(HTML.escape(entry.bulletin.title))</h2><p class="m">#\(HTML.escape(entry.bulletin.channel)) · \
+                \(HTML.escape(BoardText.date(entry.bulletin.created, context.language)))</p><p>\(HTML.paragraphs(entry.bulletin.body))</p>\
+                <form method="post" action="/operator/decide"><input type="hidden" name="csrf" value="\(context.formToken)">\
+                <input type="hidden" name="number" value="\(entry.number)">\
+                <button name="decision" value="approve">\(t(BoardText.approve))</button> \
+                <button name="decision" value="reject" class="no">\(t(BoardText.reject))</button></form></article>
+                """
+        }
+        return page(title: BoardText.operatorTitle[context.language], path: "/operator", main)
+    }
+}
+
+/// The board's one style sheet, served from the binary as `/kabar.css` (no other host, no
+/// script): large type for a 360-px phone, readable on an old Android browser (no grid, no
+/// variables).
+enum BoardStyle {
+    static let css = """
+        body{margin:0;font:18px/1.45 sans-serif;color:#111;background:#fafaf7}\
+        header{background:#0b5d3b;color:#fff;padding:10px 12px}header a{color:#fff;text-decoration:none}\
+        .hall{font-weight:bold;font-size:20px}.lang{float:right;font-size:15px;text-decoration:underline}\
+        nav{margin-top:8px}nav a{display:inline-block;margin:0 14px 4px 0;font-size:17px;text-decoration:underline}\
+        main{padding:8px 12px;max-width:720px}h1{font-size:24px;margin:10px 0}h2{font-size:20px}\
+        ul{list-style:none;padding:0;margin:0}li{background:#fff;border:1px solid #ddd;border-radius:6px;margin:8px 0;padding:8px 10px}\
+        .official{border-left:6px solid #0b5d3b}.pinned li{background:#eef7f1}.t{font-weight:bold;font-size:19px;color:#0645ad}\
+        .m{color:#555;font-size:15px;margin:2px 0}.ok{color:#0b5d3b;font-weight:bold}.new{background:#c00;color:#fff;\
+        font-size:13px;padding:1px 5px;border-radius:3px}p{margin:4px 0;overflow-wrap:break-word}\
+        .body{font-size:19px}label{display:block;margin:10px 0 4px}input,textarea{display:block;width:100%;box-sizing:border-box;\
+        font-size:18px;padding:8px;border:1px solid #888;border-radius:4px}button{font-size:18px;padding:10px 18px;margin:10px 0;\
+        background:#0b5d3b;color:#fff;border:0;border-radius:4px}.no{background:#a00}.search input{display:inline-block;width:65%}\
+        .search button{margin:0 0 0 4px}.err{color:#a00;font-weight:bold}.note{background:#fff6d5;padding:8px;border-radius:4px}
+        """
+}
