@@ -68,7 +68,7 @@ struct BoardPages {
             parts.append("<span class=\"ok\">✓ \(t(BoardText.official))</span> \(t(BoardText.signedBy)) \(bulletin.author.short)")
         } else if let hall = context.voucher(bulletin) {
             let name = hall == context.hallKey ? t(BoardText.thisHall) : t(BoardText.hall) + " " + hall.short
-            parts.append("📱 \(t(BoardText.fromPhone)) \(name)")
+            parts.append("<span class=\"ph\">\(t(BoardText.fromPhone)) \(name)</span>")
         }
         return parts.joined(separator: " · ")
     }
@@ -205,7 +205,7 @@ enum BoardStyle {
         main{padding:8px 12px;max-width:720px}h1{font-size:24px;margin:10px 0}h2{font-size:20px}\
         ul{list-style:none;padding:0;margin:0}li{background:#fff;border:1px solid #ddd;border-radius:6px;margin:8px 0;padding:8px 10px}\
         .official{border-left:6px solid #0b5d3b}.pinned li{background:#eef7f1}.t{font-weight:bold;font-size:19px;color:#0645ad}\
-        .m{color:#555;font-size:15px;margin:2px 0}.ok{color:#0b5d3b;font-weight:bold}.new{background:#c00;color:#fff;\
+        .m{color:#555;font-size:15px;margin:2px 0}.ok{color:#0b5d3b;font-weight:bold}.ph{color:#6a3d00}.new{background:#c00;color:#fff;\
         font-size:13px;padding:1px 5px;border-radius:3px}p{margin:4px 0;overflow-wrap:break-word}\
         .body{font-size:19px}label{display:block;margin:10px 0 4px}input,textarea{display:block;width:100%;box-sizing:border-box;\
         font-size:18px;padding:8px;border:1px solid #888;border-radius:4px}button{font-size:18px;padding:10px 18px;margin:10px 0;\
