@@ -84,7 +84,7 @@ import Testing
         #expect(page.text.contains("Jual ikan 59") && !page.text.contains("Jual ikan 0<"))
         #expect(page.text.utf8.count <= 32 * 1024, "\(page.text.utf8.count) bytes")
         #expect(page.headers["Content-Security-Policy"]?.contains("default-src 'self'") == true)
-        #expect(page.headers["X-Content-Type-Options"] == "nosniff" && page.headers["Referrer-Policy"] == "no-referrer")
+        #expect(page.headers["X-Content-Type-Options"] == "nosniff" && page.headers["Referrer-Policy"] == "same-origin")
         #expect(hall.cookies[PhoneIdentity.cookieName]?.count == 32)
         #expect(!page.text.contains("<script") && !page.text.contains("http://") && !page.text.contains("https://"))
         #expect(hall.send(.get, "/kabar.css").headers["Content-Type"] == "text/css; charset=utf-8")
@@ -262,6 +262,25 @@ import Testing
         #expect(hall.send(.get, "/?lang=en").text.contains(">Post<"))
         #expect(hall.send(.get, "/channels").text.contains(">Channels<"))
         #expect(hall.send(.get, "/?lang=id").text.contains(">Saluran<"))
+    }
+
+    /// Search answers from the board's index, which follows the store: new posts are found,
+    /// withdrawn ones are not, newest first, Unicode folded like `kabar search`.
+    @Test func searchFollowsTheStore() throws {
+        let hall = try Hall()
+        let first = try hall.service.post(PostParameters(channel: "warga", title: "Banjir di RT 3", body: "Air setinggi lutut."))
+        #expect(hall.send(.get, "/search?q=banjir").text.contains("Banjir di RT 3"))
+        _ = try hall.service.post(PostParameters(channel: "warga", title: "Banjir surut", body: "Jalan bisa dilewati."))
+        _ = try hall.service.post(PostParameters(channel: "pasar", title: "CAFÉ buka", body: "Kopi Rp 5.000."))
+        let both = hall.send(.get, "/search?q=BANJIR").text
+        let newer = try #require(both.range(of: "Banjir surut")), older = try #require(both.range(of: "Banjir di RT 3"))
+        #expect(newer.lowerBound < older.lowerBound)
+        #expect(hall.send(.get, "/search?q=caf%C3%A9").text.contains("CAFÉ buka"))
+        #expect(hall.send(.get, "/search?q=lutut+air").text.contains("Banjir di RT 3"))
+        _ = try hall.service.withdraw(TargetParameters(id: first.id.hex), hide: false)
+        let after = hall.send(.get, "/search?q=banjir").text
+        #expect(after.contains("Banjir surut") && !after.contains("Banjir di RT 3"))
+        #expect(hall.send(.get, "/search?q=zzz").text.contains("Tidak ditemukan"))
     }
 
     @Test func datesReadInWesternIndonesianTime() {

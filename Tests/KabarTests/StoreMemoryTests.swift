@@ -1,4 +1,4 @@
-import Kabar
+@testable import Kabar
 import KabarCrypto
 import Testing
 
@@ -130,5 +130,27 @@ import Testing
         #expect(TextSearch.containsAll(["cafe\u{301}"], title: "Buka CAFÉ baru", body: ""))
         #expect(TextSearch.containsAll(["ÇAY".lowercased()], title: "", body: "çay segar"))
         #expect(!TextSearch.containsAll(["banjir", "padi"], title: "banjir", body: "ikan"))
+    }
+
+    /// The byte path for ASCII text answers exactly as the Unicode path: 5,000 random texts of
+    /// letters, digits, spaces and punctuation against random query words.
+    @Test func asciiSearchAgreesWithTheUnicodePath() {
+        var prng = PRNG(seed: 77)
+        let alphabet = Array("abcdeABCDE019 -.,!\n".utf8)
+        func text(_ length: Int) -> String {
+            String(decoding: (0..<length).map { _ in alphabet[prng.int(below: alphabet.count)] }, as: UTF8.self)
+        }
+        var matched = 0
+        for _ in 0..<5_000 {
+            let title = text(prng.int(below: 12)), body = text(prng.int(below: 40))
+            let query = (0..<(1 + prng.int(below: 2))).map { _ in TextSearch.words(in: text(1 + prng.int(below: 3))).first ?? "a" }
+            let textWords = TextSearch.words(in: title) + TextSearch.words(in: body)
+            let expected = query.allSatisfy { word in textWords.contains { $0.hasPrefix(word) } }
+            #expect(TextSearch.asciiContainsAll(query, title: title, body: body) == expected, "\(query) in \(title) / \(body)")
+            if expected { matched += 1 }
+        }
+        // Both answers occur, so the comparison means something.
+        #expect(matched > 500 && matched < 4_500, "\(matched)")
+        #expect(TextSearch.asciiContainsAll(["cafe"], title: "CAFÉ", body: "") == nil)
     }
 }

@@ -37,6 +37,10 @@ public final class DaemonLoop {
         handlers[descriptor] = nil
     }
 
+    /// How many times `runOnce` has woken: a handler that bounds its work per wakeup of the
+    /// whole loop (not per descriptor) starts its count again when this changes.
+    public private(set) var turn: UInt64 = 0
+
     /// How many descriptors are watched.
     public var registeredCount: Int { handlers.count }
 
@@ -46,6 +50,7 @@ public final class DaemonLoop {
     @discardableResult
     public func runOnce(until deadline: Int64?) throws -> Int {
         let ready = try poller.wait(until: deadline)
+        turn &+= 1
         for item in ready {
             // A handler may have unregistered a later descriptor; skip it then.
             handlers[item.descriptor]?(item.events)

@@ -32,7 +32,10 @@ extension NodeRunner {
             request, client in
             board.respond(to: request, from: Board.Client(address: client.address, localAddress: client.localAddress), at: MonotonicClock.now())
         }
-        daemon.housekeepers.append { [unowned server] now in server.dropIdle(now: now) }
+        daemon.housekeepers.append { [unowned server] now in
+            server.dropIdle(now: now)
+            board.housekeeping()
+        }
         daemon.webPort = listener.localPort
         if !problems.isEmpty { daemon.logger.info("the hall board uses TCP port \(listener.localPort) (\(problems.joined(separator: "; ")))") }
         daemon.logger.info("the hall board serves on TCP port \(listener.localPort), web.posting = \(web.posting.rawValue)")

@@ -143,8 +143,13 @@ struct BoardPages {
     }
 
     /// `/search?q=`.
-    func search(_ query: String, results: [Bulletin]) -> String {
-        let main = searchForm(query) + (query.isEmpty ? "" : list(results, empty: BoardText.noResults))
+    func search(_ query: String, results: [Bulletin], partial: (indexed: Int, held: Int)?) -> String {
+        var main = searchForm(query) + (query.isEmpty ? "" : list(results, empty: BoardText.noResults))
+        if let partial, !query.isEmpty {
+            main += "<p class=\"m\">" + t(Localized(
+                en: "This node is still reading its bulletins for search: \(partial.indexed) of \(partial.held) so far.",
+                id: "Node ini masih membaca buletinnya untuk pencarian: \(partial.indexed) dari \(partial.held) sejauh ini.")) + "</p>"
+        }
         return page(title: BoardText.search[context.language], path: "/search?q=" + HTML.queryValue(query), main)
     }
 

@@ -57,6 +57,10 @@ public final class HTTPServer {
     public static var outgoingBytesMax: Int { 256 * 1024 }
     /// Requests served on one connection per wakeup of the loop, at most.
     public static var requestsPerWakeupMax: Int { 4 }
+    /// Requests served on all connections together per wakeup of the loop, at most: the loop
+    /// also carries gossip and bulk sync, and 50 phones each served 4 pages in one turn kept
+    /// the UDP sockets unread for a second (a bulk sync under that load fell to a fifth).
+    public static var requestsPerTurnMax: Int { 8 }
     /// Bytes read from one connection per wakeup, at most.
     public static var readBytesMax: Int { 16 * 1024 }
 
@@ -74,6 +78,9 @@ public final class HTTPServer {
     private var acceptPausedUntil: Int64?
     private var isClosed = false
     private var readBuffer = [UInt8](repeating: 0, count: HTTPServer.readBytesMax)
+    /// The loop turn `servedThisTurn` counts for.
+    private var budgetTurn: UInt64 = 0
+    private var servedThisTurn = 0
 
     private final class Connection {
         let socket: TCPConnection
@@ -239,8 +246,14 @@ public final class HTTPServer {
     private func serveRequests(_ connection: Connection, now: Int64) {
         var served = 0
         connection.needsInput = false
+        if loop.turn != budgetTurn {
+            budgetTurn = loop.turn
+            servedThisTurn = 0
+        }
         while !connection.closing {
-            guard served < Self.requestsPerWakeupMax, connection.unsent < Self.outgoingBytesMax else { return }
+            guard served < Self.requestsPerWakeupMax, servedThisTurn < Self.requestsPerTurnMax,
+                connection.unsent < Self.outgoingBytesMax
+            else { return }
             let request: HTTPRequest?
             do {
                 request = try connection.parser.nextRequest()
@@ -250,6 +263,7 @@ public final class HTTPServer {
             }
             guard let request else { break }
             served += 1
+            servedThisTurn += 1
             answer(request, on: connection)
         }
         connection.needsInput = !connection.closing
