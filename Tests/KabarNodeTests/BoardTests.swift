@@ -30,9 +30,10 @@ import Testing
         var cookies: [String: String] = [:]
         var now: Int64 = 1_000_000
 
-        init(_ web: WebSettings = WebSettings()) throws {
+        init(_ web: WebSettings = WebSettings(), configure: (inout NodeSettings) -> Void = { _ in }) throws {
             var settings = NodeSettings()
             settings.web = web
+            configure(&settings)
             (service, node) = try OperationsTests.offlineService(folder, settings: settings)
             board = Board(service: service, random: CountingRandom())
         }
@@ -281,6 +282,32 @@ import Testing
         let after = hall.send(.get, "/search?q=banjir").text
         #expect(after.contains("Banjir surut") && !after.contains("Banjir di RT 3"))
         #expect(hall.send(.get, "/search?q=zzz").text.contains("Tidak ditemukan"))
+    }
+
+    /// An official notice is pinned, marked verified and named after its authority (kabar.conf's
+    /// `authority = KEY NAME`), whether the authority signed it or granted its signer; no key shows.
+    @Test func officialNoticesCarryTheirAuthoritysName() throws {
+        let authority = OperationsTests.identity.author
+        let hall = try Hall { settings in
+            settings.authorities = [authority]
+            settings.authorityLabels = [authority: "Pemkab <Rokan> Hilir"]
+        }
+        _ = try hall.service.grant(GrantParameters(key: authority.hex, channels: ["resmi"]))
+        let notice = try hall.service.post(PostParameters(channel: "resmi", title: "Posyandu Kamis", body: "Imunisasi balita."))
+        _ = try hall.service.post(PostParameters(channel: "pasar", title: "Cabai murah", body: "Rp 20.000"))
+        let board = hall.send(.get, "/").text
+        let pinned = try #require(board.range(of: "Posyandu Kamis")), market = try #require(board.range(of: "Cabai murah"))
+        #expect(pinned.lowerBound < market.lowerBound)
+        #expect(board.contains("Resmi · terverifikasi · Pemkab &lt;Rokan&gt; Hilir"))
+        #expect(!board.contains(authority.short))
+        // Signed by a key the authority granted: the grant names the authority.
+        let officer = Identity(key: try Ed25519.PrivateKey(seed: [UInt8](repeating: 9, count: 32)), label: "")
+        _ = try hall.service.grant(GrantParameters(key: officer.author.hex, channels: ["resmi"]))
+        let granted = try BulletinOperations.signedPost(
+            PostRequest(channel: "resmi", title: "Jadwal vaksin", body: "Senin."), identity: officer, now: hall.node.bestTime())
+        _ = try hall.service.write(granted)
+        #expect(hall.send(.get, "/b/\(granted.id.hex)").text.contains("Pemkab &lt;Rokan&gt; Hilir"))
+        #expect(hall.send(.get, "/b/\(notice.id.hex)").text.contains("terverifikasi"))
     }
 
     @Test func datesReadInWesternIndonesianTime() {

@@ -18,7 +18,13 @@ import Testing
 
             channel.pasar = community lifetime=3d max=10d
             channel.banjir = official lifetime=1d
-            authority = \(key)
+            authority = \(key)   Pemkab Rokan Hilir
+            web.port = 8080
+            web.posting = review
+            web.portal = on
+            web.posts_per_day = 50
+            web.posts_per_phone = 3
+            web.enabled = yes
             """
         let settings = try ConfigFile.parse(text, path: "/d/kabar.conf")
         #expect(settings.port == 4800)
@@ -31,6 +37,9 @@ import Testing
         #expect(settings.channels.rule(for: "banjir").access == .official)
         #expect(settings.channels.rule(for: "banjir").defaultLifetime == .days(1))
         #expect(settings.authorities.map(\.hex) == [key])
+        #expect(settings.authorityLabels.values.map { $0 } == ["Pemkab Rokan Hilir"])
+        #expect(settings.web.port == 8080 && settings.web.posting == .review && settings.web.portal && settings.web.enabled)
+        #expect(settings.web.postsPerDay == 50 && settings.web.postsPerPhone == 3)
         #expect(settings.nodeConfiguration.networkID == Wire.networkID(named: "rokan-hilir"))
         #expect(settings.nodeConfiguration.staticPeers.count == 2)
     }
@@ -56,6 +65,11 @@ import Testing
             ("network = Bad Name", 1, "network name"),
             ("port =", 1, "has no value"),
             ("language = fr", 1, "language is id or en"),
+            ("web.posting = maybe", 1, "web.posting is open, review or off"),
+            ("web.portal = sometimes", 1, "web.portal is on or off"),
+            ("web.posts_per_day = -1", 1, "web.posts_per_day is a whole number"),
+            ("web.colour = red", 1, "unknown key 'web.colour'"),
+            ("web.port = 0", 1, "port must be a number"),
         ]
         for (text, line, fragment) in cases {
             do {

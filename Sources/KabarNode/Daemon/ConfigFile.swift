@@ -129,12 +129,22 @@ public enum ConfigFile {
             guard settings.authorities.count < NodeSettings.authoritiesMax else {
                 throw tooMany("authority", NodeSettings.authoritiesMax)
             }
-            guard let key = AuthorKey(hex: value) else {
+            let parts = value.split(separator: " ", maxSplits: 1)
+            guard let first = parts.first, let key = AuthorKey(hex: first) else {
                 throw ValueError(problem: Localized(
-                    en: "authority must be a public key of 64 hex digits, not '\(value)'",
-                    id: "authority harus kunci publik 64 digit heksa, bukan '\(value)'"))
+                    en: "authority must be a public key of 64 hex digits, then optionally its name, not '\(value)'",
+                    id: "authority harus kunci publik 64 digit heksa, lalu boleh namanya, bukan '\(value)'"))
             }
             if !settings.authorities.contains(key) { settings.authorities.append(key) }
+            if parts.count == 2 {
+                let label = String(parts[1]).trimmingSpaces
+                guard label.utf8.count <= Identity.labelBytesMax, !label.unicodeScalars.contains(where: { $0.value < 0x20 }) else {
+                    throw ValueError(problem: Localized(
+                        en: "an authority's name is one line of at most \(Identity.labelBytesMax) bytes",
+                        id: "nama otoritas satu baris, paling banyak \(Identity.labelBytesMax) byte"))
+                }
+                settings.authorityLabels[key] = label
+            }
         default:
             if key.hasPrefix("web.") {
                 try applyWeb(key: String(key.dropFirst("web.".count)), value: value, to: &settings.web)

@@ -28,6 +28,9 @@ public struct NodeSettings: Sendable, Equatable {
     public var channelQuotas: [String: Quota] = [:]
     /// Keys of authorities trusted to grant official channels (used by the trust layer).
     public var authorities: [AuthorKey] = []
+    /// What people call each authority (`authority = KEY Pemkab Rokan Hilir`): the board marks
+    /// an official notice with its authority's name.
+    public var authorityLabels: [AuthorKey: String] = [:]
     /// The hall board (`web.*`).
     public var web = WebSettings()
 

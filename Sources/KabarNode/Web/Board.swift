@@ -330,13 +330,14 @@ public final class Board {
         BoardPages.Context(
             language: exchange.language, hallLabel: hall.label, hallKey: hall.author, formToken: exchange.phone?.formToken ?? "",
             posting: service.settings.web.posting, newSince: newSince(exchange.request), rules: service.settings.channels,
-            voucher: { [unowned self] in self.voucher(of: $0) })
+            voucher: { [unowned self] in self.voucher(of: $0) }, authorityLabel: { [unowned self] in self.authorityLabel(of: $0) })
     }
 
     private func fallbackContext(_ exchange: Exchange) -> BoardPages.Context {
         BoardPages.Context(
             language: exchange.language, hallLabel: "Kabar", hallKey: AuthorKey(bytes: [UInt8](repeating: 0, count: 32))!,
-            formToken: "", posting: .off, newSince: nil, rules: service.settings.channels, voucher: { _ in nil })
+            formToken: "", posting: .off, newSince: nil, rules: service.settings.channels, voucher: { _ in nil },
+            authorityLabel: { _ in nil })
     }
 
     /// `make()`'s bulletins for `key`, from the cache while the store is unchanged.
@@ -350,6 +351,30 @@ public final class Board {
         let made = make()
         listCache[key] = made
         return made
+    }
+
+    /// The name kabar.conf gives the authority behind an official bulletin: its author's, when
+    /// the author is an authority, else that of the authority whose grant (directly, or through
+    /// the one level of re-granting the trust rules allow) covers the author on that channel.
+    private func authorityLabel(of bulletin: Bulletin) -> String? {
+        let labels = service.settings.authorityLabels
+        if let label = labels[bulletin.author] { return label }
+        let grants = cachedList("grants") {
+            ((try? service.list(ListParameters(channel: ChannelRules.systemChannel, limit: BulletinQuery.limitMax))) ?? [])
+                .filter { $0.kind == .grant }
+        }
+        var grantees = [bulletin.author]
+        for _ in 0..<2 {
+            var granters: [AuthorKey] = []
+            for grant in grants {
+                guard let content = grant.content.grant, grantees.contains(content.grantee), content.channels.contains(bulletin.channel)
+                else { continue }
+                if let label = labels[grant.author] { return label }
+                granters.append(grant.author)
+            }
+            grantees = granters
+        }
+        return nil
     }
 
     private func voucher(of bulletin: Bulletin) -> AuthorKey? {

@@ -22,6 +22,8 @@ struct BoardPages {
         var rules: ChannelRules
         /// The hall that vouched for a bulletin's phone author, if any.
         var voucher: (Bulletin) -> AuthorKey?
+        /// The name of the authority behind an official bulletin, when kabar.conf gives one.
+        var authorityLabel: (Bulletin) -> String?
     }
 
     let context: Context
@@ -65,7 +67,8 @@ struct BoardPages {
             HTML.escape(BoardText.date(bulletin.created, context.language)),
         ]
         if isOfficial(bulletin) {
-            parts.append("<span class=\"ok\">✓ \(t(BoardText.official))</span> \(t(BoardText.signedBy)) \(bulletin.author.short)")
+            let label = context.authorityLabel(bulletin).map { " · " + HTML.escape($0) } ?? ""
+            parts.append("<span class=\"ok\">✓ \(t(BoardText.official))\(label)</span>")
         } else if let hall = context.voucher(bulletin) {
             let name = hall == context.hallKey ? t(BoardText.thisHall) : t(BoardText.hall) + " " + hall.short
             parts.append("<span class=\"ph\">\(t(BoardText.fromPhone)) \(name)</span>")

@@ -9,7 +9,6 @@ enum BoardText {
     static let search = Localized(en: "Search", id: "Cari")
     static let searchHint = Localized(en: "Search the board", id: "Cari di papan")
     static let official = Localized(en: "Official · verified", id: "Resmi · terverifikasi")
-    static let signedBy = Localized(en: "signed by", id: "ditandatangani")
     static let fromPhone = Localized(en: "Sent from a phone at", id: "Dikirim dari ponsel di")
     static let thisHall = Localized(en: "this hall", id: "balai ini")
     static let hall = Localized(en: "hall", id: "balai")
