@@ -120,7 +120,8 @@ enum NodeCommandSupport {
         lines.append(label("node", "node") + status.nodeId)
         lines.append(label("uptime", "aktif") + duration(status.uptimeS))
         lines.append(label("network", "jaringan") + "\(status.network), UDP \(status.port)")
-        lines.append(label("board", "papan") + (status.web.map { "http://<this node>:\($0)/" } ?? context.text(Localized(en: "off", id: "mati"))))
+        lines.append(label("board", "papan") + (status.web.map { NodeRunner.boardAddresses(port: UInt16(clamping: $0)).joined(separator: "  ") }
+            ?? context.text(Localized(en: "off", id: "mati"))))
         lines.append(storeLine(status.store, context))
         let clock = status.clock
         var clockLine = label("clock", "jam") + context.text(Localized(en: "own ", id: "sendiri ")) + LogTime.format(milliseconds: clock.ownMs)

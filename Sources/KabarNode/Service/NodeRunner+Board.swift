@@ -2,6 +2,15 @@ import Kabar
 import KabarPlatform
 
 extension NodeRunner {
+    /// The board's addresses on this machine's interfaces (loopback left out), for people:
+    /// "http://10.42.0.1/"; a placeholder when the interfaces cannot be read.
+    public static func boardAddresses(port: UInt16) -> [String] {
+        let suffix = port == 80 ? "/" : ":\(port)/"
+        let interfaces = (try? NetworkInterfaces.snapshot().interfaces) ?? []
+        let addresses = interfaces.filter { !$0.flags.contains(.loopback) }.flatMap(\.ipv4).map { SocketAddress.formatIPv4($0.address) }
+        return addresses.isEmpty ? ["http://<this node>" + suffix] : addresses.sorted().map { "http://" + $0 + suffix }
+    }
+
     /// The hall board on the daemon's loop (Documentation/Board.md): port 80 where the process
     /// may bind it (root, or the systemd unit's CAP_NET_BIND_SERVICE), else 8080; `web.port`
     /// or `--web-port` names one. Nil when `web.enabled = off`, or when no port could be had: the

@@ -96,9 +96,9 @@ public enum NodeRunner {
         let board = openBoard(daemon, service: service)
         defer { board?.close() }
         if let port = daemon.webPort {
+            let addresses = boardAddresses(port: port).joined(separator: "  ")
             say(Localized(
-                en: "The hall board is on port \(port): phones on this Wi-Fi open http://THIS-NODE'S-ADDRESS\(port == 80 ? "" : ":\(port)")/",
-                id: "Papan balai ada di port \(port): ponsel di Wi-Fi ini membuka http://ALAMAT-NODE-INI\(port == 80 ? "" : ":\(port)")/"))
+                en: "The hall board: phones on this Wi-Fi open \(addresses)", id: "Papan balai: ponsel di Wi-Fi ini membuka \(addresses)"))
         }
         try installSignals(daemon, service: service, logger: logger)
         guard let repl else {
