@@ -15,10 +15,13 @@ enum PostCommand: Command {
             .data,
             .value("--channel", "C", short: "-c", help: Localized(en: "channel, such as pasar or warga", id: "kanal, misalnya pasar atau warga")),
             .value("--title", "T", short: "-t", help: Localized(en: "one-line title (at most 200 bytes)", id: "judul satu baris (paling banyak 200 byte)")),
+            .value("--attach", "FILE", repeatable: true, help: Localized(
+                en: "attach a file: a photo, a document, a voice note (repeatable, at most 16; 2 MB each by default)",
+                id: "lampirkan berkas: foto, dokumen, pesan suara (boleh berulang, paling banyak 16; bawaan 2 MB masing-masing)")),
         ] + bodyOptions,
         discussion: Localized(
-            en: "Without --body or --body-file the text is read from standard input. The new bulletin's id is printed once it is safely on disk.",
-            id: "Tanpa --body atau --body-file, isi dibaca dari masukan standar. Id buletin baru dicetak setelah tersimpan aman di disk."))
+            en: "Without --body or --body-file the text is read from standard input. The new bulletin's id is printed once it is safely on disk, attachments included.",
+            id: "Tanpa --body atau --body-file, isi dibaca dari masukan standar. Id buletin baru dicetak setelah tersimpan aman di disk, termasuk lampirannya."))
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
         guard let channel = arguments.value("--channel") else {
@@ -28,8 +31,10 @@ enum PostCommand: Command {
             throw CLIError.usage(Localized(en: "--title is required", id: "--title wajib diisi"))
         }
         let lifetime = try ServiceCommand.lifetime(arguments)
+        let attachments = arguments.values("--attach").map { ServiceCommand.absolute($0) }
         let request = ControlRequest.post(PostParameters(
-            channel: channel, title: title, body: try readBody(arguments, context), expiresInMs: lifetime))
+            channel: channel, title: title, body: try readBody(arguments, context), expiresInMs: lifetime,
+            attach: attachments.isEmpty ? nil : attachments))
         ServiceCommand.printWords(request, try ServiceCommand.perform(request, arguments, context), context)
         return 0
     }
@@ -93,8 +98,8 @@ enum ListCommand: Command {
             .json,
         ],
         discussion: Localized(
-            en: "--json prints an array of objects with id, author, kind, channel, title, body, created, expires (milliseconds since 1970 UTC), references and supersedes; keys sorted.",
-            id: "--json mencetak larik objek berisi id, author, kind, channel, title, body, created, expires (milidetik sejak 1970 UTC), references dan supersedes; kunci terurut."))
+            en: "--json prints an array of objects with id, author, kind, channel, title, body, created, expires (milliseconds since 1970 UTC), references, supersedes and attachments (each: id, name, type, size, have = bytes held here); keys sorted.",
+            id: "--json mencetak larik objek berisi id, author, kind, channel, title, body, created, expires (milidetik sejak 1970 UTC), references, supersedes dan attachments (masing-masing: id, name, type, size, have = byte yang ada di sini); kunci terurut."))
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
         let limit = try arguments.integer("--limit", in: 1...BulletinQuery.limitMax) ?? 50
@@ -108,10 +113,12 @@ enum ListCommand: Command {
             limit: limit))
         let json = arguments.flag("--json")
         var count = 0
+        var listed: [Bulletin] = []
         // Printed as the bulletins arrive: a listing of 10,000 never sits in memory as text.
+        // With --json the bulletins wait for what the node holds of their attachments.
         _ = try ServiceCommand.perform(request, arguments, context) { bulletin, _ in
             if json {
-                context.write((count == 0 ? "[\n" : ",\n") + BulletinJSON.object(bulletin))
+                listed.append(bulletin)
             } else {
                 if count == 0 { context.write(tableHeader(context)) }
                 context.write(tableRow(bulletin))
@@ -119,6 +126,10 @@ enum ListCommand: Command {
             count += 1
         }
         if json {
+            let infos = try AttachmentCommands.info(for: listed, arguments, context)
+            for (index, bulletin) in listed.enumerated() {
+                context.write((index == 0 ? "[\n" : ",\n") + BulletinJSON.object(bulletin, replies: [], attachments: infos))
+            }
             context.print(count == 0 ? "[]" : "\n]")
         } else if count == 0 {
             context.print(context.text(Localized(en: "no bulletins", id: "tidak ada buletin")))
@@ -171,11 +182,13 @@ enum ShowCommand: Command {
             if role == "reply" { replies.append(bulletin) } else { post = bulletin }
         }
         guard let post else { throw CLIError.failed(ServiceError.badReply.message) }
+        let infos = try AttachmentCommands.info(for: [post] + replies, arguments, context)
         if arguments.flag("--json") {
-            context.print(BulletinJSON.object(post, replies: replies))
+            context.print(BulletinJSON.object(post, replies: replies, attachments: infos))
             return 0
         }
         context.write(details(post, context))
+        context.write(AttachmentCommands.lines(post, infos, context))
         if !replies.isEmpty {
             context.write("\n" + context.text(Localized(
                 en: "\(replies.count) \(replies.count == 1 ? "reply" : "replies"):", id: "\(replies.count) balasan:")) + "\n")

@@ -19,6 +19,7 @@ enum CommandRegistry {
         CommandEntry(PostCommand.self),
         CommandEntry(ListCommand.self),
         CommandEntry(ShowCommand.self),
+        CommandEntry(AttachmentGetCommand.self),
         CommandEntry(ReplyCommand.self),
         CommandEntry(ExportCommand.self),
         CommandEntry(ImportCommand.self),

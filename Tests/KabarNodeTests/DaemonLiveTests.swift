@@ -54,7 +54,7 @@ import Testing
         // The watcher's JSON line for it names the bulletin, its source and the keys of kabar list --json.
         let stored = try #require(watch.events.first { if case .bulletinStored = $0 { true } else { false } })
         let line = EventJSON.object(stored, at: UnixTime(milliseconds: 1))
-        #expect(line.hasPrefix("{\"at\":1,\"bulletin\":{\"author\":") && line.contains("\"event\":\"bulletin\"")
+        #expect(line.hasPrefix("{\"at\":1,\"bulletin\":{\"attachments\":[],\"author\":") && line.contains("\"event\":\"bulletin\"")
             && line.contains("\"source\":\"\(source)\"") && line.contains("\"id\":\"\(id)\""))
     }
 

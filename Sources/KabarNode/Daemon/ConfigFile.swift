@@ -125,6 +125,13 @@ public enum ConfigFile {
             }
             settings.logLevel = level
         case "quota": settings.quotaBytes = try parseByteCount(value)
+        case "attachment_max":
+            let bytes = try parseByteCount(value)
+            guard bytes <= Int64(AttachmentManifest.sizeMax) else {
+                throw ValueError(problem: Localized(
+                    en: "attachment_max is at most \(AttachmentManifest.sizeMax) bytes", id: "attachment_max paling besar \(AttachmentManifest.sizeMax) byte"))
+            }
+            settings.attachmentBytesMax = bytes
         case "authority":
             guard settings.authorities.count < NodeSettings.authoritiesMax else {
                 throw tooMany("authority", NodeSettings.authoritiesMax)
@@ -158,8 +165,8 @@ public enum ConfigFile {
                 if let quota { settings.channelQuotas[name] = quota }
             } else {
                 throw ValueError(problem: Localized(
-                    en: "unknown key '\(key)' (known: port, network, peer, language, log_level, quota, channel.NAME, authority, web.*)",
-                    id: "kunci '\(key)' tidak dikenal (yang dikenal: port, network, peer, language, log_level, quota, channel.NAMA, authority, web.*)"))
+                    en: "unknown key '\(key)' (known: port, network, peer, language, log_level, quota, attachment_max, channel.NAME, authority, web.*)",
+                    id: "kunci '\(key)' tidak dikenal (yang dikenal: port, network, peer, language, log_level, quota, attachment_max, channel.NAMA, authority, web.*)"))
             }
         }
     }

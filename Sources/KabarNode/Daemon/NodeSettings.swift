@@ -31,6 +31,8 @@ public struct NodeSettings: Sendable, Equatable {
     /// What people call each authority (`authority = KEY Pemkab Rokan Hilir`): the board marks
     /// an official notice with its authority's name.
     public var authorityLabels: [AuthorKey: String] = [:]
+    /// An attachment's size, at most (`attachment_max` in kabar.conf).
+    public var attachmentBytesMax: Int64 = 2_000_000
     /// The hall board (`web.*`).
     public var web = WebSettings()
 

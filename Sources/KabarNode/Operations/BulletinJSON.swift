@@ -3,9 +3,13 @@ import Kabar
 /// Bulletins as JSON for scripts (`kabar list --json`, `kabar show --json`, the control
 /// socket). Keys are sorted so the output is stable:
 ///
-///     {"author":"<64 hex>","body":"...","channel":"pasar","created":1793491200000,
+///     {"attachments":[],"author":"<64 hex>","body":"...","channel":"pasar","created":1793491200000,
 ///      "expires":1794096000000,"id":"<64 hex>","kind":"post","references":[],
 ///      "supersedes":null,"title":"..."}
+///
+/// Each attachment is `{"have":N,"id":"<64 hex>","name":"foto.jpg","size":N,"type":"image/jpeg"}`:
+/// `have` is the file bytes this node holds; `name`, `size` and `type` are null until it holds
+/// the attachment's manifest (Documentation/Attachments.md).
 ///
 /// A grant bulletin also has `"grant":{"channels":[...],"grantee":"<64 hex>","may_grant":false,
 /// "moderator":false}`.
@@ -16,11 +20,23 @@ public enum BulletinJSON {
     /// One bulletin as a JSON object.
     public static func object(_ bulletin: Bulletin) -> String { object(bulletin, replies: []) }
 
+    /// `attachments` for `bulletin`: what `infos` says of each id it lists, in its order; an id
+    /// `infos` lacks shows what the bulletin alone tells (its id, nothing held).
+    static func attachmentsValue(_ bulletin: Bulletin, _ infos: [String: AttachmentInfo]) -> String {
+        let items = bulletin.content.attachments.map { id in
+            let info = infos[id.hex] ?? AttachmentInfo(id: id.hex, name: nil, type: nil, size: nil, have: 0)
+            return "{\"have\":\(info.have),\"id\":\(quote(info.id)),\"name\":\(info.name.map(quote) ?? "null"),"
+                + "\"size\":\(info.size.map(String.init) ?? "null"),\"type\":\(info.type.map(quote) ?? "null")}"
+        }
+        return "[" + items.joined(separator: ",") + "]"
+    }
+
     /// One bulletin as a JSON object, with `"replies"` (an array of objects, oldest first) when
     /// there are any: the thread `kabar show` prints.
-    public static func object(_ bulletin: Bulletin, replies: [Bulletin]) -> String {
+    public static func object(_ bulletin: Bulletin, replies: [Bulletin], attachments: [String: AttachmentInfo] = [:]) -> String {
         let references = bulletin.references.map { quote($0.hex) }.joined(separator: ",")
         var fields: [(String, String)] = [
+            ("attachments", attachmentsValue(bulletin, attachments)),
             ("author", quote(bulletin.author.hex)),
             ("body", quote(bulletin.body)),
             ("channel", quote(bulletin.channel)),
@@ -38,7 +54,9 @@ public enum BulletinJSON {
             ("kind", quote(bulletin.kind.name)),
             ("references", "[" + references + "]"),
         ]
-        if !replies.isEmpty { fields.append(("replies", "[" + replies.map(object).joined(separator: ",") + "]")) }
+        if !replies.isEmpty {
+            fields.append(("replies", "[" + replies.map { object($0, replies: [], attachments: attachments) }.joined(separator: ",") + "]"))
+        }
         fields += [
             ("supersedes", bulletin.content.supersedes.map { quote($0.hex) } ?? "null"),
             ("title", quote(bulletin.title)),

@@ -53,6 +53,7 @@ public enum BulletinOperations {
         content.title = title
         content.body = body
         content.references = request.references
+        content.attachments = request.attachments
         do {
             try policy.checkTimes(created: content.created, expires: content.expires, channel: content.channel, now: now)
         } catch {

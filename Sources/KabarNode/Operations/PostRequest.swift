@@ -12,6 +12,8 @@ public struct PostRequest: Sendable, Equatable {
     public var lifetime: TimeSpan?
     /// The bulletins it replies to (a reply names one).
     public var references: [BulletinID] = []
+    /// Attachments' content ids (their blocks already stored).
+    public var attachments: [ContentID] = []
 
     /// A request.
     public init(channel: String, title: String, body: String, lifetime: TimeSpan? = nil) {

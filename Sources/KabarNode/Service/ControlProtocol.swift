@@ -83,6 +83,10 @@ public enum ControlRequest: Sendable, Equatable {
     case channels
     case reload
     case watch
+    /// What this node knows and holds of attachments (`kabar list/show --json`).
+    case attachments(AttachmentListParameters)
+    /// Writes an attachment held here to a file (`kabar attachment get`).
+    case attachmentGet(AttachmentGetParameters)
     /// Phones' posts waiting for the operator (`web.posting = review`).
     case pending
     /// Posts pending entry `number`.
@@ -112,6 +116,8 @@ public enum ControlRequest: Sendable, Equatable {
         case .channels: "channels"
         case .reload: "reload"
         case .watch: "watch"
+        case .attachments: "attachments"
+        case .attachmentGet: "attachment_get"
         case .pending: "pending"
         case .approve: "approve"
         case .reject: "reject"
@@ -134,11 +140,14 @@ public struct PostParameters: Codable, Sendable, Equatable {
     public var body: String
     /// Lifetime in milliseconds; nil for the channel's default.
     public var expiresInMs: Int64?
-    public init(channel: String, title: String, body: String, expiresInMs: Int64? = nil) {
+    /// Files to attach: absolute paths the node reads as its own user (like `import`).
+    public var attach: [String]?
+    public init(channel: String, title: String, body: String, expiresInMs: Int64? = nil, attach: [String]? = nil) {
         self.channel = channel
         self.title = title
         self.body = body
         self.expiresInMs = expiresInMs
+        self.attach = attach
     }
 }
 
@@ -205,6 +214,44 @@ public struct ExportParameters: Codable, Sendable, Equatable {
         self.path = path
         self.channel = channel
         self.sinceMs = sinceMs
+    }
+}
+
+/// `attachments`: attachment content ids (64 hex), at most `idsMax`.
+public struct AttachmentListParameters: Codable, Sendable, Equatable {
+    public var ids: [String]
+    public static let idsMax = 1_024
+    public init(ids: [String]) { self.ids = ids }
+}
+
+/// `attachment_get`: an attachment's id, the absolute path the node writes it to, and whether
+/// an existing file may be replaced.
+public struct AttachmentGetParameters: Codable, Sendable, Equatable {
+    public var id: String
+    public var path: String
+    public var force: Bool?
+    public init(id: String, path: String, force: Bool = false) {
+        self.id = id
+        self.path = path
+        self.force = force
+    }
+}
+
+/// One attachment as `list --json` and `show --json` show it. `name`, `type` and `size` are
+/// null while this node lacks the attachment's manifest.
+public struct AttachmentInfo: Codable, Sendable, Equatable {
+    public var id: String
+    public var name: String?
+    public var type: String?
+    public var size: UInt64?
+    /// File bytes held here.
+    public var have: UInt64
+    public init(id: String, name: String?, type: String?, size: UInt64?, have: UInt64) {
+        self.id = id
+        self.name = name
+        self.type = type
+        self.size = size
+        self.have = have
     }
 }
 
@@ -275,6 +322,8 @@ extension ControlRequest: Codable {
         case "channels": self = .channels
         case "reload": self = .reload
         case "watch": self = .watch
+        case "attachments": self = .attachments(try AttachmentListParameters(from: decoder))
+        case "attachment_get": self = .attachmentGet(try AttachmentGetParameters(from: decoder))
         case "pending": self = .pending
         case "approve": self = .approve(try NumberParameters(from: decoder))
         case "reject": self = .reject(try NumberParameters(from: decoder))
@@ -297,6 +346,8 @@ extension ControlRequest: Codable {
         case .authority(let parameters), .block(let parameters): try parameters.encode(to: encoder)
         case .grant(let parameters): try parameters.encode(to: encoder)
         case .approve(let parameters), .reject(let parameters): try parameters.encode(to: encoder)
+        case .attachments(let parameters): try parameters.encode(to: encoder)
+        case .attachmentGet(let parameters): try parameters.encode(to: encoder)
         case .status, .peers, .sync, .channels, .reload, .watch, .pending: break
         }
     }
@@ -327,6 +378,8 @@ public struct ControlResult: Codable, Sendable, Equatable {
     public var removed: [String]?
     /// The file written or read.
     public var path: String?
+    /// `attachments`: one entry per id asked.
+    public var attachments: [AttachmentInfo]?
     /// An import's counts and rejections.
     public var imported: ImportSummary?
     /// `status`.

@@ -85,6 +85,10 @@ extension NodeService {
             guard let reloader else { throw noNodeRunning() }
             result.changes = try reloader().map(LocalizedText.init)
         case .watch: break
+        case .attachments(let parameters): result.attachments = try attachmentInfo(parameters)
+        case .attachmentGet(let parameters):
+            result.count = try getAttachment(parameters)
+            result.path = parameters.path
         case .pending:
             let pending = try pendingWebPosts()
             result.count = pending.count

@@ -4,9 +4,10 @@ import Kabar
 extension NodeService {
     /// Signs and stores a new post; returns it.
     public func post(_ parameters: PostParameters) throws(ServiceError) -> Bulletin {
-        let request = PostRequest(
+        var request = PostRequest(
             channel: parameters.channel, title: parameters.title, body: parameters.body,
             lifetime: try lifetime(parameters.expiresInMs))
+        request.attachments = try storeAttachments(parameters.attach ?? [])
         return try signAndWrite(request)
     }
 

@@ -30,6 +30,8 @@ public final class NodeService {
     static let refusalSourcesMax = 64
     /// Posts from phones: the review queue and the daily counts (NodeService+Web.swift).
     var web = WebPostState()
+    /// The attachments' blocks, opened at first use (NodeService+Attachments.swift).
+    var openedBlocks: BlockStore?
 
     /// A service over `host`; `identity` signs what is posted here (loaded from the data folder
     /// when nil, at the first write).

@@ -221,7 +221,9 @@ public final class Board {
             } else {
                 bulletins = try service.list(ListParameters(channel: channel, limit: limit))
             }
-            return HTTPResponse(status: .ok, headers: json, body: Array((BulletinJSON.array(bulletins) + "\n").utf8))
+            let infos = attachmentInfo(bulletins)
+            let body = bulletins.isEmpty ? "[]" : "[\n" + bulletins.map { BulletinJSON.object($0, replies: [], attachments: infos) }.joined(separator: ",\n") + "\n]"
+            return HTTPResponse(status: .ok, headers: json, body: Array((body + "\n").utf8))
         }
         guard request.path.hasPrefix("/api/bulletins/"), let id = BulletinID(hex: String(request.path.dropFirst("/api/bulletins/".count))) else {
             return apiError(.notFound, "no such resource; see /api/bulletins")
@@ -229,7 +231,15 @@ public final class Board {
         guard let (bulletin, replies) = try? service.thread(TargetParameters(id: id.hex)) else {
             return apiError(.notFound, "no bulletin \(id.hex) on this node")
         }
-        return HTTPResponse(status: .ok, headers: json, body: Array((BulletinJSON.object(bulletin, replies: replies) + "\n").utf8))
+        let infos = attachmentInfo([bulletin] + replies)
+        return HTTPResponse(status: .ok, headers: json, body: Array((BulletinJSON.object(bulletin, replies: replies, attachments: infos) + "\n").utf8))
+    }
+
+    /// What this node holds of the attachments of `bulletins`, by id.
+    private func attachmentInfo(_ bulletins: [Bulletin]) -> [String: AttachmentInfo] {
+        let ids = Array(Set(bulletins.flatMap(\.content.attachments)).map(\.hex).sorted().prefix(AttachmentListParameters.idsMax))
+        guard !ids.isEmpty, let infos = try? service.attachmentInfo(AttachmentListParameters(ids: ids)) else { return [:] }
+        return Dictionary(infos.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     private func apiError(_ status: HTTPStatus, _ message: String) -> HTTPResponse {

@@ -1,0 +1,97 @@
+/// Building an attachment's block tree from a file, and walking it back (Documentation/
+/// Attachments.md). Pure: blocks come in and go out as bytes; where they live is the caller's.
+///
+///                      manifest (root, its hash is the attachment's id)
+///                     /          \
+///             index block  ...  index block        (height >= 1: 32 ids each)
+///              /      \
+///         data block ... data block                 (1 KiB of the file each)
+///
+/// Every block is named by its SHA-256 and listed by its parent, so each one checks alone the
+/// moment it arrives, from whichever peer sent it.
+public enum AttachmentTree {
+    /// Splits `bytes` into the tree; returns the manifest and every block below it with its id,
+    /// top level first, data blocks last in file order.
+    public static func build(_ bytes: [UInt8], type: String, name: String) throws(AttachmentError) -> (manifest: AttachmentManifest, blocks: [(id: ContentID, bytes: [UInt8])]) {
+        guard UInt64(bytes.count) <= AttachmentManifest.sizeMax else {
+            throw .tooLarge(size: UInt64(bytes.count), limit: AttachmentManifest.sizeMax)
+        }
+        try AttachmentManifest.check(type: type, name: name)
+        let size = UInt64(bytes.count)
+        var level: [(id: ContentID, bytes: [UInt8])] = stride(from: 0, to: max(bytes.count, 1), by: AttachmentManifest.dataBlockBytes).map { start in
+            let block = Array(bytes[start..<min(start + AttachmentManifest.dataBlockBytes, bytes.count)])
+            return (ContentID(hashing: block), block)
+        }
+        var levels = [level]
+        let height = AttachmentManifest.height(forSize: size)
+        for _ in 0..<Int(height) {
+            level = stride(from: 0, to: level.count, by: AttachmentManifest.idsPerIndexBlock).map { start in
+                let block = level[start..<min(start + AttachmentManifest.idsPerIndexBlock, level.count)].flatMap(\.id.bytes)
+                return (ContentID(hashing: block), block)
+            }
+            levels.append(level)
+        }
+        let manifest = try AttachmentManifest(size: size, height: height, type: type, name: name, children: level.map(\.id))
+        return (manifest, levels.reversed().flatMap { $0 })
+    }
+
+    /// What a walk of the tree found with the blocks at hand.
+    public struct Walk: Sendable, Equatable {
+        /// The file, when every block was there.
+        public var bytes: [UInt8]?
+        /// File bytes held (data blocks present).
+        public var have: UInt64
+        /// Blocks known to be missing (listed by a block that is present), top level first; at
+        /// most the `missingMax` asked for.
+        public var missing: [ContentID]
+    }
+
+    /// Walks the tree under `manifest`, fetching blocks with `block` (which must return only
+    /// bytes whose hash is the id asked for). Each block's length and each index block's id count
+    /// are checked against the shape the size fixes. `assemble`: keep the file's bytes (false
+    /// to count what is held without copying it).
+    public static func walk(
+        _ manifest: AttachmentManifest, assemble: Bool, missingMax: Int = 256, block: (ContentID) -> [UInt8]?
+    ) throws(AttachmentError) -> Walk {
+        var walk = Walk(bytes: assemble ? [] : nil, have: 0, missing: [])
+        var complete = true
+        // Each entry: the ids of one level, nil where the parent was missing.
+        var level: [ContentID?] = manifest.children.map { $0 }
+        for depth in stride(from: Int(manifest.height), to: 0, by: -1) {
+            let below = AttachmentManifest.blocks(size: manifest.size, level: depth - 1)
+            var next: [ContentID?] = []
+            next.reserveCapacity(Int(below))
+            for (index, id) in level.enumerated() {
+                let expected = Int(min(UInt64(AttachmentManifest.idsPerIndexBlock), below - UInt64(index * AttachmentManifest.idsPerIndexBlock)))
+                guard let id, let bytes = block(id) else {
+                    if let id { note(missing: id, &walk, missingMax) }
+                    complete = false
+                    next += [ContentID?](repeating: nil, count: expected)
+                    continue
+                }
+                guard bytes.count == expected * 32 else { throw .shapeMismatch }
+                for start in stride(from: 0, to: bytes.count, by: 32) { next.append(ContentID(bytes: bytes[start..<start + 32])) }
+            }
+            level = next
+        }
+        let last = manifest.size == 0 ? 0 : Int((manifest.size - 1) % UInt64(AttachmentManifest.dataBlockBytes)) + 1
+        for (index, id) in level.enumerated() {
+            let expected = index == level.count - 1 ? last : AttachmentManifest.dataBlockBytes
+            guard let id, let bytes = block(id) else {
+                if let id { note(missing: id, &walk, missingMax) }
+                complete = false
+                walk.bytes = nil
+                continue
+            }
+            guard bytes.count == expected else { throw .shapeMismatch }
+            walk.have += UInt64(bytes.count)
+            if complete && assemble { walk.bytes?.append(contentsOf: bytes) }
+        }
+        if !complete { walk.bytes = nil }
+        return walk
+    }
+
+    private static func note(missing id: ContentID, _ walk: inout Walk, _ missingMax: Int) {
+        if walk.missing.count < missingMax { walk.missing.append(id) }
+    }
+}

@@ -1,0 +1,142 @@
+import Foundation
+import Kabar
+import KabarPlatform
+
+// Attachments (Documentation/Attachments.md): files split into content-addressed blocks, stored
+// beside the bulletins, listed by content id in a post's field 6.
+extension NodeService {
+    /// The block store, opened at first use.
+    func blocks() throws(ServiceError) -> BlockStore {
+        if let openedBlocks { return openedBlocks }
+        do {
+            let opened = try BlockStore.open(in: host.data)
+            openedBlocks = opened
+            return opened
+        } catch {
+            throw .from(error)
+        }
+    }
+
+    /// Reads each file, splits it into blocks, stores them durably; returns the attachments'
+    /// content ids for the post. Nothing is signed yet: a refused post leaves blocks no post
+    /// lists, which stay until block eviction (not built yet: Attachments.md, "Still to build").
+    func storeAttachments(_ paths: [String]) throws(ServiceError) -> [ContentID] {
+        guard !paths.isEmpty else { return [] }
+        guard paths.count <= BulletinCodec.referencesMax else {
+            throw .invalidInput(Localized(
+                en: "at most \(BulletinCodec.referencesMax) attachments per post, not \(paths.count)",
+                id: "paling banyak \(BulletinCodec.referencesMax) lampiran per kiriman, bukan \(paths.count)"))
+        }
+        let store = try blocks()
+        var ids: [ContentID] = []
+        for path in paths {
+            let bytes = try readAttachment(try Self.absolute(path))
+            let name = String(path.split(separator: "/").last ?? "file")
+            let tree: (manifest: AttachmentManifest, blocks: [(id: ContentID, bytes: [UInt8])])
+            do {
+                tree = try AttachmentTree.build(bytes, type: Self.mediaType(ofFileNamed: name), name: name)
+                try store.put(tree.manifest.id, tree.manifest.encoded)
+                for block in tree.blocks { try store.put(block.id, block.bytes) }
+            } catch let error as AttachmentError {
+                throw .invalidInput(error.localizedMessage)
+            } catch {
+                throw .from(error)
+            }
+            ids.append(tree.manifest.id)
+        }
+        do { try store.sync() } catch { throw .from(error) }
+        return ids
+    }
+
+    private func readAttachment(_ path: String) throws(ServiceError) -> [UInt8] {
+        let limit = settings.attachmentBytesMax
+        let size: Int64
+        do {
+            guard let status = try FileSystem.status(path), status.isRegularFile else {
+                throw ServiceError.invalidInput(Localized(en: "no file at \(path)", id: "tidak ada berkas di \(path)"))
+            }
+            size = status.size
+        } catch let error as ServiceError {
+            throw error
+        } catch {
+            throw .failed(Localized(en: "cannot read \(path): \(error)", id: "tidak dapat membaca \(path): \(error)"))
+        }
+        guard size <= limit else {
+            throw .invalidInput(Localized(
+                en: "\(path) is \(size) bytes; an attachment may be at most \(limit) bytes (attachment_max in kabar.conf)",
+                id: "\(path) berukuran \(size) byte; lampiran paling besar \(limit) byte (attachment_max di kabar.conf)"))
+        }
+        guard let data = FileManager.default.contents(atPath: path), data.count == Int(size) else {
+            throw .failed(Localized(en: "cannot read \(path)", id: "tidak dapat membaca \(path)"))
+        }
+        return [UInt8](data)
+    }
+
+    /// What this node knows and holds of each attachment.
+    func attachmentInfo(_ parameters: AttachmentListParameters) throws(ServiceError) -> [AttachmentInfo] {
+        guard parameters.ids.count <= AttachmentListParameters.idsMax else {
+            throw .invalidInput(Localized(en: "too many attachment ids", id: "terlalu banyak id lampiran"))
+        }
+        let store = try blocks()
+        return try parameters.ids.map { text throws(ServiceError) in
+            let id = try Self.contentID(text)
+            guard let manifest = Self.manifest(id, in: store) else {
+                return AttachmentInfo(id: id.hex, name: nil, type: nil, size: nil, have: 0)
+            }
+            let walk = try? AttachmentTree.walk(manifest, assemble: false, block: store.block)
+            return AttachmentInfo(id: id.hex, name: manifest.name, type: manifest.type, size: manifest.size, have: walk?.have ?? 0)
+        }
+    }
+
+    /// Writes attachment `parameters.id` to `parameters.path` (never over a file without
+    /// `force`); returns its size.
+    func getAttachment(_ parameters: AttachmentGetParameters) throws(ServiceError) -> Int {
+        let id = try Self.contentID(parameters.id)
+        let path = try Self.absolute(parameters.path)
+        let store = try blocks()
+        guard let manifest = Self.manifest(id, in: store) else {
+            throw ServiceError(code: "not_found", message: Localized(
+                en: "this node does not hold attachment \(id.short) yet", id: "node ini belum menyimpan lampiran \(id.short)"))
+        }
+        let walk: AttachmentTree.Walk
+        do { walk = try AttachmentTree.walk(manifest, assemble: true, block: store.block) } catch { throw .failed(error.localizedMessage) }
+        guard let bytes = walk.bytes else {
+            throw ServiceError(code: "incomplete", message: Localized(
+                en: "this node holds \(walk.have) of \(manifest.size) bytes of \(manifest.name); try again once the rest has arrived",
+                id: "node ini baru menyimpan \(walk.have) dari \(manifest.size) byte \(manifest.name); coba lagi setelah sisanya tiba"))
+        }
+        if (parameters.force ?? false) == false, (try? FileSystem.status(path)) ?? nil != nil {
+            throw .invalidInput(Localized(
+                en: "\(path) exists; add --force to replace it", id: "\(path) sudah ada; tambahkan --force untuk menggantinya"))
+        }
+        do {
+            try FileSystem.replaceFile(path, with: bytes, permissions: 0o644, directory: BundleFile.parentFolder(of: path))
+        } catch {
+            throw .failed(Localized(en: "cannot write \(path): \(error)", id: "tidak dapat menulis \(path): \(error)"))
+        }
+        return bytes.count
+    }
+
+    static func manifest(_ id: ContentID, in store: BlockStore) -> AttachmentManifest? {
+        store.block(id).flatMap { try? AttachmentManifest.decode($0) }
+    }
+
+    static func contentID(_ text: String) throws(ServiceError) -> ContentID {
+        guard let id = ContentID(hex: text.trimmingSpaces), text.trimmingSpaces.utf8.count == 64 else {
+            throw .invalidInput(Localized(
+                en: "an attachment id is 64 hex characters (see 'kabar show --json'), not '\(text.prefix(80))'",
+                id: "id lampiran 64 karakter hex (lihat 'kabar show --json'), bukan '\(text.prefix(80))'"))
+        }
+        return id
+    }
+
+    /// The media type a file name's extension names; `application/octet-stream` otherwise.
+    static func mediaType(ofFileNamed name: String) -> String {
+        let types = [
+            "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp", "pdf": "application/pdf",
+            "ogg": "audio/ogg", "oga": "audio/ogg", "opus": "audio/ogg", "mp3": "audio/mpeg", "m4a": "audio/mp4", "txt": "text/plain",
+        ]
+        let ext = name.split(separator: ".").count > 1 ? String(name.split(separator: ".").last ?? "").lowercased() : ""
+        return types[ext] ?? "application/octet-stream"
+    }
+}

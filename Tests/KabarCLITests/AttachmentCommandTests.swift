@@ -1,0 +1,41 @@
+import Foundation
+@testable import KabarCLI
+import Kabar
+import KabarNode
+import Testing
+
+/// `kabar post --attach`, `kabar attachment get`, and the `attachments` key of `show --json`.
+@Suite(.serialized) struct AttachmentCommandTests {
+    @Test func anAttachedFileComesBackByteForByteAndNeverOverwrites() throws {
+        let folder = NSTemporaryDirectory() + "kabar-attach-test-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        #expect(KabarRun(["init", "--data", folder + "/node"]).code == 0)
+        var prng = PRNG(seed: 5)
+        let photo = prng.bytes(300_000)
+        try Data(photo).write(to: URL(fileURLWithPath: folder + "/banjir.jpg"))
+        let post = KabarRun(["post", "--data", folder + "/node", "-c", "warga", "-t", "Foto banjir", "--body", "Air naik", "--attach", folder + "/banjir.jpg"])
+        #expect(post.code == 0, "\(post.error)")
+        let id = post.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        let shown = KabarRun(["show", "--data", folder + "/node", id, "--json"])
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(shown.output.utf8)) as? [String: Any])
+        let attachment = try #require((object["attachments"] as? [[String: Any]])?.first)
+        #expect(attachment["name"] as? String == "banjir.jpg" && attachment["type"] as? String == "image/jpeg")
+        #expect(attachment["size"] as? Int == 300_000 && attachment["have"] as? Int == 300_000)
+        let attachmentID = try #require(attachment["id"] as? String)
+        #expect(KabarRun(["show", "--data", folder + "/node", id]).output.contains("banjir.jpg  image/jpeg  300000 bytes, 300000 held here"))
+        let out = folder + "/out.jpg"
+        #expect(KabarRun(["attachment", "get", "--data", folder + "/node", attachmentID, "--out", out]).code == 0)
+        #expect(FileManager.default.contents(atPath: out).map([UInt8].init) == photo)
+        let again = KabarRun(["attachment", "get", "--data", folder + "/node", attachmentID, "--out", out])
+        #expect(again.code == 2 && again.error.contains("--force"))
+        #expect(KabarRun(["attachment", "get", "--data", folder + "/node", attachmentID, "--out", out, "--force"]).code == 0)
+        // A post without attachments lists none; an unknown attachment is said to be missing.
+        let list = KabarRun(["list", "--data", folder + "/node", "--json"])
+        #expect(list.output.contains("\"attachments\":[{\"have\":300000"))
+        let unknown = KabarRun(["attachment", "get", "--data", folder + "/node", String(repeating: "ab", count: 32), "--out", out, "--force"])
+        #expect(unknown.code != 0 && unknown.error.contains("does not hold"))
+        let missingFile = KabarRun(["post", "--data", folder + "/node", "-c", "warga", "-t", "x", "--body", "x", "--attach", folder + "/nope.jpg"])
+        #expect(missingFile.code == 2 && missingFile.error.contains("no file"))
+    }
+}
