@@ -184,6 +184,10 @@ extension Node {
             handleTransferData(data, from: source, at: now)
         case .transferAck(let ack):
             handleTransferAck(ack, from: source, at: monotonic)
+        case .blockRequest(let ids):
+            handleBlockRequest(ids, from: source, at: monotonic)
+        case .blockData(let bytes):
+            handleBlockData(bytes, from: source, at: monotonic)
         }
         // Read in place (a plain `peers[source]?.proven` copies the whole `Peer` per datagram).
         func isUnvalidated(_ peer: inout Peer) -> Bool { !peer.proven }

@@ -124,6 +124,7 @@ extension Node {
                     return .refused(.evicted(id))
                 }
                 didStore(bulletin, from: source, at: now, spread: spread)
+                noteAttachments(of: bulletin, from: source, at: now.monotonic)
                 forgetEvicted(evicted, at: now)
                 return .added
             case .duplicate: return .duplicate

@@ -57,6 +57,10 @@ public struct Node<Store: BulletinStore> {
     var sync = SyncState()
     /// Bulk transfers in both directions (Node+Transfer.swift).
     var transfer = TransferState()
+    /// Attachment blocks, when this node carries attachments (Node+Blocks.swift); nil: it
+    /// stores posts but not their files.
+    public var blocks: (any AttachmentBlockStorage)?
+    var blockFetch = BlockFetchState()
     /// True while a batch of input is processed: acknowledgements wait for its end.
     var deferringAcknowledgements = false
     /// Within a batch of input: bulletins decoded and signatures checked ahead, on every core
@@ -127,6 +131,7 @@ public struct Node<Store: BulletinStore> {
         for reassembly in reassemblies.values { deadline = min(deadline, reassembly.retryAt) }
         if let syncDeadline = sync.nextDeadline(quietAfter: configuration.requestTimeout * 2, timeout: configuration.syncTimeout) { deadline = min(deadline, syncDeadline) }
         if let transferDeadline = transfer.nextDeadline { deadline = min(deadline, transferDeadline) }
+        if let blockDeadline { deadline = min(deadline, blockDeadline) }
         return deadline
     }
 
@@ -187,6 +192,7 @@ public struct Node<Store: BulletinStore> {
         retryReassemblies(at: monotonic)
         tickSync(at: now)
         tickTransfer(at: monotonic)
+        askForBlocks(at: monotonic)
         if monotonic >= nextExpiry {
             nextExpiry = monotonic + configuration.expiryInterval
             dropExpired(at: now)
@@ -299,6 +305,9 @@ public struct NodeCounters: Sendable, Equatable {
     /// Signatures this node checked (a cached verdict counts too: the simulator charges CPU
     /// time per check, Documentation/Simulation.md).
     public var signatureChecks = 0
+    /// Attachment blocks stored from peers, and blocks that came again once held.
+    public var blocksStored = 0
+    public var duplicateBlocks = 0
 }
 
 /// The trust layer's say over what a node stores: official channels, grants, quotas, blocks.

@@ -90,6 +90,10 @@ public enum Message: Equatable, Sendable {
     case transferData(TransferData)
     /// Bulk transfer: which datagram numbers arrived.
     case transferAck(TransferAck)
+    /// Asks for attachment blocks by content id (1 to `idsMax`; Documentation/Attachments.md).
+    case blockRequest([ContentID])
+    /// One attachment block: its id is the SHA-256 of these bytes (0 to 1,024 of them).
+    case blockData([UInt8])
 
     /// Ids per announce or request, at most.
     public static let idsMax = 32
@@ -111,6 +115,8 @@ public enum Message: Equatable, Sendable {
         case .transferRequest: return .transferRequest
         case .transferData: return .transferData
         case .transferAck: return .transferAck
+        case .blockRequest: return .blockRequest
+        case .blockData: return .blockData
         }
     }
 }

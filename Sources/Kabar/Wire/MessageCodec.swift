@@ -19,10 +19,10 @@ public enum MessageCodec {
             writer.write(beacon.flags)
         case .challenge(let cookie), .response(let cookie):
             writer.write(cookie)
-        case .announce(let ids), .request(let ids):
+        case .announce(let ids), .request(let ids), .blockRequest(let ids):
             writer.write(UInt8(ids.count))
             for id in ids { writer.write(id.bytes) }
-        case .bulletin(let bytes):
+        case .bulletin(let bytes), .blockData(let bytes):
             writer.write(bytes)
         case .fragment(let fragment):
             writer.write(fragment.id.bytes)
@@ -133,6 +133,11 @@ public enum MessageCodec {
             return .transferData(try decodeTransferData(&reader))
         case .transferAck:
             return .transferAck(try decodeTransferAck(&reader))
+        case .blockRequest:
+            return .blockRequest(try idList(&reader))
+        case .blockData:
+            guard reader.remaining <= AttachmentManifest.blockBytesMax else { throw WireError.malformed("block over 1024 bytes") }
+            return .blockData(try reader.readBytes(reader.remaining))
         }
     }
 

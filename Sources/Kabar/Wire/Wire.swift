@@ -49,4 +49,6 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case transferRequest = 10
     case transferData = 11
     case transferAck = 12
+    case blockRequest = 13
+    case blockData = 14
 }

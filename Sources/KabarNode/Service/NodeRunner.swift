@@ -125,6 +125,18 @@ public enum NodeRunner {
         let quota = daemon.settings.quotaBytes
         daemon.describeStore = { store in StoreStatus(counting: store, diskBytes: store.diskBytes, quotaBytes: quota) }
         let service = NodeService(host: daemon, identity: identity)
+        // One block store for the node (fetching and serving attachments) and the service
+        // (posting and reading them).
+        do {
+            let blocks = try BlockStore.open(in: daemon.data)
+            service.openedBlocks = blocks
+            daemon.withNode { node, _ in
+                node.blocks = blocks
+                return ((), [])
+            }
+        } catch {
+            daemon.logger.error("attachments are off: cannot open \(daemon.data.file("blocks")): \(error.localizedMessage.en)")
+        }
         if let problem = service.installTrust() {
             daemon.logger.error("trust lists not used: \(problem.localizedMessage.en)")
         }

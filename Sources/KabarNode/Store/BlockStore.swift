@@ -87,3 +87,6 @@ public final class BlockStore {
         damagedBlocks += 1
     }
 }
+
+/// The node fetches and serves attachments through the same store the service writes.
+extension BlockStore: AttachmentBlockStorage {}
