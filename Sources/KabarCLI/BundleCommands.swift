@@ -83,7 +83,8 @@ enum ImportCommand: Command {
         }
         let problem = report.bundleProblem.map { BulletinJSON.quote(context.text($0.localized)) } ?? "null"
         let stopped = report.stoppedBy.map { BulletinJSON.quote(context.text($0.localized)) } ?? "null"
-        return "{\"added\":\(report.added),\"already_had\":\(report.alreadyHad),\"bundle_problem\":\(problem),\"evicted\":\(report.evicted ?? 0),"
+        return "{\"added\":\(report.added),\"already_had\":\(report.alreadyHad),\"blocks_added\":\(report.blocksAdded ?? 0),"
+            + "\"blocks_skipped\":\(report.blocksSkipped ?? 0),\"bundle_problem\":\(problem),\"evicted\":\(report.evicted ?? 0),"
             + "\"rejected\":\(report.rejected),\"rejections\":[\(groups.joined(separator: ","))],\"stopped_by\":\(stopped)}\n"
     }
 
@@ -91,6 +92,11 @@ enum ImportCommand: Command {
         var out = context.text(Localized(
             en: "added \(report.added), already had \(report.alreadyHad), rejected \(report.rejected)",
             id: "ditambah \(report.added), sudah ada \(report.alreadyHad), ditolak \(report.rejected)")) + "\n"
+        if let blocks = report.blocksAdded, blocks > 0 || (report.blocksSkipped ?? 0) > 0 {
+            out += context.text(Localized(
+                en: "attachment blocks: \(blocks) stored, \(report.blocksSkipped ?? 0) skipped (no bulletin of the bundle lists them)",
+                id: "blok lampiran: \(blocks) disimpan, \(report.blocksSkipped ?? 0) dilewati (tidak ada buletin bundel yang memuatnya)")) + "\n"
+        }
         if let evicted = report.evicted, evicted > 0 {
             out += context.text(Localized(
                 en: "note: the store reached its disk quota; \(evicted) bulletins (the oldest community posts first) were evicted to stay within it (kabar.conf quota)",

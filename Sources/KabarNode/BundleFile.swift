@@ -10,12 +10,15 @@ public enum BundleFile {
     /// Writes the bundle that `produce` fills to `path`: every record `produce` hands to its
     /// argument, then the trailer. The file appears whole or not at all. Returns the count.
     @discardableResult
-    public static func write(to path: String, _ produce: ((Bulletin) throws -> Void) throws -> Void) throws(BundleFileError) -> Int {
+    public static func write(
+        to path: String, _ produce: ((Bulletin) throws -> Void) throws -> Void,
+        blocks: ((([UInt8]) throws -> Void) throws -> Void)? = nil
+    ) throws(BundleFileError) -> Int {
         let folder = parentFolder(of: path)
         let temporary = "\(path).\(FileSystem.processID).tmp"
         do {
             let file = try File.open(temporary, [.readWrite, .create, .truncate], permissions: 0o644)
-            var encoder = BundleEncoder()
+            var encoder = BundleEncoder(withBlocks: blocks != nil)
             var buffer = encoder.header
             var offset: Int64 = 0
             func drain() throws {
@@ -27,13 +30,17 @@ public enum BundleFile {
                 buffer += encoder.record(bulletin)
                 if buffer.count >= writeBufferBytes { try drain() }
             }
+            try blocks? { block in
+                buffer += encoder.record(block: block)
+                if buffer.count >= writeBufferBytes { try drain() }
+            }
             buffer += encoder.trailer()
             try drain()
             try file.sync()
             try file.close()
             try FileSystem.rename(temporary, to: path)
             try FileSystem.syncDirectory(folder)
-            return encoder.count
+            return encoder.bulletinCount
         } catch let error as SystemError {
             try? FileSystem.removeFile(temporary)
             throw .system(error, path: path)

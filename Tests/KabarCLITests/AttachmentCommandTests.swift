@@ -37,5 +37,30 @@ import Testing
         #expect(unknown.code != 0 && unknown.error.contains("does not hold"))
         let missingFile = KabarRun(["post", "--data", folder + "/node", "-c", "warga", "-t", "x", "--body", "x", "--attach", folder + "/nope.jpg"])
         #expect(missingFile.code == 2 && missingFile.error.contains("no file"))
+
+        // A bundle carries the photo to a node that was never online.
+        #expect(KabarRun(["export", folder + "/stick.kabar", "--data", folder + "/node"]).output.contains("wrote 1 bulletin"))
+        #expect(KabarRun(["init", "--data", folder + "/other"]).code == 0)
+        let imported = KabarRun(["import", folder + "/stick.kabar", "--data", folder + "/other", "--json"])
+        #expect(imported.output.contains("\"added\":1") && imported.output.contains("\"blocks_skipped\":0"), "\(imported.output)")
+        let copy = folder + "/copy.jpg"
+        #expect(KabarRun(["attachment", "get", "--data", folder + "/other", attachmentID, "--out", copy]).code == 0)
+        #expect(FileManager.default.contents(atPath: copy).map([UInt8].init) == photo)
+    }
+
+    /// A bundle's blocks that no bulletin of it lists are not stored: a stick cannot fill a
+    /// node's disk with blocks nothing needs.
+    @Test func aBundlesUnlistedBlocksAreSkipped() throws {
+        let folder = NSTemporaryDirectory() + "kabar-attach-junk-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        #expect(KabarRun(["init", "--data", folder + "/node"]).code == 0)
+        var encoder = BundleEncoder(withBlocks: true)
+        var bytes = encoder.header
+        bytes += encoder.record(block: [UInt8](repeating: 0xAB, count: 1_024))
+        bytes += encoder.trailer()
+        try Data(bytes).write(to: URL(fileURLWithPath: folder + "/junk.kabar"))
+        let imported = KabarRun(["import", folder + "/junk.kabar", "--data", folder + "/node", "--json"])
+        #expect(imported.output.contains("\"blocks_added\":0") && imported.output.contains("\"blocks_skipped\":1"), "\(imported.output)")
     }
 }

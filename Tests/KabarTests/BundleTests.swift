@@ -102,4 +102,24 @@ import Testing
             }
         }
     }
+
+    /// Version 2 carries attachment blocks beside bulletins; a version 1 bundle reads as before,
+    /// and a block-flagged length in version 1 is damage, not a block.
+    @Test func version2CarriesBlocksAndVersion1StaysAsItWas() throws {
+        let block = [UInt8](repeating: 7, count: 300)
+        var encoder = BundleEncoder(withBlocks: true)
+        var bytes = encoder.header
+        bytes += encoder.record(block: block)
+        bytes += encoder.trailer()
+        #expect(bytes[8] == BundleFormat.versionWithBlocks)
+        var decoder = try BundleDecoder(source: ArrayBundleSource(bytes))
+        guard case .block(let read)? = try decoder.next() else { Issue.record("no block"); return }
+        #expect(read == block && decoder.version == 2)
+        #expect(try decoder.next() == nil)
+        #expect(BundleEncoder.encode([])[8] == BundleFormat.version)
+        var forged = bytes
+        forged[8] = BundleFormat.version
+        var old = try BundleDecoder(source: ArrayBundleSource(forged))
+        #expect(throws: BundleError.recordTooLarge(index: 1, length: Int(BundleFormat.blockFlag) | 300)) { try old.next() }
+    }
 }

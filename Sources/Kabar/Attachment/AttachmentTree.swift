@@ -49,9 +49,12 @@ public enum AttachmentTree {
     /// Walks the tree under `manifest`, fetching blocks with `block` (which must return only
     /// bytes whose hash is the id asked for). Each block's length and each index block's id count
     /// are checked against the shape the size fixes. `assemble`: keep the file's bytes (false
-    /// to count what is held without copying it).
+    /// to count what is held without copying it). `contains`, when given and not assembling,
+    /// answers for data blocks without reading them (a store that checked them on the way in):
+    /// counting a 2 MB attachment then reads its 64 index blocks, not its 2,000 data blocks.
     public static func walk(
-        _ manifest: AttachmentManifest, assemble: Bool, missingMax: Int = 256, block: (ContentID) -> [UInt8]?
+        _ manifest: AttachmentManifest, assemble: Bool, missingMax: Int = 256, block: (ContentID) -> [UInt8]?,
+        contains: ((ContentID) -> Bool)? = nil
     ) throws(AttachmentError) -> Walk {
         var walk = Walk(bytes: assemble ? [] : nil, have: 0, missing: [])
         var complete = true
@@ -77,6 +80,13 @@ public enum AttachmentTree {
         let last = manifest.size == 0 ? 0 : Int((manifest.size - 1) % UInt64(AttachmentManifest.dataBlockBytes)) + 1
         for (index, id) in level.enumerated() {
             let expected = index == level.count - 1 ? last : AttachmentManifest.dataBlockBytes
+            if !assemble, let contains, let id {
+                if contains(id) { walk.have += UInt64(expected) } else {
+                    note(missing: id, &walk, missingMax)
+                    complete = false
+                }
+                continue
+            }
             guard let id, let bytes = block(id) else {
                 if let id { note(missing: id, &walk, missingMax) }
                 complete = false
@@ -89,6 +99,28 @@ public enum AttachmentTree {
         }
         if !complete { walk.bytes = nil }
         return walk
+    }
+
+    /// Calls `body` with every block of the tree under `manifest` that `block` holds, the
+    /// manifest first, then each level top down (the order an importer can check them in).
+    public static func forEachBlock(
+        _ manifest: AttachmentManifest, block: (ContentID) -> [UInt8]?, _ body: (ContentID, [UInt8]) throws -> Void
+    ) rethrows {
+        try body(manifest.id, manifest.encoded)
+        var level = manifest.children
+        for depth in stride(from: Int(manifest.height), through: 0, by: -1) {
+            var next: [ContentID] = []
+            for id in level {
+                guard let bytes = block(id) else { continue }
+                try body(id, bytes)
+                if depth > 0 {
+                    for start in stride(from: 0, to: bytes.count - bytes.count % 32, by: 32) {
+                        if let child = ContentID(bytes: bytes[start..<start + 32]) { next.append(child) }
+                    }
+                }
+            }
+            level = next
+        }
     }
 
     private static func note(missing id: ContentID, _ walk: inout Walk, _ missingMax: Int) {

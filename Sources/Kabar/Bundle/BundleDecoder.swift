@@ -28,6 +28,9 @@ public enum BundleRecord: Sendable {
     case bulletin(Bulletin)
     /// A record whose bytes are not a bulletin; `id` is the hash of those bytes, for reports.
     case undecodable(BulletinError, id: BulletinID)
+    /// An attachment block (version 2); its id is the hash of its bytes. Unchecked: the
+    /// importer keeps it only if a bulletin's attachment tree lists it.
+    case block([UInt8])
 }
 
 /// Why reading a bundle stopped before its proper end. Records already returned stay good.
@@ -97,6 +100,8 @@ public struct BundleDecoder<Source: BundleSource> {
     private var source: Source
     private var hasher = SHA256.Hasher()
     private var finished = false
+    /// The bundle's version (1: bulletins alone; 2: attachment blocks too).
+    public private(set) var version: UInt8 = BundleFormat.version
     /// Records returned so far.
     public private(set) var recordCount = 0
 
@@ -107,7 +112,8 @@ public struct BundleDecoder<Source: BundleSource> {
         guard header.count == BundleFormat.headerByteCount, Array(header[0..<8]) == BundleFormat.magic else {
             throw .notABundle
         }
-        guard header[8] == BundleFormat.version else { throw .unsupportedVersion(header[8]) }
+        guard header[8] == BundleFormat.version || header[8] == BundleFormat.versionWithBlocks else { throw .unsupportedVersion(header[8]) }
+        version = header[8]
         guard header[9...].allSatisfy({ $0 == 0 }) else { throw .notABundle }
         hasher.update(header)
     }
@@ -117,11 +123,20 @@ public struct BundleDecoder<Source: BundleSource> {
         if finished { return nil }
         let lengthBytes = try read(4)
         guard lengthBytes.count == 4 else { throw .truncated(records: recordCount) }
-        let length = lengthBytes.reduce(0) { $0 << 8 | Int($1) }
+        var length = lengthBytes.reduce(0) { $0 << 8 | Int($1) }
         hasher.update(lengthBytes)
         if length == 0 {
             try readTrailer()
             return nil
+        }
+        if version == BundleFormat.versionWithBlocks, UInt32(length) & BundleFormat.blockFlag != 0 {
+            length &= Int(~BundleFormat.blockFlag)
+            guard length <= AttachmentManifest.blockBytesMax else { throw .recordTooLarge(index: recordCount + 1, length: length) }
+            let bytes = try read(length)
+            guard bytes.count == length else { throw .truncated(records: recordCount) }
+            hasher.update(bytes)
+            recordCount += 1
+            return .block(bytes)
         }
         guard length <= BundleFormat.recordBytesMax else { throw .recordTooLarge(index: recordCount + 1, length: length) }
         let bytes = try read(length)

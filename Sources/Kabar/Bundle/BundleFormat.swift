@@ -20,8 +20,14 @@ public enum BundleFormat {
     /// The first eight bytes. Like PNG's: the high byte catches 7-bit transfers, CR LF and LF
     /// catch line-ending conversion, 1A stops a DOS `type`.
     public static let magic: [UInt8] = [0x89, 0x4B, 0x42, 0x4E, 0x0D, 0x0A, 0x1A, 0x0A]
-    /// The version this node writes and reads.
+    /// The version of a bundle of bulletins alone; a node of every release reads it.
     public static let version: UInt8 = 1
+    /// The version of a bundle that also carries attachment blocks (records whose length has
+    /// `blockFlag` set). This node reads both; it writes 2 only when there are blocks, so a
+    /// bundle without attachments still imports on older nodes.
+    public static let versionWithBlocks: UInt8 = 2
+    /// Set in a record's length (version 2): the record is an attachment block, not a bulletin.
+    public static let blockFlag: UInt32 = 0x8000_0000
     /// Header bytes: magic, version, three reserved zero bytes.
     public static let headerByteCount = 12
     /// Trailer bytes: end marker, count, checksum.
@@ -32,7 +38,10 @@ public enum BundleFormat {
     public static let recordsMax = Int(UInt32.max)
 
     /// The header bytes.
-    public static var header: [UInt8] { magic + [version, 0, 0, 0] }
+    public static var header: [UInt8] { header(version: version) }
+
+    /// The header bytes of `version`.
+    public static func header(version: UInt8) -> [UInt8] { magic + [version, 0, 0, 0] }
 }
 
 /// Writes a bundle a piece at a time, so an export of any size streams to its file.
@@ -43,14 +52,29 @@ public enum BundleFormat {
 ///     bytes += encoder.trailer()
 public struct BundleEncoder: Sendable {
     private var hasher = SHA256.Hasher()
-    /// Records written so far.
+    /// Records written so far (bulletins and blocks: the trailer's count).
     public private(set) var count = 0
+    /// Bulletin records written so far.
+    public private(set) var bulletinCount = 0
     /// The header, to write first.
-    public let header = BundleFormat.header
+    public let header: [UInt8]
 
-    /// An encoder; the header is already counted in the checksum.
-    public init() {
-        hasher.update(BundleFormat.header)
+    /// An encoder; the header is already counted in the checksum. `withBlocks`: the bundle
+    /// will carry attachment blocks (version 2).
+    public init(withBlocks: Bool = false) {
+        header = BundleFormat.header(version: withBlocks ? BundleFormat.versionWithBlocks : BundleFormat.version)
+        hasher.update(header)
+    }
+
+    /// The bytes of one attachment block record (only in a bundle made `withBlocks`).
+    public mutating func record(block: [UInt8]) -> [UInt8] {
+        precondition(header[8] == BundleFormat.versionWithBlocks && block.count <= AttachmentManifest.blockBytesMax, "a block record needs a version 2 bundle")
+        var writer = ByteWriter(capacity: 4 + block.count)
+        writer.write(BundleFormat.blockFlag | UInt32(block.count))
+        writer.write(block)
+        hasher.update(writer.bytes)
+        count += 1
+        return writer.bytes
     }
 
     /// The bytes of one record.
@@ -60,6 +84,7 @@ public struct BundleEncoder: Sendable {
         writer.write(bulletin.encoded)
         hasher.update(writer.bytes)
         count += 1
+        bulletinCount += 1
         return writer.bytes
     }
 

@@ -55,7 +55,7 @@ extension Node {
 
     private func isComplete(_ root: ContentID, in blocks: any AttachmentBlockStorage) -> Bool {
         guard let manifest = blocks.block(root).flatMap({ try? AttachmentManifest.decode($0) }),
-            let walk = try? AttachmentTree.walk(manifest, assemble: false, missingMax: 1, block: blocks.block)
+            let walk = try? AttachmentTree.walk(manifest, assemble: false, missingMax: 1, block: blocks.block, contains: blocks.contains)
         else { return false }
         return walk.missing.isEmpty && walk.have == manifest.size
     }
@@ -67,7 +67,9 @@ extension Node {
         if let bytes = blocks.block(root) {
             do {
                 let manifest = try AttachmentManifest.decode(bytes)
-                missing = try AttachmentTree.walk(manifest, assemble: false, missingMax: BlockFetchState.refillBelow * 4, block: blocks.block).missing
+                missing = try AttachmentTree.walk(
+                    manifest, assemble: false, missingMax: BlockFetchState.refillBelow * 4, block: blocks.block, contains: blocks.contains
+                ).missing
             } catch {
                 giveUp(root)
                 return

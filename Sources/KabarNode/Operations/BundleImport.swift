@@ -23,6 +23,9 @@ public struct ImportReport: Sendable, Equatable {
 
     /// New bulletins stored.
     public var added = 0
+    /// Attachment blocks stored, and blocks skipped (no bulletin of the bundle needed them).
+    public var blocksAdded = 0
+    public var blocksSkipped = 0
     /// Bulletins the store already held.
     public var alreadyHad = 0
     /// Bulletins the store evicted during the import to stay within its disk quota (oldest

@@ -452,6 +452,9 @@ public struct ImportSummary: Codable, Sendable, Equatable {
     }
     public var added: Int
     public var alreadyHad: Int
+    /// Attachment blocks stored (version 2 bundles), and blocks no bulletin needed.
+    public var blocksAdded: Int?
+    public var blocksSkipped: Int?
     /// Evicted during the import to stay within the disk quota (not rejections).
     public var evicted: Int?
     public var rejected: Int
@@ -463,6 +466,8 @@ public struct ImportSummary: Codable, Sendable, Equatable {
     public init(_ report: ImportReport) {
         added = report.added
         alreadyHad = report.alreadyHad
+        blocksAdded = report.blocksAdded
+        blocksSkipped = report.blocksSkipped
         evicted = report.evicted
         rejected = report.rejected
         rejections = report.rejections.map {

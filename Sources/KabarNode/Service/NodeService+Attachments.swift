@@ -83,7 +83,7 @@ extension NodeService {
             guard let manifest = Self.manifest(id, in: store) else {
                 return AttachmentInfo(id: id.hex, name: nil, type: nil, size: nil, have: 0)
             }
-            let walk = try? AttachmentTree.walk(manifest, assemble: false, block: store.block)
+            let walk = try? AttachmentTree.walk(manifest, assemble: false, block: store.block, contains: store.contains)
             return AttachmentInfo(id: id.hex, name: manifest.name, type: manifest.type, size: manifest.size, have: walk?.have ?? 0)
         }
     }

@@ -10,12 +10,28 @@ extension NodeService {
         }
         let now = host.bestTime()
         let store = self.store
+        // Attachments ride along when this node holds any blocks (a version 2 bundle; without
+        // blocks the bundle stays version 1, which every release reads).
+        let blockStore = (try? blocks()).flatMap { $0.count > 0 ? $0 : nil }
+        var roots: [ContentID] = []
+        var seen: Set<ContentID> = []
         do {
-            return try BundleFile.write(to: path) { write in
+            return try BundleFile.write(to: path, { write in
                 try BulletinOperations.forEachExported(
                     from: store, channel: parameters.channel, since: parameters.sinceMs.map(UnixTime.init(milliseconds:)),
-                    now: now, write)
-            }
+                    now: now
+                ) { bulletin in
+                    for root in bulletin.content.attachments where seen.insert(root).inserted { roots.append(root) }
+                    try write(bulletin)
+                }
+            }, blocks: blockStore.map { blockStore in
+                { write in
+                    for root in roots {
+                        guard let manifest = Self.manifest(root, in: blockStore) else { continue }
+                        try AttachmentTree.forEachBlock(manifest, block: blockStore.block) { _, bytes in try write(bytes) }
+                    }
+                }
+            })
         } catch {
             throw .failed(error.localizedMessage)
         }
@@ -35,6 +51,7 @@ extension NodeService {
         var report = ImportReport()
         let evictedBefore = host.node.counters.evictedBulletins
         var batch: [Bulletin] = []
+        var expected = ExpectedBlocks()
         do {
             while report.stoppedBy == nil, let record = try decoder.next() {
                 switch record {
@@ -42,7 +59,12 @@ extension NodeService {
                     // Reasons are reported in bundle order: what came before is judged first.
                     submit(&batch, into: &report)
                     report.reject(id, because: error.localizedMessage)
-                case .bulletin(let bulletin): batch.append(bulletin)
+                case .bulletin(let bulletin):
+                    batch.append(bulletin)
+                    for root in bulletin.content.attachments { expected.expect(root, as: .manifest) }
+                case .block(let bytes):
+                    submit(&batch, into: &report)
+                    importBlock(bytes, expected: &expected, into: &report)
                 }
                 if batch.count >= BundleImport.batchCountMax { submit(&batch, into: &report) }
             }
@@ -51,12 +73,43 @@ extension NodeService {
         }
         if report.stoppedBy == nil { submit(&batch, into: &report) }
         do {
+            try openedBlocks?.sync()
             try host.makeDurable()
         } catch {
             report.stoppedBy = ServiceError.from(error).message
         }
         report.evicted = host.node.counters.evictedBulletins - evictedBefore
         return report
+    }
+
+    /// Keeps a bundle's block only if a bulletin of the bundle lists its attachment and the tree
+    /// above it (already read, top down) names it: a bundle cannot fill the disk with blocks
+    /// nothing needs. A block that breaks its tree's shape is skipped.
+    private func importBlock(_ bytes: [UInt8], expected: inout ExpectedBlocks, into report: inout ImportReport) {
+        let id = ContentID(hashing: bytes)
+        guard let role = expected.roles[id] else {
+            report.blocksSkipped += 1
+            return
+        }
+        do {
+            if try blocks().put(id, bytes) { report.blocksAdded += 1 }
+        } catch {
+            // A full disk: the rest would fail the same way. What is stored stays.
+            if report.stoppedBy == nil { report.stoppedBy = ServiceError.from(error).message }
+            return
+        }
+        switch role {
+        case .manifest:
+            guard let manifest = try? AttachmentManifest.decode(bytes) else { return }
+            for child in manifest.children { expected.expect(child, as: manifest.height == 0 ? .data : .index) }
+        case .index:
+            guard bytes.count % 32 == 0 else { return }
+            for start in stride(from: 0, to: bytes.count, by: 32) {
+                // An index block lists index blocks or data blocks; either may follow it.
+                if let child = ContentID(bytes: bytes[start..<start + 32]) { expected.expect(child, as: .index) }
+            }
+        case .data: break
+        }
     }
 
     private func submit(_ batch: inout [Bulletin], into report: inout ImportReport) {
@@ -86,5 +139,20 @@ extension NodeService {
                 id: "node perlu jalur lengkap berkas (dari /), bukan '\(path.prefix(200))'"))
         }
         return path
+    }
+}
+
+/// The blocks an import may keep: those the trees of its bulletins' attachments list, learned
+/// top down as manifests and index blocks arrive. Bounded: a bundle cannot grow it without limit.
+struct ExpectedBlocks {
+    enum Role { case manifest, index, data }
+    /// An index block's children may be index or data blocks; `index` covers both (an index
+    /// role is only parsed when its bytes are a whole number of ids).
+    var roles: [ContentID: Role] = [:]
+    static let rolesMax = 1_000_000
+
+    mutating func expect(_ id: ContentID, as role: Role) {
+        guard roles[id] == nil, roles.count < Self.rolesMax else { return }
+        roles[id] = role
     }
 }
