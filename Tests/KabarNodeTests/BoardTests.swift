@@ -310,6 +310,28 @@ import Testing
         #expect(hall.send(.get, "/b/\(notice.id.hex)").text.contains("terverifikasi"))
     }
 
+    /// A post's photo shows on its page and is served from the node with its type; a kind the
+    /// board does not serve is named, not served.
+    @Test func attachmentsShowOnTheBulletinPage() throws {
+        let hall = try Hall()
+        let photo = [UInt8](repeating: 0xD8, count: 5_000)
+        try Data(photo).write(to: URL(fileURLWithPath: hall.folder.file("banjir.jpg")))
+        try Data([1, 2, 3]).write(to: URL(fileURLWithPath: hall.folder.file("program.exe")))
+        let post = try hall.service.post(PostParameters(
+            channel: "warga", title: "Foto banjir", body: "Air naik.", attach: [hall.folder.file("banjir.jpg"), hall.folder.file("program.exe")]))
+        let page = hall.send(.get, "/b/\(post.id.hex)").text
+        let photoID = post.content.attachments[0].hex, programID = post.content.attachments[1].hex
+        #expect(page.contains("<img src=\"/a/\(photoID)\" alt=\"banjir.jpg\""))
+        #expect(page.contains("program.exe") && !page.contains("/a/\(programID)"))
+        let served = hall.send(.get, "/a/\(photoID)")
+        #expect(served.status == 200 && served.headers["Content-Type"] == "image/jpeg")
+        #expect(served.headers["X-Content-Type-Options"] == "nosniff" && served.headers["Content-Disposition"] == "inline; filename=\"banjir.jpg\"")
+        #expect(Array(served.text.utf8) == photo || served.text.utf8.count == String(decoding: photo, as: UTF8.self).utf8.count)
+        #expect(hall.send(.get, "/a/\(programID)").status == 415)
+        #expect(hall.send(.get, "/a/" + String(repeating: "0", count: 64)).status == 404)
+        #expect(hall.send(.post, "/a/\(photoID)").status == 405)
+    }
+
     @Test func datesReadInWesternIndonesianTime() {
         // 2026-12-06 01:30 UTC is 08.30 WIB.
         #expect(BoardText.date(UnixTime(milliseconds: 1_796_520_600_000), .indonesian) == "6 Des 2026 08.30 WIB")

@@ -73,7 +73,7 @@ extension NodeService {
     }
 
     /// What this node knows and holds of each attachment.
-    func attachmentInfo(_ parameters: AttachmentListParameters) throws(ServiceError) -> [AttachmentInfo] {
+    public func attachmentInfo(_ parameters: AttachmentListParameters) throws(ServiceError) -> [AttachmentInfo] {
         guard parameters.ids.count <= AttachmentListParameters.idsMax else {
             throw .invalidInput(Localized(en: "too many attachment ids", id: "terlalu banyak id lampiran"))
         }
@@ -91,8 +91,23 @@ extension NodeService {
     /// Writes attachment `parameters.id` to `parameters.path` (never over a file without
     /// `force`); returns its size.
     func getAttachment(_ parameters: AttachmentGetParameters) throws(ServiceError) -> Int {
-        let id = try Self.contentID(parameters.id)
         let path = try Self.absolute(parameters.path)
+        let (_, bytes) = try attachment(try Self.contentID(parameters.id))
+        if (parameters.force ?? false) == false, (try? FileSystem.status(path)) ?? nil != nil {
+            throw .invalidInput(Localized(
+                en: "\(path) exists; add --force to replace it", id: "\(path) sudah ada; tambahkan --force untuk menggantinya"))
+        }
+        do {
+            try FileSystem.replaceFile(path, with: bytes, permissions: 0o644, directory: BundleFile.parentFolder(of: path))
+        } catch {
+            throw .failed(Localized(en: "cannot write \(path): \(error)", id: "tidak dapat menulis \(path): \(error)"))
+        }
+        return bytes.count
+    }
+
+    /// Attachment `id`'s manifest and bytes, every block checked; a typed error when it is not
+    /// here, or not whole yet (saying how much is).
+    public func attachment(_ id: ContentID) throws(ServiceError) -> (AttachmentManifest, [UInt8]) {
         let store = try blocks()
         guard let manifest = Self.manifest(id, in: store) else {
             throw ServiceError(code: "not_found", message: Localized(
@@ -105,16 +120,7 @@ extension NodeService {
                 en: "this node holds \(walk.have) of \(manifest.size) bytes of \(manifest.name); try again once the rest has arrived",
                 id: "node ini baru menyimpan \(walk.have) dari \(manifest.size) byte \(manifest.name); coba lagi setelah sisanya tiba"))
         }
-        if (parameters.force ?? false) == false, (try? FileSystem.status(path)) ?? nil != nil {
-            throw .invalidInput(Localized(
-                en: "\(path) exists; add --force to replace it", id: "\(path) sudah ada; tambahkan --force untuk menggantinya"))
-        }
-        do {
-            try FileSystem.replaceFile(path, with: bytes, permissions: 0o644, directory: BundleFile.parentFolder(of: path))
-        } catch {
-            throw .failed(Localized(en: "cannot write \(path): \(error)", id: "tidak dapat menulis \(path): \(error)"))
-        }
-        return bytes.count
+        return (manifest, bytes)
     }
 
     static func manifest(_ id: ContentID, in store: BlockStore) -> AttachmentManifest? {

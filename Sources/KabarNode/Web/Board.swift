@@ -114,6 +114,10 @@ public final class Board {
             return HTTPResponse(status: .ok, headers: ["Content-Type": "text/css; charset=utf-8", "Cache-Control": "max-age=86400"],
                                 body: Array(BoardStyle.css.utf8))
         }
+        if path.hasPrefix("/a/") {
+            guard isRead else { return methodNotAllowed("GET, HEAD") }
+            return attachmentFile(path)
+        }
         if path.hasPrefix("/api/") {
             guard isRead else { return methodNotAllowed("GET, HEAD") }
             return try api(request)
@@ -235,6 +239,30 @@ public final class Board {
         return HTTPResponse(status: .ok, headers: json, body: Array((BulletinJSON.object(bulletin, replies: replies, attachments: infos) + "\n").utf8))
     }
 
+    /// `/a/ID`: an attachment this node holds whole, of a type the board serves, with its name
+    /// for a download; every block checked on the way out.
+    private func attachmentFile(_ path: String) -> HTTPResponse {
+        guard let id = ContentID(hex: String(path.dropFirst(3))), path.utf8.count == 3 + 64 else {
+            return HTTPResponse.plainText(.notFound, "no such attachment\n")
+        }
+        let manifest: AttachmentManifest, bytes: [UInt8]
+        do {
+            (manifest, bytes) = try service.attachment(id)
+        } catch {
+            return HTTPResponse.plainText(.notFound, error.message.id + "\n" + error.message.en + "\n")
+        }
+        guard BoardPages.servedTypes.contains(manifest.type) else {
+            return HTTPResponse.plainText(.unsupportedMediaType, "the board does not serve \(manifest.type)\n")
+        }
+        // The name is the poster's: only letters, digits and . - _ go into the header.
+        let safeName = String(manifest.name.unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || $0.properties.numericType != nil || ".-_".unicodeScalars.contains($0)) }.prefix(100))
+        let disposition = manifest.type.hasPrefix("image/") || manifest.type.hasPrefix("audio/") ? "inline" : "attachment"
+        return HTTPResponse(status: .ok, headers: [
+            "Content-Type": manifest.type, "Content-Disposition": "\(disposition); filename=\"\(safeName.isEmpty ? "lampiran" : safeName)\"",
+            "Cache-Control": "private, max-age=86400",
+        ], body: bytes)
+    }
+
     /// What this node holds of the attachments of `bulletins`, by id.
     private func attachmentInfo(_ bulletins: [Bulletin]) -> [String: AttachmentInfo] {
         let ids = Array(Set(bulletins.flatMap(\.content.attachments)).map(\.hex).sorted().prefix(AttachmentListParameters.idsMax))
@@ -340,7 +368,11 @@ public final class Board {
         BoardPages.Context(
             language: exchange.language, hallLabel: hall.label, hallKey: hall.author, formToken: exchange.phone?.formToken ?? "",
             posting: service.settings.web.posting, newSince: newSince(exchange.request), rules: service.settings.channels,
-            voucher: { [unowned self] in self.voucher(of: $0) }, authorityLabel: { [unowned self] in self.authorityLabel(of: $0) })
+            voucher: { [unowned self] in self.voucher(of: $0) }, authorityLabel: { [unowned self] in self.authorityLabel(of: $0) },
+            attachments: { [unowned self] bulletin in
+                let infos = self.attachmentInfo([bulletin])
+                return bulletin.content.attachments.compactMap { infos[$0.hex] }
+            })
     }
 
     private func fallbackContext(_ exchange: Exchange) -> BoardPages.Context {

@@ -24,6 +24,8 @@ struct BoardPages {
         var voucher: (Bulletin) -> AuthorKey?
         /// The name of the authority behind an official bulletin, when kabar.conf gives one.
         var authorityLabel: (Bulletin) -> String?
+        /// What this node holds of a bulletin's attachments.
+        var attachments: (Bulletin) -> [AttachmentInfo] = { _ in [] }
     }
 
     let context: Context
@@ -106,7 +108,7 @@ struct BoardPages {
     func bulletin(_ bulletin: Bulletin, replies: [Bulletin], error: Localized?) -> String {
         var main = """
             <article\(isOfficial(bulletin) ? " class=\"official\"" : "")><h1>\(HTML.escape(bulletin.title))</h1>\
-            <p class="m">\(meta(bulletin))</p><p class="body">\(HTML.paragraphs(bulletin.body))</p></article>
+            <p class="m">\(meta(bulletin))</p><p class="body">\(HTML.paragraphs(bulletin.body))</p>\(attachments(bulletin))</article>
             """
         if !replies.isEmpty {
             main += "<h2>\(t(BoardText.replies)) (\(replies.count))</h2><ul class=\"r\">"
@@ -122,6 +124,38 @@ struct BoardPages {
                 """
         }
         return page(title: bulletin.title, path: "/b/\(bulletin.id.hex)", main)
+    }
+
+    /// The media types the board serves (issue 15): images, PDF and audio; anything else is
+    /// named but not served.
+    static let servedTypes: Set<String> = ["image/jpeg", "image/png", "image/webp", "application/pdf", "audio/ogg", "audio/mpeg", "audio/mp4"]
+
+    /// A bulletin's attachments: images inline, audio with controls, PDF and the rest as a
+    /// link; one still arriving says how much is here.
+    func attachments(_ bulletin: Bulletin) -> String {
+        let infos = context.attachments(bulletin)
+        guard !infos.isEmpty else { return "" }
+        return infos.map { info in
+            let name = HTML.escape(info.name ?? info.id.prefix(12) + "…")
+            let size = info.size.map { Self.byteText($0) } ?? "?"
+            guard let type = info.type, let total = info.size, info.have == total else {
+                let have = Self.byteText(info.have)
+                return "<p class=\"m\">\(t(BoardText.attachment)): \(name), \(have) / \(size) \(t(BoardText.arriving))</p>"
+            }
+            guard Self.servedTypes.contains(type) else {
+                return "<p class=\"m\">\(t(BoardText.attachment)): \(name) (\(size)), \(t(BoardText.notServed))</p>"
+            }
+            let link = "/a/\(info.id)"
+            if type.hasPrefix("image/") {
+                return "<p><a href=\"\(link)\"><img src=\"\(link)\" alt=\"\(name)\" loading=\"lazy\"></a></p>"
+            }
+            let player = type.hasPrefix("audio/") ? "<audio controls preload=\"none\" src=\"\(link)\"></audio>" : ""
+            return "<p>\(player)<a href=\"\(link)\">\(t(BoardText.download)) \(name)</a> <span class=\"m\">(\(size))</span></p>"
+        }.joined()
+    }
+
+    static func byteText(_ bytes: UInt64) -> String {
+        bytes >= 1_000_000 ? "\(bytes / 100_000 / 10).\(bytes / 100_000 % 10) MB" : bytes >= 1_000 ? "\(bytes / 1_000) KB" : "\(bytes) B"
     }
 
     /// Phones reply on community channels only: a reply takes the original's channel.
@@ -218,6 +252,6 @@ enum BoardStyle {
         .body{font-size:19px}label{display:block;margin:10px 0 4px}input,textarea{display:block;width:100%;box-sizing:border-box;\
         font-size:18px;padding:8px;border:1px solid #888;border-radius:4px}button{font-size:18px;padding:10px 18px;margin:10px 0;\
         background:#0b5d3b;color:#fff;border:0;border-radius:4px}.no{background:#a00}.search input{display:inline-block;width:65%}\
-        .search button{margin:0 0 0 4px}.err{color:#a00;font-weight:bold}.note{background:#fff6d5;padding:8px;border-radius:4px}
+        .search button{margin:0 0 0 4px}img{max-width:100%;height:auto}audio{display:block;width:100%}.err{color:#a00;font-weight:bold}.note{background:#fff6d5;padding:8px;border-radius:4px}
         """
 }

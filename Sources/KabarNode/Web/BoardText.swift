@@ -56,6 +56,10 @@ enum BoardText {
     static let nonePending = Localized(en: "Nothing waits.", id: "Tidak ada yang menunggu.")
     static let official2 = Localized(en: "official", id: "resmi")
     static let community = Localized(en: "community", id: "warga")
+    static let attachment = Localized(en: "Attachment", id: "Lampiran")
+    static let download = Localized(en: "Download", id: "Unduh")
+    static let arriving = Localized(en: "still arriving", id: "masih dikirim")
+    static let notServed = Localized(en: "this kind of file is not shown on the board", id: "jenis berkas ini tidak ditampilkan di papan")
     static let limits = Localized(en: "Title up to 200 bytes, message up to 15,000.", id: "Judul sampai 200 byte, isi sampai 15.000.")
 
     /// Month abbreviations.
