@@ -48,6 +48,13 @@ extension Repl {
         for line in bulletin.body.split(separator: "\n", omittingEmptySubsequences: false) {
             output(String(line))
         }
+        if !bulletin.attachments.isEmpty,
+            let infos = try? backend.perform(.attachments(AttachmentListParameters(ids: bulletin.attachments))).attachments {
+            output("")
+            for info in infos {
+                say(.readAttachment, info.id, info.name ?? "?", info.type ?? "?", info.size.map(String.init) ?? "?", String(info.have))
+            }
+        }
         lastRead = bulletin.id
         let replies = try backend.replies(to: bulletin.id)
         guard !replies.isEmpty else { return }

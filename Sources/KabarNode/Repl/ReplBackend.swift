@@ -25,11 +25,15 @@ public struct ReplBulletin: Sendable, Equatable {
         self.created = created
     }
 
+    /// Its attachments' ids (64 hex each), in the post's order.
+    public var attachments: [String] = []
+
     /// A bulletin for display, from a stored bulletin.
     public init(_ bulletin: Bulletin) {
         self.init(
             id: bulletin.id.hex, channel: bulletin.channel, title: bulletin.title, body: bulletin.body,
             author: bulletin.author.short, created: bulletin.created)
+        attachments = bulletin.content.attachments.map(\.hex)
     }
 }
 

@@ -27,6 +27,7 @@ public enum ReplKey: String, CaseIterable, Sendable {
     case helpAuthority, helpGrant, helpRetract, helpEdit, helpHide, helpBlock, helpUnblock, helpReply, helpReload
     case goodbye, lineCancelled, firstRun, nodeStarted, logGoesTo
     case textControl, lifetimeDays, postNothingSaved
+    case readAttachment
     case pendingNone, pendingHeader, pendingLine, pendingUsage, approved, rejected
     case helpPending, helpApprove, helpReject
 }
@@ -191,6 +192,9 @@ public enum ReplCatalog {
             en: "First start: created a new identity and the data folder {0}.",
             id: "Pertama kali: identitas baru dan folder data {0} telah dibuat."),
         .nodeStarted: Localized(en: "Node running, data in {0}.", id: "Node berjalan, data di {0}."),
+        .readAttachment: Localized(
+            en: "attachment: {1}  {2}  {3} bytes, {4} here\n  kabar attachment get {0}",
+            id: "lampiran: {1}  {2}  {3} byte, {4} di sini\n  kabar attachment get {0}"),
         .pendingNone: Localized(en: "No phone post is waiting.", id: "Tidak ada kiriman ponsel yang menunggu."),
         .pendingHeader: Localized(
             en: "Phone posts waiting for your approval ({0}); 'approve N' or 'reject N':",
