@@ -374,7 +374,7 @@ def send(payload):
 for _ in range(2000):
     send(bytes(rng.getrandbits(8) for _ in range(rng.randint(0, 1400))))
 for _ in range(2000):  # the right magic and version, garbage after
-    send(b"KB\x01" + bytes(rng.getrandbits(8) for _ in range(rng.randint(0, 1400))))
+    send(b"KB\x02" + bytes(rng.getrandbits(8) for _ in range(rng.randint(0, 1400))))
 for _ in range(20):
     send(os.urandom(65000))
 start = time.monotonic()

@@ -1,6 +1,8 @@
 /// Where a node keeps attachment blocks: the daemon's `BlockStore` on disk, or memory in the
 /// simulator and tests. A class: the node and the node service share one.
 public protocol AttachmentBlockStorage: AnyObject {
+    /// Bytes the blocks take.
+    var byteCount: Int64 { get }
     /// True when the block is held.
     func contains(_ id: ContentID) -> Bool
     /// The block's bytes, checked against `id`; nil when not held (or damaged).
@@ -22,6 +24,7 @@ public final class MemoryBlockStorage: AttachmentBlockStorage {
 
     /// Blocks held.
     public var count: Int { blocks.count }
+    public var byteCount: Int64 { Int64(bytes) }
 
     public func contains(_ id: ContentID) -> Bool { blocks[id] != nil }
     public func block(_ id: ContentID) -> [UInt8]? { blocks[id] }

@@ -46,7 +46,9 @@ extension Node {
                 if let source, blockFetch.fetches[root]?.sources.contains(source) == false { blockFetch.fetches[root]?.sources.append(source) }
                 continue
             }
-            guard blockFetch.fetches.count < BlockFetchState.fetchesMax else { return }
+            guard blockFetch.fetches.count < BlockFetchState.fetchesMax, blocks.byteCount < configuration.attachmentStoreBytesMax else {
+                return
+            }
             blockFetch.fetches[root] = AttachmentFetch(sources: source.map { [$0] } ?? [])
             refill(root, in: blocks)
         }
@@ -67,6 +69,11 @@ extension Node {
         if let bytes = blocks.block(root) {
             do {
                 let manifest = try AttachmentManifest.decode(bytes)
+                // Larger than this node takes: named by the post, never fetched.
+                guard manifest.size <= configuration.attachmentBytesMax else {
+                    giveUp(root)
+                    return
+                }
                 missing = try AttachmentTree.walk(
                     manifest, assemble: false, missingMax: BlockFetchState.refillBelow * 4, block: blocks.block, contains: blocks.contains
                 ).missing
@@ -123,7 +130,17 @@ extension Node {
         for peer in batches.keys.sorted() {
             guard let ids = batches[peer] else { continue }
             for start in stride(from: 0, to: ids.count, by: Message.idsMax) {
-                send(.blockRequest(Array(ids[start..<min(start + Message.idsMax, ids.count)])), to: .peer(peer), at: now)
+                let batch = Array(ids[start..<min(start + Message.idsMax, ids.count)])
+                // Paced like a bulk stream's acknowledgements: the asks of a fetch are its
+                // window, not gossip, and go only to a proven peer. A send refused anyway
+                // leaves its blocks unasked, not waiting out a timeout.
+                guard send(.blockRequest(batch), to: .peer(peer), at: now, paced: true) else {
+                    for id in batch {
+                        blockFetch.wanted[id]?.askedAt = nil
+                        blockFetch.wanted[id]?.attempts -= 1
+                    }
+                    continue
+                }
             }
         }
     }
@@ -152,7 +169,12 @@ extension Node {
         let id = ContentID(hashing: bytes)
         guard let want = blockFetch.wanted.removeValue(forKey: id) else {
             // Not asked for: a repeat of one held, or a peer sending junk (counted against it).
-            if blocks.contains(id) { counters.duplicateBlocks += 1 } else { peers[source]?.rejectedDatagrams += 1 }
+            if blocks.contains(id) {
+                counters.duplicateBlocks += 1
+            } else {
+                peers[source]?.rejectedDatagrams += 1
+                counters.rejectedBlocks += 1
+            }
             return
         }
         counters.blocksStored += 1

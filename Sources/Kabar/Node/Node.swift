@@ -308,6 +308,8 @@ public struct NodeCounters: Sendable, Equatable {
     /// Attachment blocks stored from peers, and blocks that came again once held.
     public var blocksStored = 0
     public var duplicateBlocks = 0
+    /// Blocks that came unasked and were not held: a peer sending junk or forged blocks.
+    public var rejectedBlocks = 0
 }
 
 /// The trust layer's say over what a node stores: official channels, grants, quotas, blocks.

@@ -50,6 +50,9 @@ public struct NodeSettings: Sendable, Equatable {
         configuration.networkID = Wire.networkID(named: networkName)
         configuration.staticPeers = peers.map(PeerAddress.init)
         configuration.policy = BulletinPolicy(channels: channels)
+        configuration.attachmentBytesMax = UInt64(attachmentBytesMax)
+        // A fifth of the store's quota, at most, for attachments.
+        configuration.attachmentStoreBytesMax = (quotaBytes ?? 1_000_000_000_000) / 5
         return configuration
     }
 }

@@ -163,7 +163,7 @@ extension NodeCounters {
             "evicted_bulletins": evictedBulletins,
             "amplification_limited": amplificationLimited, "budget_limited": budgetLimited,
             "datagrams_sent": datagramsSent, "bytes_sent": bytesSent,
-            "blocks_stored": blocksStored, "duplicate_blocks": duplicateBlocks,
+            "blocks_stored": blocksStored, "duplicate_blocks": duplicateBlocks, "rejected_blocks": rejectedBlocks,
         ]
     }
 }

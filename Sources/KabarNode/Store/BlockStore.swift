@@ -45,6 +45,8 @@ public final class BlockStore {
     public var count: Int { locations.count }
     /// Bytes the log takes on disk.
     public var diskBytes: Int64 { log.diskBytes }
+    /// Bytes the blocks take (their records on disk).
+    public var byteCount: Int64 { log.diskBytes }
     /// Bytes appended since open (to measure write amplification).
     public var bytesAppended: Int64 { log.bytesAppended }
 
