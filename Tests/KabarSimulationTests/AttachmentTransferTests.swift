@@ -12,12 +12,14 @@ import Testing
     static let author = try! Ed25519.PrivateKey(seed: [UInt8](repeating: 21, count: 32))
 
     /// A hall of `count` nodes, each with its own block store; hosts `late` join at `joinAt`.
-    static func hall(_ count: Int, seed: UInt64, late: Set<Int> = [], joinAt: TimeSpan = .zero) -> (NodeSim, [MemoryBlockStorage], LANID) {
+    static func hall(
+        _ count: Int, seed: UInt64, late: Set<Int> = [], joinAt: TimeSpan = .zero, configuration: NodeConfiguration = NodeConfiguration()
+    ) -> (NodeSim, [MemoryBlockStorage], LANID) {
         let storages = (0..<count).map { _ in MemoryBlockStorage() }
         var sim = NodeSim(seed: seed, name: "attachments", epoch: epoch)
         sim.addHosts(count) { boot in
             let key = AuthorKey(bytes: [UInt8](repeating: UInt8(1 + boot.host), count: 32))!
-            var node = Node(configuration: NodeConfiguration(), key: key, store: boot.durable ?? MemoryStore(), seed: boot.seed, now: boot.time)
+            var node = Node(configuration: configuration, key: key, store: boot.durable ?? MemoryStore(), seed: boot.seed, now: boot.time)
             node.blocks = storages[boot.host]
             return node
         }
@@ -85,6 +87,31 @@ import Testing
         #expect(Self.file(storages[2], manifest) == document, "\(sim.reproduction)")
         #expect(sim.endpoint(2)?.counters.duplicateBlocks == 0, "\(sim.reproduction)")
         expectNoNodeBugs(sim)
+    }
+
+    /// An attachment larger than a node takes is named by its post but never fetched, and a
+    /// node whose blocks fill their budget starts no new fetch.
+    @Test func attachmentsOverTheLimitsAreNotFetched() throws {
+        var configuration = NodeConfiguration()
+        configuration.attachmentBytesMax = 100_000
+        var prng = PRNG(seed: 5)
+        var (sim, storages, _) = Self.hall(2, seed: 64, configuration: configuration)
+        let (big, bigManifest) = try Self.post(prng.bytes(300_000), into: storages[0])
+        sim.schedule(at: .zero + .seconds(2), .post(host: 0, big))
+        sim.run(until: .zero + .seconds(20))
+        #expect(sim.endpoint(1)?.store.contains(big.id) == true, "\(sim.reproduction)")
+        // The manifest came (to learn the size), nothing under it.
+        #expect(storages[1].count <= 1 && Self.file(storages[1], bigManifest) == nil)
+        #expect(sim.endpoint(1)?.attachmentFetchCount == 0 && sim.endpoint(1)?.wantedBlockCount == 0)
+
+        configuration = NodeConfiguration()
+        configuration.attachmentStoreBytesMax = 1
+        var (full, fullStorages, _) = Self.hall(2, seed: 65, configuration: configuration)
+        try fullStorages[1].put(ContentID(hashing: [1]), [1])
+        let (post, _) = try Self.post(prng.bytes(10_000), into: fullStorages[0])
+        full.schedule(at: .zero + .seconds(2), .post(host: 0, post))
+        full.run(until: .zero + .seconds(20))
+        #expect(full.endpoint(1)?.store.contains(post.id) == true && fullStorages[1].count == 1, "\(full.reproduction)")
     }
 
     /// A peer answering with blocks nobody asked for (or altered ones) gets nothing stored.
