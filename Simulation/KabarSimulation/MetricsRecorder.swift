@@ -41,6 +41,9 @@ struct MetricsRecorder {
     var powerCuts = 0
     var restarts = 0
 
+    /// Where and when each attachment became whole at a host (`attachmentStored` events).
+    var attachmentStores: [ContentID: [(host: Int32, time: Int64)]] = [:]
+
     mutating func addHost() {
         datagramsSent.append(0)
         bytesSent.append(0)
@@ -58,6 +61,8 @@ struct MetricsRecorder {
             if case .simulated(let sender) = source, sender < hostile.count, hostile[sender] { return }
             duplicateReceipts += 1
             if let index = bulletinIndex[id] { bulletins[index].duplicates += 1 }
+        } else if case .attachmentStored(let root) = event {
+            attachmentStores[root, default: []].append((Int32(host), now))
         } else if case .peerDiscovered = event {
             peersDiscovered += 1
         } else if case .peerLost = event {

@@ -100,6 +100,10 @@ public struct Simulation<Endpoint: SimulatedEndpoint> {
         return (record.storeHosts, record.storeTimes, record.duplicates)
     }
 
+    /// Every host at which attachment `root` became whole (fetched from peers), with the virtual
+    /// time in microseconds.
+    public func attachmentStores(of root: ContentID) -> [(host: Int32, time: Int64)] { recorder.attachmentStores[root] ?? [] }
+
     /// Marks `host` as an attacker: copies it replays are not counted as duplicate receipts.
     public mutating func markHostile(_ host: Int) {
         if recorder.hostile.count < hostCount { recorder.hostile += Array(repeating: false, count: hostCount - recorder.hostile.count) }

@@ -138,7 +138,8 @@ enum SimReport {
             + "\"load_bytes_per_node_per_h\": \(value(result.loadBytesPerNodePerHour)), "
             + "\"idle_bytes_per_node_per_h\": \(value(result.idleBytesPerNodePerSecond * 3_600)), "
             + "\"forged_stored\": \(result.forgedStored), \"events\": \(result.metrics.eventsProcessed), "
-            + "\"goodput_ratio\": \(value(result.firstSync?.goodputRatio ?? result.muleGoodputRatio)), "
+            + "\"goodput_ratio\": \(value(result.firstSync?.goodputRatio ?? result.attachments?.goodputRatio ?? result.muleGoodputRatio)), "
+            + attachmentKeys(result.attachments)
             + "\"mule_goodput_ratio\": \(value(result.muleGoodputRatio)), \(firstSync(result.firstSync))"
             + "\"classes\": {\(classes)}, \"digest\": \"\(result.digest)\", \"reproduce\": \"\(reproduce)\"}"
     }
@@ -152,6 +153,14 @@ enum SimReport {
     }
 
     /// The newcomer's keys, each followed by a comma; nothing when the scenario has none.
+    /// The attachments' keys, when posts attach files (ends with ", " like `firstSync`).
+    static func attachmentKeys(_ attachments: StudioAttachments?) -> String {
+        guard let attachments else { return "" }
+        return "\"attachment_pairs\": \(attachments.pairs), \"attachment_delivery_ratio\": \(value(attachments.deliveryRatio)), "
+            + "\"attachment_coverage_p100_s\": \(value(attachments.coverageP100)), \"attachment_limit_p100_s\": \(value(attachments.limitP100)), "
+            + "\"attachment_goodput_ratio\": \(value(attachments.goodputRatio)), "
+    }
+
     static func firstSync(_ sync: StudioFirstSync?) -> String {
         guard let sync else { return "" }
         return "\"first_sync_s\": \(value(sync.seconds)), \"limit_first_sync_s\": \(value(sync.limitSeconds)), "

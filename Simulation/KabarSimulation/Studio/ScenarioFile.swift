@@ -62,6 +62,8 @@ public struct ScenarioPosts: Sendable, Equatable {
     public var spacing: TimeSpan
     /// Body bytes of each bulletin.
     public var bodyBytes: Int
+    /// The sizes of the files each post attaches (`attach=300KB,1MB`), none by default.
+    public var attachBytes: [Int] = []
 }
 
 /// Power cuts: `fraction` of the nodes lose power once, at a random time in `window`, for `down`.
@@ -231,7 +233,8 @@ public enum ScenarioFile {
             definition.posts.append(ScenarioPosts(
                 name: name, count: try reader.integer("count", in: 1...10_000) ?? 1, from: from,
                 start: try reader.span("start") ?? .seconds(20), spacing: try reader.span("spacing") ?? .seconds(5),
-                bodyBytes: try reader.integer("body", in: 1...800) ?? 400))
+                bodyBytes: try reader.integer("body", in: 1...800) ?? 400,
+                attachBytes: try Self.sizes(reader.word("attach"), reader: reader)))
         case "churn":
             definition.churn = ScenarioChurn(
                 fraction: try reader.fraction("fraction") ?? 0.3,
@@ -435,5 +438,26 @@ extension StringProtocol {
         while let first = slice.first, set.contains(first) { slice = slice.dropFirst() }
         while let last = slice.last, set.contains(last) { slice = slice.dropLast() }
         return String(slice)
+    }
+}
+
+
+extension ScenarioFile {
+    /// `300KB,1MB`: file sizes (KB and MB are powers of 1000; a bare number is bytes), each at
+    /// most 2 MB (a node's default `attachment_max`), at most 16 of them.
+    static func sizes(_ text: String?, reader: LineReader) throws(ScenarioFileError) -> [Int] {
+        guard let text else { return [] }
+        var sizes: [Int] = []
+        for part in text.split(separator: ",") {
+            let word = part.uppercased()
+            let (digits, unit) = word.hasSuffix("MB") ? (word.dropLast(2), 1_000_000) : word.hasSuffix("KB") ? (word.dropLast(2), 1_000) : (Substring(word), 1)
+            guard let number = Int(digits), number > 0, number * unit <= 2_000_000, sizes.count < 16 else {
+                throw reader.error(
+                    en: "attach= is up to 16 sizes such as 300KB,1MB, each at most 2MB, not \(text)",
+                    id: "attach= adalah sampai 16 ukuran seperti 300KB,1MB, masing-masing paling besar 2MB, bukan \(text)")
+            }
+            sizes.append(number * unit)
+        }
+        return sizes
     }
 }

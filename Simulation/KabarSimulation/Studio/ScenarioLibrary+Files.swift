@@ -97,6 +97,20 @@ idle 60s
 deadline 20m
 sample 500ms
 """#),
+        ("photos", #"""
+# photos: the regency office (in the first village) posts a flood warning with a 300 KB photo and
+# a 1 MB PDF; one boat carries them up and down a river of 13 villages (halls of 2 nodes, no links),
+# staying 5 minutes at each. Every node checks and keeps every block.
+nodes 26
+topology line hall=2
+mules boat count=1 stay=5m travel=2m..4m
+lan broadcast-loss=5% unicast-loss=1%
+posts official count=1 from=office start=30s attach=300KB,1MB
+posts market count=5 from=any start=60s spacing=2m
+idle 30s
+deadline 24h
+sample 1s
+"""#),
         ("river", #"""
 # river: a line of 50 villages (halls of 2 nodes) with no links at all; one boat goes up and
 # down the river, staying 5 minutes at each village.

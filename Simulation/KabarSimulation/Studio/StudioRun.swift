@@ -98,9 +98,25 @@ public struct StudioResult: Sendable {
     public var digest: String
     /// The newcomer's first sync, when the scenario has one.
     public var firstSync: StudioFirstSync?
+    /// The attachments' delivery, when posts attach files.
+    public var attachments: StudioAttachments?
     /// Over every mule stop that had posts to take: the time the LAN needs for what the mule
     /// stored there over the time it took (at most 1); nil when no stop had any.
     public var muleGoodputRatio: Double?
+}
+
+/// How the attachments of a run's posts reached the nodes.
+public struct StudioAttachments: Sendable {
+    /// (attachment, reachable node other than the poster) pairs, and those held whole.
+    public var pairs: Int
+    public var delivered: Int
+    /// The slowest pair, from the post, and the slowest pair's limit (seconds).
+    public var coverageP100: Double
+    public var limitP100: Double
+    /// The limits' total over the actual times' total (at most 1).
+    public var goodputRatio: Double
+
+    public var deliveryRatio: Double { Double(delivered) / Double(max(1, pairs)) }
 }
 
 /// Runs a `StudioWorld` and measures it against the physical limit.
@@ -160,7 +176,7 @@ public enum StudioRunner {
             sample()
             if !synced { synced = heldBacklog(world) == world.backlog.count }
             progress?(StudioProgress(now: world.sim.now, deadline: world.deadline, delivered: delivered, pairs: pairs))
-            if delivered == pairs && world.sim.now >= lastPost && synced { break }
+            if delivered == pairs && world.sim.now >= lastPost && synced && attachmentsDone(world, targets: targets) { break }
         }
         let convergedAt = world.sim.now
         let loadBytes = lastBytes - bytesAtFirstPost
@@ -188,6 +204,7 @@ public enum StudioRunner {
         result.idleStart = idleStart
         result.forgedStored = forgedStored(world)
         result.firstSync = firstSync(world)
+        result.attachments = attachments(world, arrivals: arrivals, targets: targets, end: convergedAt)
         result.muleGoodputRatio = muleGoodput(world)
         return result
     }
@@ -226,6 +243,47 @@ public enum StudioRunner {
         }
         guard actualTotal > 0 else { return nil }
         return min(1, limitTotal / actualTotal)
+    }
+
+    /// True when every attachment is whole at every node its post can reach (or there are none).
+    static func attachmentsDone(_ world: StudioWorld, targets: [[Bool]]) -> Bool {
+        for (index, post) in world.posts.enumerated() where !post.attachments.isEmpty {
+            let reachable = targets[index].enumerated().filter { $0.element && $0.offset != post.host }.count
+            for attachment in post.attachments where world.sim.attachmentStores(of: attachment.root).count < reachable { return false }
+        }
+        return true
+    }
+
+    /// Every (attachment, reachable node) pair: when the node held it whole, against the limit:
+    /// the post's earliest arrival there plus one serialisation of the file at the LAN's unicast
+    /// rate (blocks can be pipelined behind the post, so this is the earliest a node could have
+    /// the whole file).
+    static func attachments(_ world: StudioWorld, arrivals: [[Int64]], targets: [[Bool]], end: Instant) -> StudioAttachments? {
+        let rate = Double(world.definition.lan.unicastBandwidth.bytesPerSecond)
+        var pairs = 0, delivered = 0
+        var actual: [Double] = [], limits: [Double] = []
+        var limitTotal = 0.0, actualTotal = 0.0
+        for (index, post) in world.posts.enumerated() where !post.attachments.isEmpty {
+            for attachment in post.attachments {
+                var whole: [Int32: Int64] = [:]
+                for store in world.sim.attachmentStores(of: attachment.root) where whole[store.host] == nil { whole[store.host] = store.time }
+                for host in targets[index].indices where targets[index][host] && host != post.host {
+                    pairs += 1
+                    let limit = Double(arrivals[index][host] - post.at.microseconds) / 1e6 + Double(attachment.bytes) / rate
+                    let took = whole[Int32(host)].map { Double($0 - post.at.microseconds) / 1e6 }
+                    if took != nil { delivered += 1 }
+                    let seconds = took ?? Double(end.microseconds - post.at.microseconds) / 1e6
+                    actual.append(seconds)
+                    limits.append(limit)
+                    limitTotal += limit
+                    actualTotal += max(seconds, limit)
+                }
+            }
+        }
+        guard pairs > 0 else { return nil }
+        return StudioAttachments(
+            pairs: pairs, delivered: delivered, coverageP100: actual.max() ?? 0, limitP100: limits.max() ?? 0,
+            goodputRatio: actualTotal > 0 ? min(1, limitTotal / actualTotal) : 1)
     }
 
     /// How many of the backlog the newcomer holds.

@@ -13,6 +13,8 @@ public struct StudioPost: Sendable {
     public var bulletin: Bulletin
     /// Its datagram's size, for the limit's serialisation time.
     public var datagramBytes: Int
+    /// Its attachments: content id and file size.
+    public var attachments: [(root: ContentID, bytes: Int)] = []
 }
 
 /// A scenario made real for one seed: the simulation with its hosts, LANs, links, mules, faults
@@ -46,6 +48,9 @@ public struct StudioWorld {
     public var drawnFaults: [String] = []
     /// The seed.
     public var seed: UInt64 { sim.seed }
+    /// Each honest host's attachment blocks, when a post of the scenario attaches files
+    /// (`attach=`); empty otherwise (nodes then carry no attachments).
+    public var blockStorages: [MemoryBlockStorage] = []
 
     /// Builds `definition` for `seed`, with `nodes` hall nodes (nil: the file's) and `duration`
     /// as the deadline (nil: the file's).
@@ -91,12 +96,16 @@ public struct StudioWorld {
         // Node keys only break ties between peers; 32 bytes always make an AuthorKey.
         var keyRandom = PRNG(seed: Simulation<StudioEndpoint>.derivedSeed(seed, stream: 18, index: 0))
         let nodeKeys = (0..<honestCount).compactMap { _ in AuthorKey(bytes: keyRandom.bytes(32)) }
+        let storages = definition.posts.contains { !$0.attachBytes.isEmpty }
+            ? (0..<honestCount).map { _ in MemoryBlockStorage(bytesMax: 256 << 20) } : []
+        blockStorages = storages
         sim.addHosts(honestCount) { boot in
             var configuration = NodeConfiguration()
             configuration.staticPeers = peers[boot.host]
             let store = boot.durable ?? (boot.host < hallHosts ? preloaded : MemoryStore())
             var node = Node(configuration: configuration, key: nodeKeys[boot.host], store: store, seed: boot.seed, now: boot.time)
             node.verifiedSignatures = cache
+            if boot.host < storages.count { node.blocks = storages[boot.host] }
             return .node(StudioNode(node: node, flush: flush))
         }
         var plan = ContactPlan()
@@ -137,7 +146,8 @@ public struct StudioWorld {
         }
         plan.finish()
         let bigSkews = Set(skews.filter { abs($0.value.microseconds) > TimeSpan.minutes(5).microseconds }.keys)
-        posts = Self.makePosts(definition.posts, hallHosts: hallHosts, seed: seed, epoch: sim.epoch, down: down, avoiding: bigSkews)
+        posts = Self.makePosts(
+            definition.posts, hallHosts: hallHosts, seed: seed, epoch: sim.epoch, down: down, avoiding: bigSkews, storages: storages)
         for post in posts { sim.schedule(at: post.at, .post(host: post.host, post.bulletin)) }
         self.sim = sim
         self.plan = plan
@@ -224,7 +234,7 @@ public struct StudioWorld {
     // MARK: posts
 
     private static func makePosts(_ batches: [ScenarioPosts], hallHosts: Int, seed: UInt64, epoch: UnixTime,
-                                  down: [[ContactPlan.Interval]], avoiding: Set<Int>) -> [StudioPost] {
+                                  down: [[ContactPlan.Interval]], avoiding: Set<Int>, storages: [MemoryBlockStorage]) -> [StudioPost] {
         var prng = PRNG(seed: Simulation<StudioEndpoint>.derivedSeed(seed, stream: 16, index: 0))
         var keys: [Int: Ed25519.PrivateKey] = [:]
         var posts: [StudioPost] = []
@@ -242,10 +252,22 @@ public struct StudioWorld {
                 }
                 guard let key = keys[host] ?? authorKey(host, seed: seed) else { continue }
                 keys[host] = key
-                guard let bulletin = try? makeBulletin(batch, number: number, key: key, created: epoch + (at - .zero) - .seconds(1)) else { continue }
+                // The poster's operator attached the files: their blocks are in its store.
+                var attachments: [(root: ContentID, bytes: Int)] = []
+                for (fileNumber, size) in batch.attachBytes.enumerated() where host < storages.count {
+                    let name = fileNumber == 0 ? "foto-\(number).jpg" : "lampiran-\(number)-\(fileNumber).pdf"
+                    guard let tree = try? AttachmentTree.build(prng.bytes(size), type: fileNumber == 0 ? "image/jpeg" : "application/pdf", name: name)
+                    else { continue }
+                    _ = try? storages[host].put(tree.manifest.id, tree.manifest.encoded)
+                    for block in tree.blocks { _ = try? storages[host].put(block.id, block.bytes) }
+                    attachments.append((tree.manifest.id, size))
+                }
+                guard let bulletin = try? makeBulletin(
+                    batch, number: number, key: key, created: epoch + (at - .zero) - .seconds(1), attachments: attachments.map(\.root))
+                else { continue }
                 number += 1
                 let bytes = MessageCodec.encode(.bulletin(bulletin.encoded), network: Wire.networkID(named: Wire.defaultNetworkName)).count
-                posts.append(StudioPost(className: batch.name, host: host, at: at, bulletin: bulletin, datagramBytes: bytes))
+                posts.append(StudioPost(className: batch.name, host: host, at: at, bulletin: bulletin, datagramBytes: bytes, attachments: attachments))
             }
         }
         return posts.sorted { ($0.at, $0.host) < ($1.at, $1.host) }
@@ -256,11 +278,14 @@ public struct StudioWorld {
         return try? Ed25519.PrivateKey(seed: prng.bytes(32))
     }
 
-    private static func makeBulletin(_ batch: ScenarioPosts, number: Int, key: Ed25519.PrivateKey, created: UnixTime) throws -> Bulletin {
+    private static func makeBulletin(
+        _ batch: ScenarioPosts, number: Int, key: Ed25519.PrivateKey, created: UnixTime, attachments: [ContentID] = []
+    ) throws -> Bulletin {
         guard let author = AuthorKey(bytes: key.publicKey.rawRepresentation) else { throw BulletinError.nonCanonical("key") }
         let official = batch.name == "official"
         var content = BulletinContent(kind: .post, author: author, created: created, expires: created + .days(7), channel: official ? "pengumuman" : "pasar")
         content.title = official ? "Pengumuman kabupaten \(number)" : "Kabar pasar \(number)"
+        content.attachments = attachments
         let sentence = official ? "Vaksinasi gratis di puskesmas kecamatan hari Senin. " : "Dijual beras dan ikan salai di balai desa. "
         content.body = String(String(repeating: sentence, count: batch.bodyBytes / sentence.utf8.count + 1).utf8.prefix(batch.bodyBytes)) ?? sentence
         return try Bulletin.sign(content, with: key)

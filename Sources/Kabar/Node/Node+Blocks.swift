@@ -20,6 +20,12 @@ struct AttachmentFetch: Sendable {
 struct BlockFetchState: Sendable {
     var wanted: [ContentID: WantedBlock] = [:]
     var fetches: [ContentID: AttachmentFetch] = [:]
+    /// The smoothed time from an ask to its block (RFC 6298's 1/8 gain): on a slow link a window
+    /// of asks queues for longer than `askTimeout`, and a fixed timeout would ask everything twice.
+    var answerTime: TimeSpan?
+
+    /// How long an ask (its first attempt) waits before it is asked again.
+    var timeout: TimeSpan { max(Self.askTimeout, (answerTime ?? .zero) * 3) }
 
     /// Blocks wanted at once, at most; attachments fetched at once, at most.
     static let wantedMax = 4_096
@@ -82,7 +88,7 @@ extension Node {
                 return
             }
             if missing.isEmpty && (blockFetch.fetches[root]?.wanted ?? 0) == 0 {
-                blockFetch.fetches[root] = nil
+                if blockFetch.fetches.removeValue(forKey: root) != nil { emit(.attachmentStored(root)) }
                 return
             }
         } else {
@@ -106,7 +112,7 @@ extension Node {
         var inFlight = 0
         var due: [ContentID] = []
         for (id, want) in blockFetch.wanted {
-            if let asked = want.askedAt, now - asked < BlockFetchState.askTimeout * Int64(max(1, want.attempts)) {
+            if let asked = want.askedAt, now - asked < blockFetch.timeout * Int64(max(1, want.attempts)) {
                 inFlight += 1
             } else {
                 due.append(id)
@@ -178,6 +184,10 @@ extension Node {
             return
         }
         counters.blocksStored += 1
+        if let asked = want.askedAt, want.attempts == 1 {
+            let sample = now - asked
+            blockFetch.answerTime = blockFetch.answerTime.map { TimeSpan(microseconds: ($0.microseconds * 7 + sample.microseconds) / 8) } ?? sample
+        }
         blockFetch.fetches[want.root]?.wanted -= 1
         if let index = blockFetch.fetches[want.root]?.sources.firstIndex(of: source), index > 0 {
             // It answered: ask it first next time.
@@ -201,7 +211,7 @@ extension Node {
         var deadline: Instant?
         for want in blockFetch.wanted.values {
             guard let asked = want.askedAt else { continue }
-            let due = asked + BlockFetchState.askTimeout * Int64(max(1, want.attempts))
+            let due = asked + blockFetch.timeout * Int64(max(1, want.attempts))
             deadline = deadline.map { min($0, due) } ?? due
         }
         return deadline

@@ -35,6 +35,8 @@ public enum NodeEvent: Sendable {
     case syncFinished(peer: PeerAddress, roundTrips: Int, bytesSent: Int, bytesReceived: Int, differences: Int)
     /// A bulk transfer this node sent ended, delivered or abandoned (Documentation/Transfer.md).
     case transferFinished(TransferSummary)
+    /// Every block of an attachment a post lists is now held here (fetched from peers).
+    case attachmentStored(ContentID)
 }
 
 /// Why a bulletin was turned away, for logs, the REPL and metrics.
