@@ -146,6 +146,10 @@ func control(_ request: ControlRequest, to target: LoopbackDaemon, stepping daem
         let peers = try #require(try control(.peers, to: b, stepping: [a, b]).get().peers)
         #expect(peers.map(\.address) == ["127.0.0.1:\(a.daemon.sockets.port)"])
         #expect(peers.first?.key == a.daemon.node.key.hex)
+        // A static peer is validated by the operator's word; `proven` says it echoed the challenge.
+        #expect(try drive([a, b]) { b.daemon.node.peerList.first?.proven == true })
+        let proven = try #require(try control(.peers, to: b, stepping: [a, b]).get().peers)
+        #expect(proven.first?.validated == true && proven.first?.proven == true)
         #expect(try control(.sync, to: b, stepping: [a, b]).get().count == 1)
     }
 

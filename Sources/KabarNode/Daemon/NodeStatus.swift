@@ -10,8 +10,11 @@ public struct PeerStatus: Codable, Sendable, Equatable {
     public var isStatic: Bool
     /// Heard by broadcast.
     public var onLink: Bool
-    /// Proved it receives at its address.
+    /// Accepted: it proved its address, or it is a static peer (the operator's word).
     public var validated: Bool
+    /// Proved it receives at its address (echoed our challenge): what streams, syncs and
+    /// attachment blocks wait for. Nil from a node too old to say.
+    public var proven: Bool?
     /// Seconds since last heard.
     public var lastSeenS: Double
     /// Last round trip in milliseconds, if measured.
@@ -32,6 +35,7 @@ public struct PeerStatus: Codable, Sendable, Equatable {
         isStatic = peer.isStatic
         onLink = peer.onLink
         validated = peer.validated
+        proven = peer.proven
         lastSeenS = Double((now - peer.lastHeard).milliseconds) / 1_000
         roundTripMs = peer.roundTrip.map { Double($0.microseconds) / 1_000 }
         bytesSent = peer.bytesSent
@@ -41,7 +45,7 @@ public struct PeerStatus: Codable, Sendable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case address, key, isStatic, onLink, validated, lastSeenS, roundTripMs, bytesSent, bytesReceived, clockOffsetMs
+        case address, key, isStatic, onLink, validated, proven, lastSeenS, roundTripMs, bytesSent, bytesReceived, clockOffsetMs
         case storeCount
     }
 
@@ -54,6 +58,7 @@ public struct PeerStatus: Codable, Sendable, Equatable {
         try container.encode(isStatic, forKey: .isStatic)
         try container.encode(onLink, forKey: .onLink)
         try container.encode(validated, forKey: .validated)
+        try container.encode(proven, forKey: .proven)
         try container.encode(lastSeenS, forKey: .lastSeenS)
         try container.encode(roundTripMs, forKey: .roundTripMs)
         try container.encode(bytesSent, forKey: .bytesSent)
