@@ -1,6 +1,7 @@
 import Foundation
 @testable import KabarCLI
 import Kabar
+import KabarCrypto
 import KabarNode
 import Testing
 
@@ -62,5 +63,33 @@ import Testing
         try Data(bytes).write(to: URL(fileURLWithPath: folder + "/junk.kabar"))
         let imported = KabarRun(["import", folder + "/junk.kabar", "--data", folder + "/node", "--json"])
         #expect(imported.output.contains("\"blocks_added\":0") && imported.output.contains("\"blocks_skipped\":1"), "\(imported.output)")
+    }
+
+    /// A data block whose bytes happen to be a list of ids is never read as one: a bundle cannot
+    /// make an import expect (and store) blocks without end.
+    @Test func aDataBlockIsNeverReadAsAListOfIDs() throws {
+        let folder = NSTemporaryDirectory() + "kabar-attach-depth-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        #expect(KabarRun(["init", "--data", folder + "/node"]).code == 0)
+        // The file's first 1,024 bytes are the ids of 32 junk blocks; the file is 30 KB (height 1).
+        let junk = (0..<32).map { [UInt8](repeating: UInt8($0), count: 1_000) }
+        var file = junk.flatMap { ContentID(hashing: $0).bytes }
+        file += [UInt8](repeating: 7, count: 30_000 - file.count)
+        let (manifest, blocks) = try AttachmentTree.build(file, type: "image/png", name: "a.png")
+        let key = try Ed25519.PrivateKey(seed: [UInt8](repeating: 4, count: 32))
+        let now = UnixTime(milliseconds: Int64(Date().timeIntervalSince1970 * 1_000))
+        var content = BulletinContent(kind: .post, author: AuthorKey(bytes: key.publicKey.rawRepresentation)!, created: now, expires: now + .days(2), channel: "warga")
+        content.title = "Peta"
+        content.attachments = [manifest.id]
+        var encoder = BundleEncoder(withBlocks: true)
+        var bytes = encoder.header + encoder.record(try Bulletin.sign(content, with: key))
+        bytes += encoder.record(block: manifest.encoded)
+        for block in blocks { bytes += encoder.record(block: block.bytes) }
+        for block in junk { bytes += encoder.record(block: block) }
+        bytes += encoder.trailer()
+        try Data(bytes).write(to: URL(fileURLWithPath: folder + "/deep.kabar"))
+        let imported = KabarRun(["import", folder + "/deep.kabar", "--data", folder + "/node", "--json"])
+        #expect(imported.output.contains("\"blocks_added\":\(Set(blocks.map(\.id)).count + 1)") && imported.output.contains("\"blocks_skipped\":32"), "\(imported.output)")
     }
 }

@@ -23,6 +23,13 @@ struct BlockFetchState: Sendable {
     /// The smoothed time from an ask to its block (RFC 6298's 1/8 gain): on a slow link a window
     /// of asks queues for longer than `askTimeout`, and a fixed timeout would ask everything twice.
     var answerTime: TimeSpan?
+    /// Per peer, what it may have served to it: a peer ignoring the window (asking the same
+    /// blocks over and over) gets at most this rate, an honest fetch never notices.
+    var serveBudgets: [PeerAddress: TokenBucket] = [:]
+    static let serveBytesPerSecond = 16_000_000
+    static let serveBudgetsMax = 256
+    /// The ask timeout's ceiling (a peer answering each first ask late cannot stretch it).
+    static let answerTimeMax = TimeSpan.seconds(8)
 
     /// How long an ask (its first attempt) waits before it is asked again.
     var timeout: TimeSpan { max(Self.askTimeout, (answerTime ?? .zero) * 3) }
@@ -108,7 +115,12 @@ extension Node {
     /// Asks for wanted blocks not asked for (or whose ask timed out), up to `inFlightMax` in
     /// flight, in requests of at most 32 ids per peer.
     mutating func askForBlocks(at now: Instant) {
-        guard blocks != nil, !blockFetch.wanted.isEmpty else { return }
+        guard let blocks else { return }
+        // A fetch left with nothing wanted (its blocks wanted under another attachment that
+        // shares them, or the wanted set was full) is refilled here, or it would hold its slot
+        // for good.
+        for root in blockFetch.fetches.keys.sorted() where blockFetch.fetches[root]?.wanted == 0 { refill(root, in: blocks) }
+        guard !blockFetch.wanted.isEmpty else { return }
         var inFlight = 0
         var due: [ContentID] = []
         for (id, want) in blockFetch.wanted {
@@ -120,10 +132,16 @@ extension Node {
         }
         due.sort()
         var batches: [PeerAddress: [ContentID]] = [:]
-        for id in due where inFlight < BlockFetchState.inFlightMax {
+        for id in due {
             guard var want = blockFetch.wanted[id] else { continue }
-            guard want.attempts < BlockFetchState.attemptsMax, let peer = source(for: want) else {
-                if want.attempts >= BlockFetchState.attemptsMax { giveUp(want.root) }
+            // Due but not asked this round (the window is full, or no proven peer is left):
+            // it waits unasked, so its old ask time does not make every moment a deadline.
+            guard inFlight < BlockFetchState.inFlightMax, want.attempts < BlockFetchState.attemptsMax, let peer = source(for: want) else {
+                if want.attempts >= BlockFetchState.attemptsMax {
+                    giveUp(want.root)
+                } else {
+                    blockFetch.wanted[id]?.askedAt = nil
+                }
                 continue
             }
             want.attempts += 1
@@ -163,8 +181,13 @@ extension Node {
     /// A peer asks for blocks: it gets those held, one datagram each, if it proved its address.
     mutating func handleBlockRequest(_ ids: [ContentID], from source: PeerAddress, at now: Instant) {
         guard let blocks, peers[source]?.proven == true else { return }
-        for id in ids {
-            guard let bytes = blocks.block(id) else { continue }
+        if blockFetch.serveBudgets[source] == nil {
+            if blockFetch.serveBudgets.count >= BlockFetchState.serveBudgetsMax { blockFetch.serveBudgets.removeAll() }
+            blockFetch.serveBudgets[source] = TokenBucket(ratePerSecond: BlockFetchState.serveBytesPerSecond, now: now)
+        }
+        var served: Set<ContentID> = []
+        for id in ids where served.insert(id).inserted {
+            guard let bytes = blocks.block(id), blockFetch.serveBudgets[source]?.take(bytes.count, now: now) == true else { continue }
             send(.blockData(bytes), to: .peer(source), at: now, paced: true)
         }
     }
@@ -184,8 +207,8 @@ extension Node {
             return
         }
         counters.blocksStored += 1
-        if let asked = want.askedAt, want.attempts == 1 {
-            let sample = now - asked
+        if let asked = want.askedAt, want.attempts == 1, want.askedOf == source {
+            let sample = min(now - asked, BlockFetchState.answerTimeMax)
             blockFetch.answerTime = blockFetch.answerTime.map { TimeSpan(microseconds: ($0.microseconds * 7 + sample.microseconds) / 8) } ?? sample
         }
         blockFetch.fetches[want.root]?.wanted -= 1

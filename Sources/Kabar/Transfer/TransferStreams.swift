@@ -265,8 +265,10 @@ struct TransferState: Sendable {
     /// reconcile with anyone else meanwhile: every other peer would find the same bulletins
     /// missing and push them too (a newcomer took the same backlog from eight hall nodes at
     /// once, each copy slowing the others on the one shared medium).
+    /// Only a stream that has stored something counts: a peer sending empty data that never
+    /// says `last` must not keep this node from reconciling with everyone else.
     func isReceiving(besides peer: PeerAddress) -> Bool {
-        incoming.contains { key, stream in key.peer != peer && !stream.sawLast } || pulls.keys.contains { $0.peer != peer }
+        incoming.contains { key, stream in key.peer != peer && !stream.sawLast && stream.stored > 0 } || pulls.keys.contains { $0.peer != peer }
     }
 
     mutating func forget(_ peer: PeerAddress) {

@@ -57,21 +57,20 @@ extension NodeService {
                 switch record {
                 case .undecodable(let error, let id):
                     // Reasons are reported in bundle order: what came before is judged first.
-                    submit(&batch, into: &report)
+                    submit(&batch, into: &report, expecting: &expected)
                     report.reject(id, because: error.localizedMessage)
                 case .bulletin(let bulletin):
                     batch.append(bulletin)
-                    for root in bulletin.content.attachments { expected.expect(root, as: .manifest) }
                 case .block(let bytes):
-                    submit(&batch, into: &report)
+                    submit(&batch, into: &report, expecting: &expected)
                     importBlock(bytes, expected: &expected, into: &report)
                 }
-                if batch.count >= BundleImport.batchCountMax { submit(&batch, into: &report) }
+                if batch.count >= BundleImport.batchCountMax { submit(&batch, into: &report, expecting: &expected) }
             }
         } catch {
             report.bundleProblem = error
         }
-        if report.stoppedBy == nil { submit(&batch, into: &report) }
+        if report.stoppedBy == nil { submit(&batch, into: &report, expecting: &expected) }
         do {
             try openedBlocks?.sync()
             try host.makeDurable()
@@ -91,8 +90,18 @@ extension NodeService {
             report.blocksSkipped += 1
             return
         }
+        let store: BlockStore
+        do { store = try blocks() } catch {
+            if report.stoppedBy == nil { report.stoppedBy = error.message }
+            return
+        }
+        // The same bounds as blocks from peers: a fifth of the quota, no file over attachment_max.
+        guard store.byteCount < host.node.configuration.attachmentStoreBytesMax else {
+            report.blocksSkipped += 1
+            return
+        }
         do {
-            if try blocks().put(id, bytes) { report.blocksAdded += 1 }
+            if try store.put(id, bytes) { report.blocksAdded += 1 }
         } catch {
             // A full disk: the rest would fail the same way. What is stored stays.
             if report.stoppedBy == nil { report.stoppedBy = ServiceError.from(error).message }
@@ -100,24 +109,30 @@ extension NodeService {
         }
         switch role {
         case .manifest:
-            guard let manifest = try? AttachmentManifest.decode(bytes) else { return }
-            for child in manifest.children { expected.expect(child, as: manifest.height == 0 ? .data : .index) }
-        case .index:
+            guard let manifest = try? AttachmentManifest.decode(bytes), manifest.size <= UInt64(settings.attachmentBytesMax) else { return }
+            for child in manifest.children { expected.expect(child, as: manifest.height == 0 ? .data : .index(levelsBelow: Int(manifest.height) - 1)) }
+        case .index(let levelsBelow):
             guard bytes.count % 32 == 0 else { return }
             for start in stride(from: 0, to: bytes.count, by: 32) {
-                // An index block lists index blocks or data blocks; either may follow it.
-                if let child = ContentID(bytes: bytes[start..<start + 32]) { expected.expect(child, as: .index) }
+                if let child = ContentID(bytes: bytes[start..<start + 32]) {
+                    expected.expect(child, as: levelsBelow == 0 ? .data : .index(levelsBelow: levelsBelow - 1))
+                }
             }
         case .data: break
         }
     }
 
-    private func submit(_ batch: inout [Bulletin], into report: inout ImportReport) {
+    /// Submits `batch`; the attachments of every bulletin now held (added, or held before) may
+    /// have their blocks in the bundle.
+    private func submit(_ batch: inout [Bulletin], into report: inout ImportReport, expecting expected: inout ExpectedBlocks) {
         guard !batch.isEmpty else { return }
         let bulletins = batch
         batch.removeAll(keepingCapacity: true)
         let outcomes = host.withNode { node, now in node.submit(batch: bulletins, durability: .lazy, at: now) }
         for (bulletin, outcome) in zip(bulletins, outcomes) {
+            if outcome == .added || outcome == .duplicate {
+                for root in bulletin.content.attachments { expected.expect(root, as: .manifest) }
+            }
             switch outcome {
             case .added: report.added += 1
             case .duplicate: report.alreadyHad += 1
@@ -145,9 +160,10 @@ extension NodeService {
 /// The blocks an import may keep: those the trees of its bulletins' attachments list, learned
 /// top down as manifests and index blocks arrive. Bounded: a bundle cannot grow it without limit.
 struct ExpectedBlocks {
-    enum Role { case manifest, index, data }
-    /// An index block's children may be index or data blocks; `index` covers both (an index
-    /// role is only parsed when its bytes are a whole number of ids).
+    /// Where a block sits in its tree: an index block knows how many index levels lie below it,
+    /// so a data block can never be read as a list of ids (which would let a bundle expect
+    /// blocks without end).
+    enum Role: Equatable { case manifest, index(levelsBelow: Int), data }
     var roles: [ContentID: Role] = [:]
     static let rolesMax = 1_000_000
 
