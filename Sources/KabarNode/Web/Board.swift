@@ -377,7 +377,7 @@ public final class Board {
 
     private func fallbackContext(_ exchange: Exchange) -> BoardPages.Context {
         BoardPages.Context(
-            language: exchange.language, hallLabel: "Kabar", hallKey: AuthorKey(bytes: [UInt8](repeating: 0, count: 32))!,
+            language: exchange.language, hallLabel: "Kabar", hallKey: nil,
             formToken: "", posting: .off, newSince: nil, rules: service.settings.channels, voucher: { _ in nil },
             authorityLabel: { _ in nil })
     }

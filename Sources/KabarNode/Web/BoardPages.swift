@@ -11,8 +11,8 @@ struct BoardPages {
         var language: Language
         /// The hall's label (its identity's), for the header.
         var hallLabel: String
-        /// This hall's key: a voucher by it reads "this hall".
-        var hallKey: AuthorKey
+        /// This hall's key: a voucher by it reads "this hall" (nil: the identity is unreadable).
+        var hallKey: AuthorKey?
         /// The phone's form token (the hidden `csrf` field).
         var formToken: String
         var posting: WebSettings.Posting

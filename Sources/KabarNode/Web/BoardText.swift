@@ -75,9 +75,11 @@ enum BoardText {
         let secondOfDay = seconds - days * 86_400
         let (year, month, day) = civil(days: days)
         let hour = secondOfDay / 3_600, minute = secondOfDay / 60 % 60
-        let clock = String(hour).leftPadded(to: 2) + (language == .indonesian ? "." : ":") + String(minute).leftPadded(to: 2)
+        let clock = twoDigits(hour) + (language == .indonesian ? "." : ":") + twoDigits(minute)
         return "\(day) \(months[language]?[Int(month) - 1] ?? "") \(year) \(clock) WIB"
     }
+
+    static func twoDigits(_ number: Int64) -> String { number < 10 ? "0\(number)" : "\(number)" }
 
     /// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
     static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {

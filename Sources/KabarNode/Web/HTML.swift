@@ -1,3 +1,5 @@
+import KabarHTTP
+
 /// Building HTML from text that came from the mesh: every string is hostile until escaped.
 ///
 /// `HTML.escape` is the only way mesh text enters a page: the pages build their markup from
@@ -27,17 +29,9 @@ public enum HTML {
         escape(text).split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "<br>")
     }
 
-    /// `text` for a URL query value: everything but unreserved characters percent-encoded.
-    public static func queryValue(_ text: String) -> String {
-        var out = ""
-        for byte in text.utf8 {
-            switch byte {
-            case 0x30...0x39, 0x41...0x5A, 0x61...0x7A, 0x2D, 0x2E, 0x5F, 0x7E: out.unicodeScalars.append(Unicode.Scalar(byte))
-            default: out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-            }
-        }
-        return out
-    }
+    /// `text` for a URL query value: everything but unreserved characters percent-encoded
+    /// (the HTTP layer's encoder; its output holds nothing HTML must escape).
+    public static func queryValue(_ text: String) -> String { PercentEncoding.encode(text) }
 
     /// `text` cut to at most `characters` characters, with an ellipsis when cut.
     public static func excerpt(_ text: String, characters: Int) -> String {
@@ -45,8 +39,4 @@ public enum HTML {
         guard flat.count > characters else { return flat }
         return String(flat.prefix(characters)) + "…"
     }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
 }

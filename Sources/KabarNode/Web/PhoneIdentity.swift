@@ -46,10 +46,7 @@ public struct PhoneIdentity: Sendable {
     }
 
     /// The phone's public key: the author of its posts.
-    public var author: AuthorKey {
-        // A public key is always 32 bytes.
-        AuthorKey(bytes: key.publicKey.rawRepresentation)!
-    }
+    public var author: AuthorKey { identity.author }
 
     /// The phone as an `Identity` that signs (its label names it as a phone).
     public var identity: Identity { Identity(key: key, label: "phone") }
