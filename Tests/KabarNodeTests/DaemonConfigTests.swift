@@ -16,8 +16,8 @@ import Testing
             log_level = debug
             quota = 500MB
 
-            channel.pasar = community lifetime=3d max=10d
-            channel.banjir = official lifetime=1d
+            channel.pasar = community lifetime=3d max=10d attach=500KB fetch=demand budget=20MB
+            channel.banjir = official lifetime=1d attach=5MB
             authority = \(key)   Pemkab Rokan Hilir
             web.port = 8080
             web.posting = review
@@ -42,6 +42,18 @@ import Testing
         #expect(settings.web.postsPerDay == 50 && settings.web.postsPerPhone == 3)
         #expect(settings.nodeConfiguration.networkID == Wire.networkID(named: "rokan-hilir"))
         #expect(settings.nodeConfiguration.staticPeers.count == 2)
+        let attachments = settings.nodeConfiguration.attachments
+        #expect(attachments.sizeMax(for: "pasar") == 500_000 && attachments.sizeMax(for: "banjir") == 5_000_000)
+        #expect(attachments.sizeMax(for: "warga") == 2_000_000)
+        #expect(attachments.fetch(for: "pasar") == .demand && attachments.fetch(for: "banjir") == .eager)
+        // A fifth of the 500 MB quota for attachments; pasar has its own budget, a community
+        // channel without one gets a quarter of the share, an official one all of it.
+        #expect(attachments.storeBytesMax == 100_000_000)
+        #expect(attachments.budgetBytes(for: "pasar", official: false) == 20_000_000)
+        #expect(attachments.budgetBytes(for: "warga", official: false) == 25_000_000)
+        #expect(attachments.budgetBytes(for: "banjir", official: true) == 100_000_000)
+        // Small files travel eagerly even on a demand channel.
+        #expect(attachments.fetchesEagerly(size: 40_000, on: "pasar") && !attachments.fetchesEagerly(size: 400_000, on: "pasar"))
     }
 
     @Test func noFileMeansDefaults() throws {
@@ -62,6 +74,10 @@ import Testing
             ("channel.pasar = public", 1, "must start with official or community"),
             ("channel.pasar = community lifetime=9d max=2d", 1, "longer than max"),
             ("channel.Pasar! = community", 1, "channel"),
+            ("channel.pasar = community fetch=sometimes", 1, "fetch= is eager or demand"),
+            ("channel.pasar = community attach=big", 1, "attach= takes a size"),
+            ("channel.pasar = community attach=20MB", 1, "attach= is at most"),
+            ("channel.pasar = community budget=-3", 1, "budget= takes a size"),
             ("network = Bad Name", 1, "network name"),
             ("port =", 1, "has no value"),
             ("language = fr", 1, "language is id or en"),

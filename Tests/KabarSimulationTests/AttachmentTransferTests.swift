@@ -1,4 +1,4 @@
-import Kabar
+@testable import Kabar
 import KabarCrypto
 @testable import KabarSimulation
 import Testing
@@ -93,7 +93,7 @@ import Testing
     /// node whose blocks fill their budget starts no new fetch.
     @Test func attachmentsOverTheLimitsAreNotFetched() throws {
         var configuration = NodeConfiguration()
-        configuration.attachmentBytesMax = 100_000
+        configuration.attachments.sizeMax = 100_000
         var prng = PRNG(seed: 5)
         var (sim, storages, _) = Self.hall(2, seed: 64, configuration: configuration)
         let (big, bigManifest) = try Self.post(prng.bytes(300_000), into: storages[0])
@@ -105,13 +105,72 @@ import Testing
         #expect(sim.endpoint(1)?.attachmentFetchCount == 0 && sim.endpoint(1)?.wantedBlockCount == 0)
 
         configuration = NodeConfiguration()
-        configuration.attachmentStoreBytesMax = 1
+        configuration.attachments.storeBytesMax = 1
         var (full, fullStorages, _) = Self.hall(2, seed: 65, configuration: configuration)
         try fullStorages[1].put(ContentID(hashing: [1]), [1])
         let (post, _) = try Self.post(prng.bytes(10_000), into: fullStorages[0])
         full.schedule(at: .zero + .seconds(2), .post(host: 0, post))
         full.run(until: .zero + .seconds(20))
         #expect(full.endpoint(1)?.store.contains(post.id) == true && fullStorages[1].count == 1, "\(full.reproduction)")
+    }
+
+    /// A channel set to `fetch=demand` takes only the manifest of a large file (so `show` can
+    /// name it) until someone opens it; a small file still travels; a file over the channel's
+    /// own `attach=` limit is never fetched, even when opened.
+    @Test func aDemandChannelWaitsUntilSomeoneOpensTheFile() throws {
+        var configuration = NodeConfiguration()
+        configuration.attachments.channels["warga"] = AttachmentPolicy.Channel(fetch: .demand)
+        var prng = PRNG(seed: 6)
+        var (sim, storages, _) = Self.hall(2, seed: 66, configuration: configuration)
+        let (large, largeManifest) = try Self.post(prng.bytes(300_000), into: storages[0])
+        let (small, smallManifest) = try Self.post(prng.bytes(20_000), into: storages[0])
+        sim.schedule(at: .zero + .seconds(2), .post(host: 0, large))
+        sim.schedule(at: .zero + .seconds(2), .post(host: 0, small))
+        sim.run(until: .zero + .seconds(20))
+        #expect(Self.file(storages[1], smallManifest) != nil, "\(sim.reproduction)")
+        #expect(storages[1].contains(largeManifest.id) && Self.file(storages[1], largeManifest) == nil)
+        #expect(sim.endpoint(1)?.attachmentFetchCount == 0)
+
+        // Opened: the node asks for the rest at once.
+        var node = try #require(sim.endpoint(1))
+        let actions = node.fetchAttachment(largeManifest.id, channel: "warga", at: sim.now)
+        let asks = actions.filter {
+            guard case .send(let datagram, _) = $0, case .blockRequest = try? MessageCodec.decode(datagram, network: node.configuration.networkID) else { return false }
+            return true
+        }
+        #expect(!asks.isEmpty && node.attachmentFetchCount == 1)
+
+        configuration.attachments.channels["warga"] = AttachmentPolicy.Channel(sizeMax: 100_000)
+        var (limited, limitedStorages, _) = Self.hall(2, seed: 67, configuration: configuration)
+        let (big, bigManifest) = try Self.post(prng.bytes(300_000), into: limitedStorages[0])
+        limited.schedule(at: .zero + .seconds(2), .post(host: 0, big))
+        limited.run(until: .zero + .seconds(20))
+        var opened = try #require(limited.endpoint(1))
+        _ = opened.fetchAttachment(bigManifest.id, channel: "warga", at: limited.now)
+        #expect(limitedStorages[1].count <= 1 && opened.attachmentFetchCount == 0, "\(limited.reproduction)")
+    }
+
+    /// A peer that keeps sending blocks nobody asked for is ignored for a while: its blocks and
+    /// its requests are dropped unread.
+    @Test func aPeerSendingJunkBlocksIsIgnoredForAWhile() throws {
+        var (sim, _, _) = Self.hall(2, seed: 68)
+        sim.run(until: .zero + .seconds(10))
+        var node = try #require(sim.endpoint(1))
+        let network = node.configuration.networkID
+        let time = NodeTime(monotonic: sim.now, wall: Self.epoch + .seconds(10))
+        #expect(node.peerList.first { $0.address == .simulated(0) }?.proven == true)
+        for index in 0..<BlockFetchState.ignoreAfterBadBlocks {
+            let junk = [UInt8](repeating: UInt8(truncatingIfNeeded: index), count: 1_000)
+            _ = node.receive(MessageCodec.encode(.blockData(junk), network: network), from: .simulated(0), at: time)
+        }
+        let peer = try #require(node.peerList.first { $0.address == .simulated(0) })
+        #expect(node.counters.rejectedBlocks == BlockFetchState.ignoreAfterBadBlocks && node.counters.blockPeersIgnored == 1)
+        #expect(peer.blocksIgnoredUntil == sim.now + BlockFetchState.ignoreFor)
+        // Ignored: more junk is not even counted, and its asks get no answer.
+        _ = node.receive(MessageCodec.encode(.blockData([1, 2, 3]), network: network), from: .simulated(0), at: time)
+        let answers = node.receive(MessageCodec.encode(.blockRequest([ContentID(hashing: [1])]), network: network), from: .simulated(0), at: time)
+        #expect(node.counters.rejectedBlocks == BlockFetchState.ignoreAfterBadBlocks)
+        #expect(!answers.contains { if case .send(_, .peer(.simulated(0))) = $0 { true } else { false } })
     }
 
     /// A peer answering with blocks nobody asked for (or altered ones) gets nothing stored.

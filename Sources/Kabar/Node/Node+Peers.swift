@@ -188,6 +188,8 @@ extension Node {
             handleBlockRequest(ids, from: source, at: monotonic)
         case .blockData(let bytes):
             handleBlockData(bytes, from: source, at: monotonic)
+        case .blockMissing(let ids):
+            handleBlockMissing(ids, from: source, at: monotonic)
         }
         // Read in place (a plain `peers[source]?.proven` copies the whole `Peer` per datagram).
         func isUnvalidated(_ peer: inout Peer) -> Bool { !peer.proven }
@@ -229,13 +231,13 @@ extension Node {
 // MARK: - Reconfiguration
 
 extension Node {
-    /// Takes a changed operator's config without a restart (`kabar reload`): the static peers
-    /// and the date and channel rules. A new static peer is vouched for at once; a peer dropped
+    /// Takes a changed operator's config without a restart (`kabar reload`): the static peers,
+    /// the date and channel rules, and the attachment policy (fetches under way keep going). A new static peer is vouched for at once; a peer dropped
     /// from the list becomes an ordinary one (kept while it is heard, dropped when silent, as a
     /// discovered peer would be), or goes at once if it was never heard. Everything else in
     /// `configuration` (network, timers, budgets) is what the node started with: those need a
     /// restart.
-    public mutating func reconfigure(staticPeers: [PeerAddress], policy: BulletinPolicy, at now: NodeTime) {
+    public mutating func reconfigure(staticPeers: [PeerAddress], policy: BulletinPolicy, attachments: AttachmentPolicy, at now: NodeTime) {
         let wanted = Set(staticPeers)
         for address in peers.keys.sorted() where peers[address]?.isStatic == true && !wanted.contains(address) {
             if peers[address]?.bytesReceived == 0 {
@@ -258,6 +260,7 @@ extension Node {
         offLinkPeers = nil
         configuration.staticPeers = staticPeers
         configuration.policy = policy
+        configuration.attachments = attachments
         nextBeacon = min(nextBeacon, now.monotonic)
     }
 }

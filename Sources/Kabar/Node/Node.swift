@@ -310,6 +310,8 @@ public struct NodeCounters: Sendable, Equatable {
     public var duplicateBlocks = 0
     /// Blocks that came unasked and were not held: a peer sending junk or forged blocks.
     public var rejectedBlocks = 0
+    /// Times a peer was ignored for a while for sending bad blocks.
+    public var blockPeersIgnored = 0
 }
 
 /// The trust layer's say over what a node stores: official channels, grants, quotas, blocks.

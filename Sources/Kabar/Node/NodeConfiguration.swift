@@ -51,11 +51,9 @@ public struct NodeConfiguration: Sendable {
     public var reassembliesMax = 16
     /// Reconciliation sessions at once, at most (both roles).
     public var syncSessionsMax = 8
-    /// An attachment this node fetches, at most (bytes; a bigger one is named, not fetched).
-    public var attachmentBytesMax: UInt64 = 2_000_000
-    /// Attachment blocks this node keeps, at most (bytes): past it, no new attachment is
-    /// fetched (those under way finish within the bound of one attachment).
-    public var attachmentStoreBytesMax: Int64 = 200_000_000
+    /// What this node fetches and keeps of attachments, per channel: sizes, fetch policy,
+    /// budgets (a bigger attachment is named by its post, never fetched).
+    public var attachments = AttachmentPolicy()
     /// Repair announcements waiting, at most.
     public var pendingAnnouncesMax = 1_024
 

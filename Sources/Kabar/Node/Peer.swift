@@ -25,6 +25,12 @@ public struct Peer: Sendable {
     public internal(set) var bytesSent = 0
     /// Datagrams from it that were rejected.
     public internal(set) var rejectedDatagrams = 0
+    /// Attachment blocks it sent that no checked parent asked for (tampered or junk), less one
+    /// for each good block since: past a threshold it is asked last and served slowly, further
+    /// on it is ignored for a while (Node+Blocks.swift).
+    public internal(set) var badBlocks = 0
+    /// Until then, its blocks and block requests are dropped unread.
+    public internal(set) var blocksIgnoredUntil: Instant?
     /// Its last beacon's summary.
     public internal(set) var storeCount: Int?
     public internal(set) var fingerprint: [UInt8]?

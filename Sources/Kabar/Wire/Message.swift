@@ -94,6 +94,9 @@ public enum Message: Equatable, Sendable {
     case blockRequest([ContentID])
     /// One attachment block: its id is the SHA-256 of these bytes (0 to 1,024 of them).
     case blockData([UInt8])
+    /// Blocks asked for that the sender will not send now (it does not hold them, or the
+    /// asker is past its serving rate): ask someone else at once.
+    case blockMissing([ContentID])
 
     /// Ids per announce or request, at most.
     public static let idsMax = 32
@@ -117,6 +120,7 @@ public enum Message: Equatable, Sendable {
         case .transferAck: return .transferAck
         case .blockRequest: return .blockRequest
         case .blockData: return .blockData
+        case .blockMissing: return .blockMissing
         }
     }
 }

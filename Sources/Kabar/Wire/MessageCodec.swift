@@ -19,7 +19,7 @@ public enum MessageCodec {
             writer.write(beacon.flags)
         case .challenge(let cookie), .response(let cookie):
             writer.write(cookie)
-        case .announce(let ids), .request(let ids), .blockRequest(let ids):
+        case .announce(let ids), .request(let ids), .blockRequest(let ids), .blockMissing(let ids):
             writer.write(UInt8(ids.count))
             for id in ids { writer.write(id.bytes) }
         case .bulletin(let bytes), .blockData(let bytes):
@@ -138,6 +138,8 @@ public enum MessageCodec {
         case .blockData:
             guard reader.remaining <= AttachmentManifest.blockBytesMax else { throw WireError.malformed("block over 1024 bytes") }
             return .blockData(try reader.readBytes(reader.remaining))
+        case .blockMissing:
+            return .blockMissing(try idList(&reader))
         }
     }
 

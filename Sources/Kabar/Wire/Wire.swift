@@ -51,4 +51,5 @@ public enum MessageType: UInt8, Sendable, CaseIterable {
     case transferAck = 12
     case blockRequest = 13
     case blockData = 14
+    case blockMissing = 15
 }

@@ -160,9 +160,11 @@ public enum ConfigFile {
                 guard settings.channels.rules[name] != nil || settings.channels.rules.count < NodeSettings.channelRulesMax else {
                     throw tooMany("channel", NodeSettings.channelRulesMax)
                 }
-                let (rest, quota) = try parseChannelQuota(name: name, value: value)
+                let (afterQuota, quota) = try parseChannelQuota(name: name, value: value)
+                let (rest, attachments) = try parseChannelAttachments(name: name, value: afterQuota)
                 settings.channels.set(try parseChannelRule(name: name, value: rest, defaults: settings.channels))
                 if let quota { settings.channelQuotas[name] = quota }
+                if let attachments { settings.attachmentChannels[name] = attachments }
             } else {
                 throw ValueError(problem: Localized(
                     en: "unknown key '\(key)' (known: port, network, peer, language, log_level, quota, attachment_max, channel.NAME, authority, web.*)",
@@ -309,6 +311,52 @@ public enum ConfigFile {
             quota = current
         }
         return (rest.joined(separator: " "), quota)
+    }
+
+    /// The attachment words of a `channel.NAME` line: `attach=SIZE` (one attachment, at most),
+    /// `fetch=eager|demand`, `budget=SIZE` (the channel's attachments on disk); the other words
+    /// are returned.
+    static func parseChannelAttachments(name: String, value: String) throws(ValueError) -> (String, AttachmentPolicy.Channel?) {
+        var channel: AttachmentPolicy.Channel?
+        var rest: [String] = []
+        for word in value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) {
+            let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, ["attach", "fetch", "budget"].contains(parts[0]) else {
+                rest.append(word)
+                continue
+            }
+            var current = channel ?? AttachmentPolicy.Channel()
+            switch parts[0] {
+            case "fetch":
+                guard let fetch = AttachmentPolicy.Fetch(rawValue: parts[1]) else {
+                    throw ValueError(problem: Localized(
+                        en: "channel.\(name): fetch= is eager or demand, not '\(parts[1])'",
+                        id: "channel.\(name): fetch= adalah eager atau demand, bukan '\(parts[1])'"))
+                }
+                current.fetch = fetch
+            default:
+                let bytes: Int64
+                do {
+                    bytes = try parseByteCount(parts[1])
+                } catch {
+                    throw ValueError(problem: Localized(
+                        en: "channel.\(name): \(parts[0])= takes a size such as 2MB, not '\(parts[1])'",
+                        id: "channel.\(name): \(parts[0])= menerima ukuran seperti 2MB, bukan '\(parts[1])'"))
+                }
+                if parts[0] == "attach" {
+                    guard bytes <= Int64(AttachmentManifest.sizeMax) else {
+                        throw ValueError(problem: Localized(
+                            en: "channel.\(name): attach= is at most \(AttachmentManifest.sizeMax) bytes",
+                            id: "channel.\(name): attach= paling besar \(AttachmentManifest.sizeMax) byte"))
+                    }
+                    current.sizeMax = UInt64(bytes)
+                } else {
+                    current.budgetBytes = bytes
+                }
+            }
+            channel = current
+        }
+        return (rest.joined(separator: " "), channel)
     }
 
     /// `official|community [lifetime=7d] [max=30d]`.

@@ -106,7 +106,7 @@ public final class NodeDaemon<Store: BulletinStore & AnyObject> {
         self.settings = settings
         logger.level = settings.logLevel
         let configuration = settings.nodeConfiguration
-        node.reconfigure(staticPeers: configuration.staticPeers, policy: configuration.policy, at: clock.now())
+        node.reconfigure(staticPeers: configuration.staticPeers, policy: configuration.policy, attachments: configuration.attachments, at: clock.now())
     }
 
     /// Asks `run()` to stop after the current step.

@@ -64,6 +64,11 @@ extension NodeSettings {
                 en: "channel \(name): \(quota.countPerDayMax) posts and \(quota.bytesPerDayMax) bytes a day per author",
                 id: "kanal \(name): \(quota.countPerDayMax) kiriman dan \(quota.bytesPerDayMax) byte sehari per penulis"))
         }
+        if fresh.attachmentPolicy != attachmentPolicy {
+            changes.append(Localized(
+                en: "attachment limits, fetch policy or budgets (for attachments not yet fetched)",
+                id: "batas, cara ambil atau anggaran lampiran (untuk lampiran yang belum diambil)"))
+        }
         if fresh.quotaBytes != quotaBytes {
             changes.append(fresh.quotaBytes.map {
                 Localized(en: "store quota \($0) bytes", id: "kuota simpanan \($0) byte")

@@ -33,6 +33,18 @@ public struct NodeSettings: Sendable, Equatable {
     public var authorityLabels: [AuthorKey: String] = [:]
     /// An attachment's size, at most (`attachment_max` in kabar.conf).
     public var attachmentBytesMax: Int64 = 2_000_000
+    /// Per-channel attachment settings (`attach=`, `fetch=`, `budget=` on a `channel.NAME` line).
+    public var attachmentChannels: [String: AttachmentPolicy.Channel] = [:]
+
+    /// What the node fetches and keeps of attachments: `attachment_max`, the channels' own
+    /// settings, and a fifth of the store's quota for all of them.
+    public var attachmentPolicy: AttachmentPolicy {
+        var policy = AttachmentPolicy()
+        policy.sizeMax = UInt64(attachmentBytesMax)
+        policy.storeBytesMax = (quotaBytes ?? 1_000_000_000_000) / 5
+        policy.channels = attachmentChannels
+        return policy
+    }
     /// The hall board (`web.*`).
     public var web = WebSettings()
 
@@ -50,9 +62,7 @@ public struct NodeSettings: Sendable, Equatable {
         configuration.networkID = Wire.networkID(named: networkName)
         configuration.staticPeers = peers.map(PeerAddress.init)
         configuration.policy = BulletinPolicy(channels: channels)
-        configuration.attachmentBytesMax = UInt64(attachmentBytesMax)
-        // A fifth of the store's quota, at most, for attachments.
-        configuration.attachmentStoreBytesMax = (quotaBytes ?? 1_000_000_000_000) / 5
+        configuration.attachments = attachmentPolicy
         return configuration
     }
 }

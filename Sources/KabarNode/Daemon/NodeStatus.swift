@@ -169,6 +169,7 @@ extension NodeCounters {
             "amplification_limited": amplificationLimited, "budget_limited": budgetLimited,
             "datagrams_sent": datagramsSent, "bytes_sent": bytesSent,
             "blocks_stored": blocksStored, "duplicate_blocks": duplicateBlocks, "rejected_blocks": rejectedBlocks,
+            "block_peers_ignored": blockPeersIgnored,
         ]
     }
 }

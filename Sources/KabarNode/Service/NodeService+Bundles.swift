@@ -95,8 +95,9 @@ extension NodeService {
             if report.stoppedBy == nil { report.stoppedBy = error.message }
             return
         }
-        // The same bounds as blocks from peers: a fifth of the quota, no file over attachment_max.
-        guard store.byteCount < host.node.configuration.attachmentStoreBytesMax else {
+        // The same bounds as blocks from peers: the attachments' share of the quota, no file
+        // over its channel's size limit.
+        guard store.byteCount < host.node.configuration.attachments.storeBytesMax else {
             report.blocksSkipped += 1
             return
         }
@@ -108,8 +109,8 @@ extension NodeService {
             return
         }
         switch role {
-        case .manifest:
-            guard let manifest = try? AttachmentManifest.decode(bytes), manifest.size <= UInt64(settings.attachmentBytesMax) else { return }
+        case .manifest(let sizeMax):
+            guard let manifest = try? AttachmentManifest.decode(bytes), manifest.size <= sizeMax else { return }
             for child in manifest.children { expected.expect(child, as: manifest.height == 0 ? .data : .index(levelsBelow: Int(manifest.height) - 1)) }
         case .index(let levelsBelow):
             guard bytes.count % 32 == 0 else { return }
@@ -131,7 +132,8 @@ extension NodeService {
         let outcomes = host.withNode { node, now in node.submit(batch: bulletins, durability: .lazy, at: now) }
         for (bulletin, outcome) in zip(bulletins, outcomes) {
             if outcome == .added || outcome == .duplicate {
-                for root in bulletin.content.attachments { expected.expect(root, as: .manifest) }
+                let sizeMax = host.node.configuration.attachments.sizeMax(for: bulletin.channel)
+                for root in bulletin.content.attachments { expected.expect(root, as: .manifest(sizeMax: sizeMax)) }
             }
             switch outcome {
             case .added: report.added += 1
@@ -162,8 +164,8 @@ extension NodeService {
 struct ExpectedBlocks {
     /// Where a block sits in its tree: an index block knows how many index levels lie below it,
     /// so a data block can never be read as a list of ids (which would let a bundle expect
-    /// blocks without end).
-    enum Role: Equatable { case manifest, index(levelsBelow: Int), data }
+    /// blocks without end); a manifest knows the largest file its post's channel takes.
+    enum Role: Equatable { case manifest(sizeMax: UInt64), index(levelsBelow: Int), data }
     var roles: [ContentID: Role] = [:]
     static let rolesMax = 1_000_000
 
