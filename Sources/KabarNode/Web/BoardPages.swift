@@ -181,8 +181,8 @@ struct BoardPages {
             <label>\(t(BoardText.title))<input name="title" value="\(HTML.escape(title))" required maxlength="200"></label>\
             <label>\(t(BoardText.message))<textarea name="body" rows="8" maxlength="15000">\(HTML.escape(body))</textarea></label>\
             <label>\(t(BoardText.attachLabel))<input type="file" name="\(Board.attachField)" accept="\(Self.acceptedTypes)"></label>\
-            <p class="m">\(t(BoardText.attachNote(bytesMax: context.attachmentBytesMax)))</p>\
             <p id="attach-status" class="m" aria-live="polite"></p><div id="attach-preview"></div>\
+            <p class="m">\(t(BoardText.attachNote(bytesMax: context.attachmentBytesMax)))</p>\
             <p class="m">\(t(BoardText.limits)) \(t(BoardText.phoneNote))</p><button type="submit">\(t(BoardText.send))</button></form>
             """
         return page(title: BoardText.newPost[context.language], path: "/post", script: true, main)

@@ -156,7 +156,7 @@ enum BoardScript {
             button.type = 'button';
             button.className = 'rec';
             button.textContent = word('record');
-            status.parentNode.insertBefore(button, status);
+            preview.parentNode.insertBefore(button, preview.nextSibling);
             function tick() {
               var elapsed = Date.now() - started;
               say(fill(word('recording'), { seconds: Math.min(120, Math.floor(elapsed / 1000)) }), false);
