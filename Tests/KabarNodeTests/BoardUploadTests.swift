@@ -238,6 +238,18 @@ import Testing
         #expect(hall.post(title: "Tanpa lampiran").status == 303)
     }
 
+    /// A post the HTTP layer refuses for its size (a full photo sent with JavaScript off) gets
+    /// the board's words in both languages, with its headers, not the parser's line.
+    @Test func aPostTooLargeForTheServerIsExplainedInBothLanguages() throws {
+        let hall = try Hall()
+        let page = try #require(hall.board.refusalPage(for: .bodyTooLarge(bytesMax: 2_065_536)))
+        let text = String(decoding: page.body, as: UTF8.self)
+        #expect(page.status == .contentTooLarge && page.headers["Content-Type"] == "text/html; charset=utf-8")
+        #expect(text.contains("paling besar 2.0 MB") && text.contains("at most 2.0 MB") && text.contains("nyalakan JavaScript"))
+        #expect(page.headers["Content-Security-Policy"] != nil && page.headers["X-Content-Type-Options"] == "nosniff")
+        #expect(hall.board.refusalPage(for: .malformedRequestLine) == nil)
+    }
+
     @Test func theServerCountsUploadsAndGivesThemLonger() {
         #expect(HTTPServer.uploadsMax >= 1 && HTTPServer.uploadRequestTimeout > HTTPServer.requestTimeout)
         let limits = Board.httpLimits(attachmentBytesMax: 2_000_000)

@@ -127,6 +127,21 @@ import Testing
         #expect(web.server.counters.errorsByStatus == [503: 1, 408: HTTPServer.uploadsMax - 1])
     }
 
+    @Test func aRefusalIsAnsweredWithThePagesWordsWhenItHasSomeAndTheErrorsStatus() throws {
+        let web = try WebHarness()
+        web.server.refusalPage = { error in
+            guard case .bodyTooLarge = error else { return nil }
+            return HTTPResponse(status: .ok, headers: ["Content-Type": "text/html; charset=utf-8"], body: Array("<p>terlalu besar</p>".utf8))
+        }
+        let large = try web.connect()
+        try web.send("POST /kirim HTTP/1.1\r\nHost: hall\r\nContent-Length: \(HTTPLimits.bodyBytesDefault + 1)\r\n\r\n", on: large)
+        let page = try web.responses(1, on: large)
+        #expect(page.map(\.status) == [413] && page.first?.body == "<p>terlalu besar</p>" && page.first?.headers["connection"] == "close")
+        let malformed = try web.connect()
+        try web.send("GET / HTTP/1.1\r\nHost: hall\r\nX : y\r\n\r\n", on: malformed)
+        #expect(try web.responses(1, on: malformed).map(\.body) == ["\(HTTPError.whitespaceBeforeColon)\n"])
+    }
+
     @Test func headIsAnsweredWithTheGetsHeadersAndNoBody() throws {
         let web = try WebHarness()
         let client = try web.connect()

@@ -46,6 +46,7 @@ extension NodeRunner {
             request, client in
             board.respond(to: request, from: Board.Client(address: client.address, localAddress: client.localAddress), at: MonotonicClock.now())
         }
+        server.refusalPage = { board.refusalPage(for: $0) }
         daemon.housekeepers.append { [unowned server] now in
             server.dropIdle(now: now)
             board.housekeeping()

@@ -501,19 +501,39 @@ public final class Board {
     }
 
     /// Security headers, cookies (language, visit times) on every response.
+    /// The headers every answer of the board carries.
+    static let securityHeaders: [(String, String)] = [
+        // blob: images and audio: the post page previews the photo it scaled and the voice
+        // note it recorded from the phone's own bytes; scripts never come from blob:.
+        ("Content-Security-Policy",
+         "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; "
+            + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+        // same-origin, not no-referrer: under no-referrer Chromium sends `Origin: null` on
+        // the board's own form posts, which the Origin check must refuse.
+        ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY"),
+    ]
+
+    /// The page for a request the HTTP server refused before the board saw it: a post too large
+    /// (a full-size photo sent with JavaScript off, most likely) is told so in both languages,
+    /// with the limit, instead of "body larger than N bytes"; other refusals keep the server's
+    /// plain line. There is no request to take a language from, so both are shown.
+    public func refusalPage(for error: HTTPError) -> HTTPResponse? {
+        guard case .bodyTooLarge(let bytesMax) = error else { return nil }
+        let text = BoardText.tooLarge(bytesMax: bytesMax)
+        let pages = BoardPages(context: BoardPages.Context(
+            language: .indonesian, hallLabel: "Kabar", hallKey: nil, formToken: "", posting: .off, newSince: nil,
+            rules: service.settings.channels, voucher: { _ in nil }, authorityLabel: { _ in nil }))
+        let main = "<h1>\(pages.t(BoardText.refused))</h1><p>\(HTML.escape(text.id))</p><p lang=\"en\">\(HTML.escape(text.en))</p>"
+            + "<p><a href=\"/post\">\(pages.t(BoardText.newPost))</a></p>"
+        var response = page(.contentTooLarge, pages.page(title: BoardText.refused.id, path: "/post", main))
+        for (name, value) in Self.securityHeaders { response.headers.replaceOrAdd(name: name, value: value) }
+        response.headers.add(name: "Cache-Control", value: "no-store")
+        return response
+    }
+
     private func finish(_ response: HTTPResponse, _ exchange: Exchange) -> HTTPResponse {
         var response = response
-        let headers: [(String, String)] = [
-            // blob: images and audio: the post page previews the photo it scaled and the voice
-            // note it recorded from the phone's own bytes; scripts never come from blob:.
-            ("Content-Security-Policy",
-             "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; "
-                + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
-            // same-origin, not no-referrer: under no-referrer Chromium sends `Origin: null` on
-            // the board's own form posts, which the Origin check must refuse.
-            ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY"),
-        ]
-        for (name, value) in headers { response.headers.replaceOrAdd(name: name, value: value) }
+        for (name, value) in Self.securityHeaders { response.headers.replaceOrAdd(name: name, value: value) }
         if !response.headers.contains(name: "Cache-Control") { response.headers.add(name: "Cache-Control", value: "private, no-cache") }
         var cookies = exchange.cookies
         if let code = exchange.request.query["lang"], let language = Language(code: code) {

@@ -64,6 +64,14 @@ enum BoardText {
     static let attachLabel = Localized(en: "Photo or voice note (optional)", id: "Foto atau pesan suara (tidak wajib)")
     static let oneFile = Localized(en: "Attach one file per post.", id: "Lampirkan satu berkas per kiriman.")
 
+    /// A post the HTTP layer refused for its size (a photo sent full size, JavaScript off).
+    static func tooLarge(bytesMax: Int) -> Localized {
+        let size = BoardPages.byteText(UInt64(max(bytesMax, 0)))
+        return Localized(
+            en: "What was sent is larger than this hall takes (at most \(size)). Choose a smaller photo or a shorter recording, or turn JavaScript on: the board then makes a photo smaller before sending it.",
+            id: "Yang dikirim lebih besar dari yang diterima balai ini (paling besar \(size)). Pilih foto yang lebih kecil atau rekaman yang lebih pendek, atau nyalakan JavaScript: papan lalu mengecilkan foto sebelum dikirim.")
+    }
+
     /// The types and the size the board takes, under the file input.
     static func attachNote(bytesMax: Int) -> Localized {
         let size = BoardPages.byteText(UInt64(max(bytesMax, 0)))

@@ -77,6 +77,10 @@ public final class HTTPServer {
 
     /// The request limits every connection is parsed with.
     public let limits: HTTPLimits
+    /// The answer to a request the server refuses itself (413, 400, ...), when the page behind
+    /// it words one for people; nil, or a nil answer, gives the plain-text line. Called on the
+    /// loop's thread, with the request's head already dropped.
+    public var refusalPage: ((HTTPError) -> HTTPResponse?)?
     /// What the server has counted.
     public private(set) var counters = HTTPServerCounters()
     private let listener: TCPListener
@@ -316,12 +320,16 @@ public final class HTTPServer {
     /// where a next request would begin.
     private func refuse(_ connection: Connection, _ error: HTTPError) {
         logger.log(.debug, "web: \(connection.client.address): \(error)", kind: "web-refused", source: connection.client.address)
-        respondAndClose(connection, status: error.status, text: error.description)
+        var page = refusalPage?(error)
+        page?.status = error.status
+        respondAndClose(connection, status: error.status, text: error.description, page: page)
     }
 
-    private func respondAndClose(_ connection: Connection, status: HTTPStatus, text: String, retryAfter seconds: Int? = nil) {
+    private func respondAndClose(
+        _ connection: Connection, status: HTTPStatus, text: String, retryAfter seconds: Int? = nil, page: HTTPResponse? = nil
+    ) {
         counters.errorsByStatus[status.code, default: 0] += 1
-        var response = HTTPResponse.plainText(status, text + "\n")
+        var response = page ?? HTTPResponse.plainText(status, text + "\n")
         if let seconds { response.headers.add(name: "Retry-After", value: "\(seconds)") }
         connection.outgoing += response.serialized(answering: nil, version: nil, closing: true)
         connection.closing = true
