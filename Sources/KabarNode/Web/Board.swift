@@ -500,7 +500,6 @@ public final class Board {
         request.cookies[Self.newSinceCookie].flatMap { Int64($0) }.map { UnixTime(milliseconds: $0) }
     }
 
-    /// Security headers, cookies (language, visit times) on every response.
     /// The headers every answer of the board carries.
     static let securityHeaders: [(String, String)] = [
         // blob: images and audio: the post page previews the photo it scaled and the voice
@@ -531,6 +530,7 @@ public final class Board {
         return response
     }
 
+    /// Security headers, cookies (language, visit times) on every response.
     private func finish(_ response: HTTPResponse, _ exchange: Exchange) -> HTTPResponse {
         var response = response
         for (name, value) in Self.securityHeaders { response.headers.replaceOrAdd(name: name, value: value) }
