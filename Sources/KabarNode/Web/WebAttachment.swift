@@ -7,12 +7,19 @@ import Kabar
 /// WebM audio is among them because Chrome on Android records only WebM (or, from Chrome 126,
 /// MP4); refusing it would leave most phones that can record unable to send what they recorded.
 public enum WebMediaType: String, CaseIterable, Sendable {
+    /// A JPEG photo (what cameras and the board's own scaling make).
     case jpeg = "image/jpeg"
+    /// A PNG image (screenshots).
     case png = "image/png"
+    /// A WebP image.
     case webp = "image/webp"
+    /// Ogg audio (Opus or Vorbis): Firefox's recordings, many Android recorder apps.
     case ogg = "audio/ogg"
+    /// MP3 audio.
     case mpeg = "audio/mpeg"
+    /// M4A: AAC (or Opus) audio in an MP4 file; Samsung's and Apple's recorders, Safari's recordings.
     case mp4Audio = "audio/mp4"
+    /// WebM audio (Opus): Chrome's recordings.
     case webmAudio = "audio/webm"
 
     /// Other names browsers and phones give these types (Safari's `audio/x-m4a`, `image/jpg`).
