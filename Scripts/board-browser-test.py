@@ -50,6 +50,24 @@ Checks, in order (each line printed as `ok` or `FAIL`):
  15. A's pages holding the hostile bulletin raise no alert;
  16. with JavaScript off: load, post, read, reply; and no alert in either session.
 
+ attachments from phones (issue 15, item 6; PNGs are made here by a tiny encoder, no PIL):
+ 8b. raw HTTP: the post form is multipart with a file input `attach`; a multipart post with a PNG
+     answers 303, its page shows it inline (`<img src="/a/ID">`), `/a/ID` serves the same bytes
+     as image/png with nosniff and an inline Content-Disposition, and within 30 s B serves it
+     too; a PNG sent as image/jpeg is refused 415 in Indonesian, a file over attachment_max 413
+     with the limit in words, and a body past the upload allowance 413 from its head; the
+     refused posts store nothing;
+ 10b. JavaScript on: a 2000x1500 PNG (noisy, over 2 MB: too large to send as it is) is chosen;
+     the page scales it to a JPEG at most 1280 px on its long side before sending; after the
+     post the bulletin shows the photo (loaded, naturalWidth > 0) and `/a/ID` serves a JPEG of
+     at most 1280 px, smaller than the original; a file over attachment_max is refused on the
+     phone before sending;
+ 10c. JavaScript on, with A's origin treated as secure and a fake microphone (Chromium flags):
+     "record a voice note" records 3 s, the recording is posted and served as audio of a type
+     the board serves; B's plain-HTTP post form shows no record button (not a secure context);
+ 16b. JavaScript off: a small PNG chosen in the file input is posted and served byte for byte; a
+     full-size one is refused with the board's page saying why (both languages), not a reset.
+
 Screenshots of every page go to `--screenshots DIR` (default `board-screenshots/` in the system
 temp folder); their paths are printed at the end.
 
@@ -63,14 +81,17 @@ import argparse
 import importlib.util
 import json
 import os
+import random
 import re
 import secrets
 import shutil
 import string
+import struct
 import sys
 import tempfile
 import time
 import urllib.parse
+import zlib
 
 sys.dont_write_bytecode = True  # no __pycache__ in Scripts/
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -95,6 +116,11 @@ HOSTILE_TITLE = "<script>alert(1)</script>"
 HOSTILE_BODY = '"><img src=x onerror=alert(2)> javascript:alert(3)'
 # Reflected into the search page, in text and in the search field's value="...".
 HOSTILE_QUERY = '" onfocus="alert(6)" autofocus x="><script>alert(4)</script><img src=x onerror=alert(5)>'
+ATTACHMENT_MAX = 2_000_000  # kabar.conf's attachment_max, the default
+UPLOAD_FORM_BYTES = 64 * 1024  # Board.uploadFormBytesMax: the form's room around a file
+SCALED_SIDE_MAX = 1280  # BoardScript's SIDE_MAX
+BIG_PHOTO = (2000, 1500)  # a phone photo's shape, over attachment_max as a PNG
+RECORD_SECONDS = 3
 PROBES = [("/generate_204", "connectivitycheck.gstatic.com", "Android"),
           ("/hotspot-detect.html", "captive.apple.com", "Apple"),
           ("/connecttest.txt", "www.msftconnecttest.com", "Windows")]
@@ -272,6 +298,94 @@ def hostile_problems(response, markers):
         if "alert(" in script:
             problems.append("a <script> holding alert(")
     return problems, page
+
+
+# ---------------------------------------------------------------- files from phones
+
+def png_bytes(width, height, seed):
+    """An 8-bit RGB PNG like a photo: gradients with noise, so it compresses as badly as a
+    camera's output (2000x1500 is about 5 MB). Made with zlib alone: no PIL on a CI machine."""
+    rng = random.Random(seed)
+    rows = []
+    for _ in range(16):  # noisy rows, reused with a per-row shift: cheap, and no two rows alike
+        row = bytearray(width * 3)
+        for x in range(width):
+            base = x * 200 // max(1, width - 1)
+            row[3 * x] = (base + rng.randrange(48)) & 255
+            row[3 * x + 1] = (base // 2 + 40 + rng.randrange(48)) & 255
+            row[3 * x + 2] = (180 - base // 2 + rng.randrange(48)) & 255
+        rows.append(bytes(row))
+    raw = bytearray()
+    for y in range(height):
+        shift = y * 60 // max(1, height - 1)
+        raw += b"\x00" + rows[(y * 7) % 16].translate(bytes((value + shift) & 255 for value in range(256)))
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(bytes(raw), 6)) + chunk(b"IEND", b"")
+
+
+def image_size(data):
+    """(width, height) of a PNG or a JPEG (its first frame header), else None."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
+        return struct.unpack(">II", data[16:24])
+    if data[:2] != b"\xff\xd8":
+        return None
+    index = 2
+    while index + 9 <= len(data):
+        if data[index] != 0xFF:
+            return None
+        marker = data[index + 1]
+        if marker == 0xFF:
+            index += 1
+            continue
+        if 0xD0 <= marker <= 0xD7 or marker == 0x01:
+            index += 2
+            continue
+        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
+            height, width = struct.unpack(">HH", data[index + 5:index + 9])
+            return width, height
+        index += 2 + struct.unpack(">H", data[index + 2:index + 4])[0]
+    return None
+
+
+def audio_kind(data):
+    """The served audio type `data` begins as, else None."""
+    if data[:4] == b"OggS":
+        return "audio/ogg"
+    if data[:4] == b"\x1a\x45\xdf\xa3" and b"webm" in data[:64]:
+        return "audio/webm"
+    if data[4:8] == b"ftyp":
+        return "audio/mp4"
+    return None
+
+
+def multipart_body(fields, files, boundary):
+    body = b""
+    for name, value in fields:
+        body += f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode() + value.encode() + b"\r\n"
+    for name, filename, content_type, data in files:
+        body += (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                 f"Content-Type: {content_type}\r\n\r\n").encode() + data + b"\r\n"
+    return body + f"--{boundary}--\r\n".encode()
+
+
+def post_multipart(node, path, fields, files, jar):
+    boundary = "----KabarBoardTest" + secrets.token_hex(8)
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}", "Cookie": board_lab.cookie_header(jar),
+               "Origin": node.origin()}
+    response = http_request(node.host, node.web_port, "POST", path, headers=headers,
+                            body=multipart_body(fields, files, boundary))
+    board_lab.remember_cookies(jar, response)
+    return response
+
+
+def attachment_links(page, tag):
+    """The /a/ID sources of the `tag` elements (img, audio) of a page."""
+    return [attributes["src"] for name, attributes in page.tags
+            if name == tag and attributes.get("src", "").startswith("/a/")]
 
 
 # ---------------------------------------------------------------- raw HTTP steps
@@ -547,6 +661,72 @@ def step_robustness(run):
                  f"status {response.status}")
 
 
+def step_raw_upload(run):
+    a, b, checks, tag = run.a, run.b, run.checks, run.tag
+    jar = {}
+    response = get(a, "/post", jar)
+    page = Page(response.text())
+    form = page.form_with("attach")
+    checks.require("the post form has a field named attach", form is not None)
+    inputs = [attributes for name, attributes in page.tags if name == "input" and attributes.get("name") == "attach"]
+    forms = [attributes for name, attributes in page.tags if name == "form" and attributes.get("action") == "/post"]
+    checks.check("attach is a file input taking JPEG, PNG, WebP and audio",
+                 inputs and inputs[0].get("type") == "file"
+                 and inputs[0].get("accept") == "image/jpeg,image/png,image/webp,audio/*", f"{inputs}")
+    checks.check("the post form is sent as multipart/form-data",
+                 forms and forms[0].get("enctype") == "multipart/form-data", f"{forms}")
+    photo = png_bytes(64, 48, 1)
+    fields = board_lab.hidden_fields(form)
+    title = f"Foto sawah mentah {word('foto')}"
+    response = post_multipart(a, "/post", fields + [("channel", "warga"), ("title", title), ("body", f"Dari ponsel {tag}")],
+                              [("attach", "sawah.png", "image/png", photo)], jar)
+    match = BULLETIN_ID_PATH.search(response.header("location") or "")
+    checks.require("a multipart post with a PNG answers 303 to /b/<id>", response.status == 303 and match is not None,
+                   f"status {response.status}: {response.text()[:200]!r}")
+    shown = Page(get(a, f"/b/{match.group(1)}", jar).text())
+    images = attachment_links(shown, "img")
+    checks.require("its page shows the photo inline (<img src=/a/ID>)", len(images) == 1, f"img sources {images}")
+    served = get(a, images[0])
+    checks.check("/a/ID serves the same bytes as image/png",
+                 served.status == 200 and served.body == photo and served.header("content-type") == "image/png",
+                 f"status {served.status}, {len(served.body)} of {len(photo)} bytes, {served.header('content-type')}")
+    checks.check("/a/ID carries nosniff and an inline Content-Disposition",
+                 served.header("x-content-type-options") == "nosniff"
+                 and served.header("content-disposition") == 'inline; filename="sawah.png"',
+                 f"{served.header('x-content-type-options')}, {served.header('content-disposition')}")
+
+    refusals = [("a PNG sent as image/jpeg", [("attach", "palsu.jpg", "image/jpeg", photo)], 415, "isinya bukan"),
+                ("a file over attachment_max", [("attach", "besar.ogg", "audio/ogg", b"OggS" + bytes(ATTACHMENT_MAX - 3))],
+                 413, "paling besar")]
+    for what, files, status, words in refusals:
+        form, _ = fresh_post_form(run, jar)
+        refused_title = f"Tidak boleh {word('file')}"
+        response = post_multipart(a, "/post", board_lab.hidden_fields(form) + [("channel", "warga"), ("title", refused_title),
+                                                                               ("body", "x")], files, jar)
+        said = re.findall(r'<p class="err">(.*?)</p>', response.text())
+        checks.check(f"{what} is refused with {status}, saying why in Indonesian",
+                     response.status == status and any(words in text for text in said),
+                     f"status {response.status}: {said}")
+        stored = [x for x in a.list_json("--search", refused_title.split()[-1]) if x["title"] == refused_title]
+        checks.check(f"{what}: nothing stored", not stored, f"stored {[x['id'] for x in stored]}")
+    allowance = ATTACHMENT_MAX + UPLOAD_FORM_BYTES
+    raw = (f"POST /post HTTP/1.1\r\nHost: {a.host}:{a.web_port}\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+           f"Content-Length: {allowance + 1}\r\nConnection: close\r\n\r\n").encode()
+    response = http_request(a.host, a.web_port, "POST", "/post", raw=raw)
+    checks.check(f"a body past the upload allowance ({allowance:,} bytes) is refused 413 from its head",
+                 response.status == 413, f"status {response.status}")
+
+    def on_b():
+        answer = get(b, images[0])
+        return answer.status == 200 and answer.body == photo
+
+    try:
+        _, seconds = board_lab.wait_until(on_b, SYNC_BOUND_S, "the photo on B", 0.5)
+        checks.check(f"B serves the photo, byte for byte, within {SYNC_BOUND_S:.0f} s", True, f"{seconds:.2f} s")
+    except LabError as error:
+        checks.check(f"B serves the photo, byte for byte, within {SYNC_BOUND_S:.0f} s", False, str(error))
+
+
 # ---------------------------------------------------------------- browser
 
 def browser_unavailable(arguments):
@@ -564,7 +744,7 @@ def browser_unavailable(arguments):
 class Browser:
     """One headless Chromium at phone size, with JavaScript on or off."""
 
-    def __init__(self, arguments, javascript, shots_dir, label):
+    def __init__(self, arguments, javascript, shots_dir, label, secure_origin=None):
         from selenium import webdriver
         from selenium.webdriver.chrome.service import Service
         self.label = label
@@ -582,6 +762,12 @@ class Browser:
                          f"--user-agent={board_lab.PHONE_USER_AGENT}",
                          f"--user-data-dir={self.profile}"]:
             options.add_argument(argument)
+        if secure_origin:
+            # getUserMedia exists only in a secure context: this origin counts as one here, and a
+            # fake microphone that needs no permission prompt records a tone.
+            for argument in [f"--unsafely-treat-insecure-origin-as-secure={secure_origin}",
+                             "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]:
+                options.add_argument(argument)
         preferences = {"intl.accept_languages": "id-ID,id"}
         if not javascript:
             preferences["profile.managed_default_content_settings.javascript"] = 2
@@ -762,6 +948,122 @@ def step_browser_post(run, browser):
                      "title and a link to /b/<id>")
 
 
+def file_status(browser):
+    from selenium.webdriver.common.by import By
+    element = browser.driver.find_element(By.ID, "attach-status")
+    return element.text, element.get_attribute("class")
+
+
+def chosen_file(browser):
+    """(type, size, name) of the file the post form's file input holds, or None."""
+    return browser.driver.execute_script(
+        "var f = document.querySelector('input[name=attach]').files[0];"
+        "return f ? [f.type, f.size, f.name] : null;")
+
+
+def show_file_status(browser):
+    """Scrolls the file's status line (and the preview under it) into the screenshot."""
+    browser.driver.execute_script("document.getElementById('attach-status').scrollIntoView({block: 'start'})")
+
+
+def post_with_file(run, browser, node, path, title, shot_chosen, wait_for):
+    """Opens the post form, chooses the file at `path`, waits for `wait_for()` (the script's
+    work), fills the text fields and posts; returns the new bulletin's id."""
+    from selenium.webdriver.common.by import By
+    browser.visit(node.url("/post"))
+    browser.driver.find_element(By.NAME, "attach").send_keys(path)
+    if wait_for is not None:
+        browser.wait(wait_for, "after choosing the file")
+        show_file_status(browser)
+    browser.shot(shot_chosen)
+    browser.fill_and_submit("title", [("channel", "warga"), ("title", title), ("body", f"Foto dari ponsel {run.tag}")])
+    return browser.wait_url(r"/b/([0-9a-f]{64})", "after posting with a file").group(1)
+
+
+def wait_media_loaded(browser, tag):
+    """The first `tag` (img, audio) of the bulletin, once the browser has loaded it."""
+    browser.wait(lambda: browser.driver.execute_script(
+        f"var e = document.querySelector('article {tag}');"
+        "return !!e && (e.tagName === 'IMG' ? e.complete && e.naturalWidth > 0 : true);"), f"the {tag} to load")
+    return browser.driver.execute_script(
+        f"var e = document.querySelector('article {tag}'); return [e.getAttribute('src'), e.naturalWidth || 0, e.naturalHeight || 0];")
+
+
+def step_browser_photo(run, browser):
+    checks, a = run.checks, run.a
+    work = run.need("work", "the work folder")
+    width, height = BIG_PHOTO
+    original = png_bytes(width, height, 2)
+    path = os.path.join(work, "foto-ponsel.png")
+    with open(path, "wb") as file:
+        file.write(original)
+    print(f"        (the phone's photo: {width}x{height} PNG, {len(original):,} bytes; the hall takes {ATTACHMENT_MAX:,})")
+
+    def scaled():
+        chosen = chosen_file(browser)
+        return chosen is not None and chosen[0] == "image/jpeg" and not browser.driver.execute_script(
+            "return document.querySelector('button[type=submit]').disabled")
+
+    bulletin_id = post_with_file(run, browser, a, path, f"Sawah dari atas {word('skala')}", "17-photo-chosen.png", scaled)
+    source, shown_width, shown_height = wait_media_loaded(browser, "img")
+    checks.check("the bulletin shows the photo inline, loaded", source.startswith("/a/") and shown_width > 0,
+                 f"{source} {shown_width}x{shown_height}; {browser.shot('18-photo-bulletin.png')}")
+    served = get(a, source)
+    size = image_size(served.body)
+    checks.check("the stored photo is the browser's JPEG, at most 1280 px on its long side",
+                 served.header("content-type") == "image/jpeg" and size is not None and max(size) <= SCALED_SIDE_MAX
+                 and size[0] * height == size[1] * width,
+                 f"{served.header('content-type')}, {size}, from {width}x{height}")
+    checks.check("the stored photo is smaller than the phone's original (and within attachment_max)",
+                 len(served.body) < min(len(original), ATTACHMENT_MAX), f"{len(served.body):,} of {len(original):,} bytes")
+    run.state["photo_id"] = bulletin_id
+
+    # A file over the limit that the script cannot make smaller is refused before it is sent.
+    big_audio = os.path.join(work, "rekaman-panjang.ogg")
+    with open(big_audio, "wb") as file:
+        file.write(b"OggS" + bytes(ATTACHMENT_MAX + 100_000))
+    from selenium.webdriver.common.by import By
+    browser.visit(a.url("/post"))
+    browser.driver.find_element(By.NAME, "attach").send_keys(big_audio)
+    browser.wait(lambda: file_status(browser)[1] == "err", "after choosing a file over the limit")
+    text, _ = file_status(browser)
+    show_file_status(browser)
+    checks.check("a file over attachment_max is refused on the phone, in its language, and taken out of the form",
+                 "paling besar" in text and chosen_file(browser) is None, f"{text!r}; {browser.shot('19-too-large.png')}")
+
+
+def step_browser_voice(run, browser):
+    from selenium.webdriver.common.by import By
+    checks, a, b = run.checks, run.a, run.b
+    browser.visit(a.url("/post"))
+    buttons = browser.driver.find_elements(By.CSS_SELECTOR, "button.rec")
+    checks.require("a secure origin's post form offers 'record a voice note'", bool(buttons),
+                   "" if buttons else "no button.rec: MediaRecorder, getUserMedia or DataTransfer is missing")
+    record_word = buttons[0].text
+    buttons[0].click()
+    browser.wait(lambda: buttons[0].text != record_word, "after pressing record")
+    time.sleep(RECORD_SECONDS)  # the fake microphone records in real time
+    checks.check("while recording, the page counts the seconds", "120" in file_status(browser)[0], file_status(browser)[0])
+    buttons[0].click()
+    browser.wait(lambda: chosen_file(browser) is not None, "after stopping the recording")
+    kind, size, name = chosen_file(browser)
+    show_file_status(browser)
+    checks.check("the recording is the form's file, in a type the board serves",
+                 kind in ("audio/ogg", "audio/mp4", "audio/webm") and size > 0,
+                 f"{name}, {kind}, {size:,} bytes; {file_status(browser)[0]!r}; {browser.shot('20-voice-recorded.png')}")
+    browser.fill_and_submit("title", [("channel", "warga"), ("title", f"Pesan suara {word('suara')}"),
+                                      ("body", f"Dengarkan {run.tag}")])
+    browser.wait_url(r"/b/([0-9a-f]{64})", "after posting the voice note")
+    source, _, _ = wait_media_loaded(browser, "audio")
+    served = get(a, source)
+    checks.check("the bulletin has a player, and /a/ID serves the recording as the audio it is",
+                 served.status == 200 and audio_kind(served.body) == served.header("content-type") == kind,
+                 f"{source}: {served.header('content-type')}, {len(served.body):,} bytes; {browser.shot('21-voice-bulletin.png')}")
+    browser.visit(b.url("/post"))
+    checks.check("a plain-HTTP origin's post form shows no record button (not a secure context)",
+                 not browser.driver.find_elements(By.CSS_SELECTOR, "button.rec"), b.origin())
+
+
 def step_browser_on_b(run, browser):
     b, checks = run.b, run.checks
     bulletin_id = run.need("post_id", "the browser's post of step 10")
@@ -904,14 +1206,53 @@ def step_nojs(run, browser):
     browser_reply(run, browser, a, bulletin_id, reply, "15-reply-nojs.png")
 
 
+def step_nojs_photo(run, browser):
+    checks, a = run.checks, run.a
+    work = run.need("work", "the work folder")
+    photo = png_bytes(400, 300, 3)
+    path = os.path.join(work, "foto-kecil.png")
+    with open(path, "wb") as file:
+        file.write(photo)
+    post_with_file(run, browser, a, path, f"Foto tanpa skrip {word('nojs')}", "22-photo-form-nojs.png", None)
+    source, shown_width, _ = wait_media_loaded(browser, "img")
+    served = get(a, source)
+    checks.check("with JavaScript off the photo is posted as chosen and shown",
+                 shown_width == 400 and served.body == photo and served.header("content-type") == "image/png",
+                 f"{source}, {shown_width} px wide, {len(served.body):,} of {len(photo):,} bytes; "
+                 f"{browser.shot('23-photo-bulletin-nojs.png')}")
+    # A full-size photo cannot be made smaller without the script: the server refuses it from
+    # its head, and the phone reads why (not a connection reset, not "body larger than N").
+    from selenium.webdriver.common.by import By
+    big = os.path.join(work, "foto-besar.png")
+    with open(big, "wb") as file:
+        file.write(png_bytes(*BIG_PHOTO, 4))
+    browser.visit(a.url("/post"))
+    browser.driver.find_element(By.NAME, "attach").send_keys(big)
+    browser.fill_and_submit("title", [("channel", "warga"), ("title", f"Terlalu besar {word('besar')}"), ("body", "x")])
+    from selenium.common.exceptions import StaleElementReferenceException
+
+    def refused():
+        try:
+            return "nyalakan JavaScript" in browser.text()
+        except StaleElementReferenceException:  # the page was replaced while it was read
+            return False
+
+    browser.wait(refused, "after posting a photo over the limit")
+    text = browser.text()
+    checks.check("a full-size photo sent with JavaScript off is refused with the board's words, in Indonesian and English",
+                 "paling besar" in text and "at most" in text, browser.shot("24-too-large-nojs.png"))
+
+
 def run_browser(run, arguments, shots_dir):
     sessions = []
     try:
         print("9-15. headless Chromium at phone size, JavaScript on", flush=True)
-        browser = Browser(arguments, True, shots_dir, "JavaScript on")
+        browser = Browser(arguments, True, shots_dir, "JavaScript on", secure_origin=run.a.origin())
         sessions.append(browser)
         run_step(run, " 9. the board on A", step_browser_board, browser)
         run_step(run, "10. post through the form on A", step_browser_post, browser)
+        run_step(run, "10b. a big photo, scaled in the browser", step_browser_photo, browser)
+        run_step(run, "10c. a voice note recorded in the browser", step_browser_voice, browser)
         run_step(run, "11. the post on B", step_browser_on_b, browser)
         run_step(run, "12. reply on B, read on A", step_browser_reply, browser)
         run_step(run, "13. search", step_browser_search, browser)
@@ -920,6 +1261,7 @@ def run_browser(run, arguments, shots_dir):
         nojs = Browser(arguments, False, shots_dir, "JavaScript off")
         sessions.append(nojs)
         run_step(run, "16. JavaScript off: load, post, read, reply", step_nojs, nojs)
+        run_step(run, "16b. JavaScript off: a photo through the file input", step_nojs_photo, nojs)
         for session in sessions:
             run.checks.check(f"no alert in the whole session ({session.label})", not session.alerts,
                              "; ".join(session.alerts))
@@ -987,6 +1329,7 @@ def main():
     work = tempfile.mkdtemp(prefix="kbw")
     a, b = lab.nodes(kabar, work, CONF_LINES)
     run = Run(a, b, checks, word("kbw"))
+    run.state["work"] = work
     shots = []
     started = time.monotonic()
     print(f"board browser test: {lab.describe()}; data and logs in {work}")
@@ -1002,6 +1345,7 @@ def main():
             run_step(run, "6. the JSON API", step_api)
             run_step(run, "7. captive-portal probes", step_portal)
             run_step(run, "8. malformed requests and paths", step_robustness)
+            run_step(run, "8b. a photo posted as multipart (raw HTTP)", step_raw_upload)
             if why_no_browser is None:
                 try:
                     shots = run_browser(run, arguments, shots_dir)

@@ -4,9 +4,10 @@
 #
 #   Scripts/fuzz.sh bulletin [SECONDS]   # Bulletin.decode
 #   Scripts/fuzz.sh node [SECONDS]       # Node.receive
+#   Scripts/fuzz.sh multipart [SECONDS]  # HTTPMultipartForm and the upload allowance (KabarHTTP)
 #
 # Compiles the pure core (KabarCrypto + Kabar, copied with their `import KabarCrypto` lines
-# dropped so they form one module) with the harness, with -sanitize=fuzzer,address, and runs it
+# dropped so they form one module; for multipart, KabarHTTP alone) with the harness, with -sanitize=fuzzer,address, and runs it
 # for SECONDS (default 300). Findings land in Fuzz/out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,14 +16,21 @@ seconds="${2:-300}"
 case "$target" in
   bulletin) harness=Fuzz/BulletinDecodeFuzz.swift ;;
   node) harness=Fuzz/NodeReceiveFuzz.swift ;;
-  *) echo "usage: Scripts/fuzz.sh bulletin|node [SECONDS]" >&2; exit 2 ;;
+  multipart) harness=Fuzz/MultipartFuzz.swift ;;
+  *) echo "usage: Scripts/fuzz.sh bulletin|node|multipart [SECONDS]" >&2; exit 2 ;;
 esac
+# The HTTP layer stands alone (standard library only); the others are the pure core.
+if [ "$target" = multipart ]; then
+  modules="Sources/KabarHTTP/*.swift"
+else
+  modules="Sources/KabarCrypto/*.swift $(find Sources/Kabar -name '*.swift' | sort)"
+fi
 mkdir -p Fuzz/out "Fuzz/corpus-$target"
 binary="Fuzz/out/fuzz-$target"
 sources="Fuzz/out/sources-$target"
 rm -rf "$sources" && mkdir -p "$sources"
 index=0
-for file in Sources/KabarCrypto/*.swift $(find Sources/Kabar -name '*.swift' | sort) "$harness"; do
+for file in $modules "$harness"; do
   index=$((index + 1))
   grep -v '^import KabarCrypto$' "$file" > "$sources/$index-$(basename "$file")"
 done

@@ -16,6 +16,9 @@ enum ASCII {
     static let question = UInt8(ascii: "?")
     static let hash = UInt8(ascii: "#")
     static let quote = UInt8(ascii: "\"")
+    static let backslash = UInt8(ascii: "\\")
+    static let hyphen = UInt8(ascii: "-")
+    static let period = UInt8(ascii: ".")
 
     /// `tchar`: the bytes of a method or header name.
     static func isToken(_ byte: UInt8) -> Bool {

@@ -32,6 +32,11 @@ public struct HTTPFormFields: Hashable, Sendable, Sequence {
     /// No fields.
     public init() {}
 
+    /// These fields, in this order (a multipart form's text fields, say).
+    public init(_ fields: [HTTPFormField]) {
+        self.fields = fields
+    }
+
     /// Parses `bytes`; throws `.tooManyFields` past `fieldsMax` fields, `.invalidPercentEncoding`
     /// or `.invalidUTF8`.
     public init(urlEncoded bytes: some Collection<UInt8>, fieldsMax: Int = fieldsMaxDefault) throws(HTTPError) {

@@ -7,7 +7,14 @@
 ///     var parser = HTTPRequestParser(limits: limits)
 ///
 /// The defaults suit the hall board: its pages are reached by short links and its post form is
-/// a few kilobytes. Documentation/HTTP.md has the table.
+/// a few kilobytes. A server that takes files names the paths that may receive them
+/// (`uploadPaths`) and their larger bound (`uploadBodyBytesMax`): only a POST of
+/// `multipart/form-data` to one of those paths gets it, so every other request stays small.
+///
+///     limits.uploadPaths = ["/post"]
+///     limits.uploadBodyBytesMax = 2_000_000 + 64 * 1024    // a 2 MB photo and the form around it
+///
+/// Documentation/HTTP.md has the table.
 public struct HTTPLimits: Equatable, Sendable {
     /// The request line ("GET /path?query HTTP/1.1"), line end not counted. Longer: 414.
     public var requestLineBytesMax: Int
@@ -24,6 +31,11 @@ public struct HTTPLimits: Equatable, Sendable {
     public var chunkLineBytesMax: Int
     /// Fields in the target's query string, at most. More: 400.
     public var queryFieldsMax: Int
+    /// The body of an upload (a POST of `multipart/form-data` to one of `uploadPaths`), at
+    /// most; other requests keep `bodyBytesMax`. Larger: 413, as for `bodyBytesMax`.
+    public var uploadBodyBytesMax: Int
+    /// The paths (exactly as `HTTPRequest.path`) that take uploads; none by default.
+    public var uploadPaths: Set<String>
 
     /// 8 KiB, as most servers allow (nginx's default header buffer).
     public static let requestLineBytesDefault = 8 * 1024
@@ -45,15 +57,26 @@ public struct HTTPLimits: Equatable, Sendable {
         headerCountMax: Int = headerCountDefault,
         bodyBytesMax: Int = bodyBytesDefault,
         chunkLineBytesMax: Int = chunkLineBytesDefault,
-        queryFieldsMax: Int = queryFieldsDefault
+        queryFieldsMax: Int = queryFieldsDefault,
+        uploadBodyBytesMax: Int = bodyBytesDefault,
+        uploadPaths: Set<String> = []
     ) {
         precondition(requestLineBytesMax > 0 && headerBlockBytesMax >= 0 && headerCountMax >= 0, "HTTPLimits must be positive")
         precondition(bodyBytesMax >= 0 && chunkLineBytesMax > 0 && queryFieldsMax >= 0, "HTTPLimits must be positive")
+        precondition(uploadBodyBytesMax >= 0, "HTTPLimits must be positive")
         self.requestLineBytesMax = requestLineBytesMax
         self.headerBlockBytesMax = headerBlockBytesMax
         self.headerCountMax = headerCountMax
         self.bodyBytesMax = bodyBytesMax
         self.chunkLineBytesMax = chunkLineBytesMax
         self.queryFieldsMax = queryFieldsMax
+        self.uploadBodyBytesMax = uploadBodyBytesMax
+        self.uploadPaths = uploadPaths
+    }
+
+    /// True when a request with this head may carry an upload's body: a POST to one of
+    /// `uploadPaths` whose (first) Content-Type is `multipart/form-data`.
+    public func isUpload(method: HTTPMethod, path: String, headers: HTTPHeaders) -> Bool {
+        method == .post && uploadPaths.contains(path) && HTTPMultipartForm.isFormData(contentType: headers["Content-Type"])
     }
 }

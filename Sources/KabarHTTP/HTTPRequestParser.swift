@@ -30,7 +30,8 @@
 ///
 /// Every limit of `HTTPLimits` is checked as bytes arrive, before they are kept: a line whose
 /// end has not come is refused once it is a byte too long, a Content-Length over the body limit
-/// before one byte of the body. What the parser holds is then bounded by the limits plus what
+/// before one byte of the body (an upload's larger bound, `HTTPLimits.uploadBodyBytesMax`, is
+/// chosen from the head: a POST of multipart/form-data to one of `uploadPaths`). What the parser holds is then bounded by the limits plus what
 /// the caller fed since the last `nextRequest` (the server feeds one read at a time, and only
 /// when the parser asked for more).
 ///
@@ -72,6 +73,10 @@ public struct HTTPRequestParser: Sendable {
         var headers = HTTPHeaders()
         var headerBytes = 0
         var body: [UInt8] = []
+        /// The body's bound: `limits.bodyBytesMax`, or `uploadBodyBytesMax` for an upload.
+        var bodyBytesMax = 0
+        /// The head says upload (`HTTPLimits.isUpload`): the larger bound applies.
+        var isUpload = false
         var trailerBytes = 0
         var trailerCount = 0
     }
@@ -112,6 +117,16 @@ public struct HTTPRequestParser: Sendable {
 
     /// Bytes received and not yet parsed.
     public var bufferedByteCount: Int { buffer.count - start }
+
+    /// True while the body of an upload (`HTTPLimits.isUpload`, allowed
+    /// `uploadBodyBytesMax`) is being read: the server bounds how many such bodies it holds at
+    /// once, and gives them longer to arrive.
+    public var isReadingUpload: Bool {
+        switch state {
+        case .body, .chunkSizeLine, .chunkData, .chunkDataEnd, .trailerLines: return partial.isUpload
+        default: return false
+        }
+    }
 
     // MARK: - Inputs
 
@@ -197,7 +212,9 @@ public struct HTTPRequestParser: Sendable {
     /// The head is complete: check what spans several headers, then choose how the body is read.
     private mutating func finishHead() throws(HTTPError) -> Step {
         try Self.checkHost(partial.headers, version: partial.line.version)
-        switch try Self.bodyFraming(partial.headers, version: partial.line.version, bodyBytesMax: limits.bodyBytesMax) {
+        partial.isUpload = limits.isUpload(method: partial.line.method, path: partial.line.path, headers: partial.headers)
+        partial.bodyBytesMax = partial.isUpload ? limits.uploadBodyBytesMax : limits.bodyBytesMax
+        switch try Self.bodyFraming(partial.headers, version: partial.line.version, bodyBytesMax: partial.bodyBytesMax) {
         case .noBody, .length(0): return .complete(finishRequest())
         case .length(let length): state = .body(remaining: length)
         case .chunked: state = .chunkSizeLine
@@ -219,7 +236,7 @@ public struct HTTPRequestParser: Sendable {
         if size == 0 {
             state = .trailerLines
         } else {
-            guard size <= limits.bodyBytesMax - partial.body.count else { throw .bodyTooLarge(bytesMax: limits.bodyBytesMax) }
+            guard size <= partial.bodyBytesMax - partial.body.count else { throw .bodyTooLarge(bytesMax: partial.bodyBytesMax) }
             state = .chunkData(remaining: size)
         }
         return .advanced

@@ -86,6 +86,62 @@ import Testing
         #expect(try web.responses(1, on: client).map(\.body) == ["POST /kirim 100000"])
     }
 
+    /// Uploads (a multipart POST to an upload path) hold up to `uploadBodyBytesMax` each: at
+    /// most `uploadsMax` are read at once, the next is answered 503 while small requests are
+    /// still served, and each has `uploadRequestTimeout` rather than `requestTimeout` to arrive.
+    @Test func uploadsAreBoundedInNumberAndGivenLongerToArrive() throws {
+        let web = try WebHarness(limits: HTTPLimits(bodyBytesMax: 1_000, uploadBodyBytesMax: 100_000, uploadPaths: ["/post"]))
+        func startUpload() throws -> TestClient {
+            let client = try web.connect()
+            try web.send("POST /post HTTP/1.1\r\nHost: hall\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 50000\r\n\r\nhalf", on: client)
+            return client
+        }
+        var uploads: [TestClient] = []
+        for _ in 0..<HTTPServer.uploadsMax { uploads.append(try startUpload()) }
+        #expect(try web.drive { web.server.requestsUnderWay == HTTPServer.uploadsMax })
+        let extra = try startUpload()
+        let refused = try web.responses(1, on: extra)
+        #expect(refused.map(\.status) == [503] && refused.first?.headers["retry-after"] == "5")
+        let reader = try web.connect()
+        try web.send(getRequest("/"), on: reader)
+        #expect(try web.responses(1, on: reader).map(\.status) == [200])
+
+        // Past the ordinary request timeout, uploads may still arrive.
+        web.clock.now += HTTPServer.requestTimeout + 1
+        web.server.dropIdle(now: web.clock.now)
+        #expect(web.server.counters.errorsByStatus[408] == nil)
+        // One finishes: its slot is free again, and the next upload is read.
+        let first = try #require(uploads.first)
+        try web.send([UInt8](repeating: 0x61, count: 50_000 - 4), on: first)
+        #expect(try web.responses(1, on: first).map(\.body) == ["POST /post 50000"])
+        let next = try startUpload()
+        #expect(try web.drive { web.server.requestsUnderWay == HTTPServer.uploadsMax })
+        try next.pump()
+        #expect(next.received.isEmpty)
+        // The others reach the upload timeout; the one begun later has time left.
+        web.clock.now += HTTPServer.uploadRequestTimeout - HTTPServer.requestTimeout
+        web.server.dropIdle(now: web.clock.now)
+        for client in uploads.dropFirst() { #expect(try web.responses(1, on: client).map(\.status) == [408]) }
+        try next.pump()
+        #expect(next.received.isEmpty && web.server.requestsUnderWay == 1)
+        #expect(web.server.counters.errorsByStatus == [503: 1, 408: HTTPServer.uploadsMax - 1])
+    }
+
+    @Test func aRefusalIsAnsweredWithThePagesWordsWhenItHasSomeAndTheErrorsStatus() throws {
+        let web = try WebHarness()
+        web.server.refusalPage = { error in
+            guard case .bodyTooLarge = error else { return nil }
+            return HTTPResponse(status: .ok, headers: ["Content-Type": "text/html; charset=utf-8"], body: Array("<p>terlalu besar</p>".utf8))
+        }
+        let large = try web.connect()
+        try web.send("POST /kirim HTTP/1.1\r\nHost: hall\r\nContent-Length: \(HTTPLimits.bodyBytesDefault + 1)\r\n\r\n", on: large)
+        let page = try web.responses(1, on: large)
+        #expect(page.map(\.status) == [413] && page.first?.body == "<p>terlalu besar</p>" && page.first?.headers["connection"] == "close")
+        let malformed = try web.connect()
+        try web.send("GET / HTTP/1.1\r\nHost: hall\r\nX : y\r\n\r\n", on: malformed)
+        #expect(try web.responses(1, on: malformed).map(\.body) == ["\(HTTPError.whitespaceBeforeColon)\n"])
+    }
+
     @Test func headIsAnsweredWithTheGetsHeadersAndNoBody() throws {
         let web = try WebHarness()
         let client = try web.connect()

@@ -37,10 +37,16 @@ extension NodeRunner {
             return nil
         }
         let board = Board(service: service, random: SystemRandom())
-        let server = HTTPServer(listener: listener, loop: daemon.loop, logger: daemon.logger, monotonicNow: { MonotonicClock.now() }) {
+        // The upload bound follows attachment_max at start; a reload that raises it takes effect
+        // for uploads at the next restart (one that lowers it holds at once: the board checks).
+        let limits = Board.httpLimits(attachmentBytesMax: Int(clamping: daemon.settings.attachmentBytesMax))
+        let server = HTTPServer(
+            listener: listener, loop: daemon.loop, logger: daemon.logger, limits: limits, monotonicNow: { MonotonicClock.now() }
+        ) {
             request, client in
             board.respond(to: request, from: Board.Client(address: client.address, localAddress: client.localAddress), at: MonotonicClock.now())
         }
+        server.refusalPage = { board.refusalPage(for: $0) }
         daemon.housekeepers.append { [unowned server] now in
             server.dropIdle(now: now)
             board.housekeeping()

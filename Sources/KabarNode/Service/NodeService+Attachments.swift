@@ -32,20 +32,40 @@ extension NodeService {
         for path in paths {
             let bytes = try readAttachment(try Self.absolute(path))
             let name = String(path.split(separator: "/").last ?? "file")
-            let tree: (manifest: AttachmentManifest, blocks: [(id: ContentID, bytes: [UInt8])])
-            do {
-                tree = try AttachmentTree.build(bytes, type: Self.mediaType(ofFileNamed: name), name: name)
-                try store.put(tree.manifest.id, tree.manifest.encoded)
-                for block in tree.blocks { try store.put(block.id, block.bytes) }
-            } catch let error as AttachmentError {
-                throw .invalidInput(error.localizedMessage)
-            } catch {
-                throw .from(error)
-            }
-            ids.append(tree.manifest.id)
+            ids.append(try putAttachment(bytes, name: name, type: Self.mediaType(ofFileNamed: name), in: store))
         }
         do { try store.sync() } catch { throw .from(error) }
         return ids
+    }
+
+    /// Splits `bytes` (a file a phone sent to the board, say) into blocks and stores them
+    /// durably, the block log synced before this returns; returns the attachment's content id.
+    /// As for files, nothing is signed here.
+    func storeAttachment(_ bytes: [UInt8], name: String, type: String) throws(ServiceError) -> ContentID {
+        let limit = settings.attachmentBytesMax
+        guard bytes.count <= limit else {
+            throw .invalidInput(Localized(
+                en: "\(name) is \(bytes.count) bytes; an attachment may be at most \(limit) bytes (attachment_max in kabar.conf)",
+                id: "\(name) berukuran \(bytes.count) byte; lampiran paling besar \(limit) byte (attachment_max di kabar.conf)"))
+        }
+        let store = try blocks()
+        let id = try putAttachment(bytes, name: name, type: type, in: store)
+        do { try store.sync() } catch { throw .from(error) }
+        return id
+    }
+
+    /// The tree of `bytes` built and every block of it put in `store` (not yet synced).
+    private func putAttachment(_ bytes: [UInt8], name: String, type: String, in store: BlockStore) throws(ServiceError) -> ContentID {
+        do {
+            let tree = try AttachmentTree.build(bytes, type: type, name: name)
+            try store.put(tree.manifest.id, tree.manifest.encoded)
+            for block in tree.blocks { try store.put(block.id, block.bytes) }
+            return tree.manifest.id
+        } catch let error as AttachmentError {
+            throw .invalidInput(error.localizedMessage)
+        } catch {
+            throw .from(error)
+        }
     }
 
     private func readAttachment(_ path: String) throws(ServiceError) -> [UInt8] {

@@ -16,12 +16,15 @@ public struct WebPostRequest: Sendable, Equatable {
     public var body: String
     /// The bulletin it replies to (a full id), if a reply.
     public var replyTo: BulletinID?
+    /// A photo or voice note the phone attached (one at most), checked and stored with the post.
+    public var attachment: WebAttachment?
 
-    public init(channel: String, title: String, body: String, replyTo: BulletinID? = nil) {
+    public init(channel: String, title: String, body: String, replyTo: BulletinID? = nil, attachment: WebAttachment? = nil) {
         self.channel = channel
         self.title = title
         self.body = body
         self.replyTo = replyTo
+        self.attachment = attachment
     }
 }
 
@@ -47,6 +50,11 @@ extension NodeService {
     static let day = TimeSpan.days(1)
 
     /// Signs `request` for `phone` and posts it, or queues it for the operator.
+    ///
+    /// Everything that can refuse the post is checked before its file is stored (posting on,
+    /// the daily limits, the text, the queue's room, the file's size, type and magic bytes), so
+    /// a refused post leaves no blocks behind; the file's blocks are synced before the post is
+    /// signed, as for `kabar post --attach`.
     public func webPost(_ request: WebPostRequest, phone: PhoneIdentity) throws(ServiceError) -> WebPostOutcome {
         let web = settings.web
         guard web.posting != .off else {
@@ -55,15 +63,22 @@ extension NodeService {
         }
         let now = try postingTime()
         try checkWebLimits(phone: phone.author, now: now, settings: web)
-        let bulletin = try signForPhone(request, phone: phone, now: now)
+        var post = try phonePost(request)
+        do {
+            _ = try BulletinOperations.checkedContent(post, author: phone.author, now: now, policy: policy)
+        } catch {
+            throw .invalidInput(error.localizedMessage)
+        }
+        if web.posting == .review, try webQueue().isFull {
+            throw ServiceError(code: "queue_full", message: Localized(
+                en: "\(WebPostQueue.entriesMax) posts are already waiting for the operator; try again later",
+                id: "\(WebPostQueue.entriesMax) kiriman sudah menunggu operator; coba lagi nanti"))
+        }
+        if let attachment = request.attachment { post.attachments = [try storeWebAttachment(attachment)] }
+        let bulletin = try signForPhone(post, phone: phone, now: now)
         switch web.posting {
         case .review:
             var queue = try webQueue()
-            guard !queue.isFull else {
-                throw ServiceError(code: "queue_full", message: Localized(
-                    en: "\(WebPostQueue.entriesMax) posts are already waiting for the operator; try again later",
-                    id: "\(WebPostQueue.entriesMax) kiriman sudah menunggu operator; coba lagi nanti"))
-            }
             let number = queue.append(bulletin)
             try queue.save(to: host.data)
             self.web.queue = queue
@@ -74,6 +89,13 @@ extension NodeService {
             noteWebPost(phone: phone.author, at: now, settings: web)
             return .posted(bulletin)
         }
+    }
+
+    /// The attachments that posts waiting for the operator list: their blocks are stored, but
+    /// no stored post lists them yet, so block eviction must keep them. Throws when the queue
+    /// cannot be read: an evictor must then keep every block rather than guess.
+    public func pendingWebAttachmentRoots() throws(ServiceError) -> Set<ContentID> {
+        Set(try webQueue().entries.flatMap(\.bulletin.content.attachments))
     }
 
     /// The posts waiting for the operator, oldest first.
@@ -112,7 +134,20 @@ extension NodeService {
             en: "no post number \(number) is waiting (see 'pending')", id: "tidak ada kiriman nomor \(number) yang menunggu (lihat 'pending')"))
     }
 
-    private func signForPhone(_ request: WebPostRequest, phone: PhoneIdentity, now: UnixTime) throws(ServiceError) -> Bulletin {
+    /// The phone's file checked (size, a type the board serves, magic bytes) and stored.
+    private func storeWebAttachment(_ attachment: WebAttachment) throws(ServiceError) -> ContentID {
+        let checked: (type: WebMediaType, name: String)
+        do {
+            checked = try attachment.checked(bytesMax: Int(clamping: settings.attachmentBytesMax))
+        } catch {
+            throw error.serviceError
+        }
+        return try storeAttachment(attachment.bytes, name: checked.name, type: checked.type.rawValue)
+    }
+
+    /// What the phone asked for as a post: a reply takes its original's channel (and a title
+    /// from it), and only community channels take phones' posts.
+    private func phonePost(_ request: WebPostRequest) throws(ServiceError) -> PostRequest {
         var post = PostRequest(channel: request.channel, title: request.title, body: request.body)
         if let target = request.replyTo {
             let original = try find(target.hex)
@@ -128,6 +163,10 @@ extension NodeService {
                 en: "'\(post.channel)' is an official channel: phones may post on community channels such as warga or pasar",
                 id: "'\(post.channel)' saluran resmi: ponsel boleh mengirim ke saluran warga seperti warga atau pasar"))
         }
+        return post
+    }
+
+    private func signForPhone(_ post: PostRequest, phone: PhoneIdentity, now: UnixTime) throws(ServiceError) -> Bulletin {
         let hall = try identity()
         do {
             return try BulletinOperations.signedPost(

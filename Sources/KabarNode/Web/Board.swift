@@ -13,8 +13,9 @@ import KabarHTTP
 /// The board keeps only what a web front end must: which phones hold which cookie (nothing:
 /// the cookie *is* the token), operator sessions, PIN attempts and a cache of voucher checks.
 ///
-/// Every response carries a Content-Security-Policy that allows only this node, `nosniff` and
-/// `Referrer-Policy: no-referrer`. Every form carries the phone's form token, and a POST whose
+/// Every response carries a Content-Security-Policy that allows only this node (and, for the
+/// post page's previews, `blob:` images and audio it makes itself), `nosniff` and
+/// `Referrer-Policy: same-origin`. Every form carries the phone's form token, and a POST whose
 /// token is wrong, or whose `Origin` is another host, is refused (403): a page elsewhere cannot
 /// post in a villager's name. Nothing here reads a file by a path from a request.
 public final class Board {
@@ -63,6 +64,11 @@ public final class Board {
     /// How long a visit lasts: "new" marks bulletins since the visit before the current one.
     static let visitGap: Int64 = 30 * 60 * 1_000
 
+    /// The post form's file field.
+    static let attachField = "attach"
+    /// Room for the post form's text fields around an uploaded file.
+    static let uploadFormBytesMax = 64 * 1024
+
     static let languageCookie = "kabar_lang"
     static let lastVisitCookie = "kabar_last"
     static let newSinceCookie = "kabar_since"
@@ -72,6 +78,13 @@ public final class Board {
     public init(service: NodeService, random: any RandomSource) {
         self.service = service
         self.random = random
+    }
+
+    /// The request limits the board's server needs: a post (multipart/form-data to `/post`)
+    /// may carry a file of `attachmentBytesMax` with the form around it; every other request
+    /// keeps the small default bound.
+    public static func httpLimits(attachmentBytesMax: Int) -> HTTPLimits {
+        HTTPLimits(uploadBodyBytesMax: attachmentBytesMax + uploadFormBytesMax, uploadPaths: ["/post"])
     }
 
     // MARK: Answering
@@ -113,6 +126,11 @@ public final class Board {
             guard isRead else { return methodNotAllowed("GET, HEAD") }
             return HTTPResponse(status: .ok, headers: ["Content-Type": "text/css; charset=utf-8", "Cache-Control": "max-age=86400"],
                                 body: Array(BoardStyle.css.utf8))
+        }
+        if path == BoardScript.path {
+            guard isRead else { return methodNotAllowed("GET, HEAD") }
+            return HTTPResponse(status: .ok, headers: ["Content-Type": "text/javascript; charset=utf-8", "Cache-Control": "max-age=86400"],
+                                body: Array(BoardScript.source.utf8))
         }
         if path.hasPrefix("/a/") {
             guard isRead else { return methodNotAllowed("GET, HEAD") }
@@ -279,18 +297,18 @@ public final class Board {
 
     /// `POST /post` and `POST /b/ID/reply`.
     private func post(_ exchange: Exchange, _ pages: BoardPages, replyTo: BulletinID?) throws(ServiceError) -> HTTPResponse {
-        let form: HTTPFormFields
+        let form: HTTPFormFields, attachment: WebAttachment?
         do {
-            form = try HTTPFormFields(urlEncoded: exchange.request.body)
+            (form, attachment) = try postForm(exchange.request)
         } catch {
-            return page(.badRequest, pages.message(BoardText.refused, Localized(en: "The form could not be read.", id: "Formulir tidak dapat dibaca."), path: "/post"))
+            return page(.badRequest, pages.message(BoardText.refused, error.message, path: "/post"))
         }
         guard let phone = exchange.phone, isSameOrigin(exchange.request), phone.acceptsForm(form["csrf"] ?? "") else {
             return page(.forbidden, pages.message(BoardText.refused, BoardText.foreignForm, path: "/post"))
         }
         let request = WebPostRequest(
             channel: (form["channel"] ?? "").trimmingSpaces.lowercased(), title: form["title"] ?? "", body: form["body"] ?? "",
-            replyTo: replyTo)
+            replyTo: replyTo, attachment: attachment)
         do {
             switch try service.webPost(request, phone: phone) {
             case .posted(let bulletin):
@@ -299,12 +317,39 @@ public final class Board {
                 return HTTPResponse(status: .seeOther, headers: ["Location": "/?pending=1"])
             }
         } catch {
-            let status: HTTPStatus = error.code == "limit" || error.code == "queue_full" ? .tooManyRequests
-                : error.code == "posting_off" ? .forbidden : .badRequest
+            let status: HTTPStatus = switch error.code {
+            case "limit", "queue_full": .tooManyRequests
+            case "posting_off": .forbidden
+            case "too_large": .contentTooLarge
+            case "unsupported_type": .unsupportedMediaType
+            default: .badRequest
+            }
             if let replyTo { return bulletinPage(replyTo, pages, error: error.message, status: status) }
             return page(status, pages.postForm(channel: request.channel, title: request.title, body: request.body,
                                                channels: communityChannels(), error: error.message))
         }
+    }
+
+    /// A post's text fields and its file: a url-encoded form, or a multipart one (the post form
+    /// with its file input) holding at most one file in `attach`. A file field sent with no file
+    /// chosen (no name, no bytes) is no file.
+    private func postForm(_ request: HTTPRequest) throws(ServiceError) -> (HTTPFormFields, WebAttachment?) {
+        let unreadable = ServiceError.invalidInput(Localized(en: "The form could not be read.", id: "Formulir tidak dapat dibaca."))
+        let contentType = request.headers["Content-Type"]
+        guard HTTPMultipartForm.isFormData(contentType: contentType) else {
+            guard let fields = try? HTTPFormFields(urlEncoded: request.body) else { throw unreadable }
+            return (fields, nil)
+        }
+        let form: HTTPMultipartForm, fields: HTTPFormFields
+        do {
+            form = try HTTPMultipartForm(parsing: request.body, contentType: contentType ?? "")
+            fields = try form.textFields()
+        } catch {
+            throw unreadable
+        }
+        let files = form.files(named: Self.attachField).filter { !($0.filename == "" && $0.body.isEmpty) }
+        guard files.count <= 1 else { throw .invalidInput(BoardText.oneFile) }
+        return (fields, files.first.map { WebAttachment(bytes: $0.body, name: $0.filename ?? "", claimedType: $0.contentType) })
     }
 
     /// A form post must come from a page of this host: an `Origin` (or `Sec-Fetch-Site`) that
@@ -372,7 +417,7 @@ public final class Board {
             attachments: { [unowned self] bulletin in
                 let infos = self.attachmentInfo([bulletin])
                 return bulletin.content.attachments.compactMap { infos[$0.hex] }
-            })
+            }, attachmentBytesMax: Int(clamping: service.settings.attachmentBytesMax))
     }
 
     private func fallbackContext(_ exchange: Exchange) -> BoardPages.Context {
@@ -455,17 +500,40 @@ public final class Board {
         request.cookies[Self.newSinceCookie].flatMap { Int64($0) }.map { UnixTime(milliseconds: $0) }
     }
 
+    /// The headers every answer of the board carries.
+    static let securityHeaders: [(String, String)] = [
+        // blob: images and audio: the post page previews the photo it scaled and the voice
+        // note it recorded from the phone's own bytes; scripts never come from blob:.
+        ("Content-Security-Policy",
+         "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self'; script-src 'self'; "
+            + "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+        // same-origin, not no-referrer: under no-referrer Chromium sends `Origin: null` on
+        // the board's own form posts, which the Origin check must refuse.
+        ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY"),
+    ]
+
+    /// The page for a request the HTTP server refused before the board saw it: a post too large
+    /// (a full-size photo sent with JavaScript off, most likely) is told so in both languages,
+    /// with the limit, instead of "body larger than N bytes"; other refusals keep the server's
+    /// plain line. There is no request to take a language from, so both are shown.
+    public func refusalPage(for error: HTTPError) -> HTTPResponse? {
+        guard case .bodyTooLarge(let bytesMax) = error else { return nil }
+        let text = BoardText.tooLarge(bytesMax: bytesMax)
+        let pages = BoardPages(context: BoardPages.Context(
+            language: .indonesian, hallLabel: "Kabar", hallKey: nil, formToken: "", posting: .off, newSince: nil,
+            rules: service.settings.channels, voucher: { _ in nil }, authorityLabel: { _ in nil }))
+        let main = "<h1>\(pages.t(BoardText.refused))</h1><p>\(HTML.escape(text.id))</p><p lang=\"en\">\(HTML.escape(text.en))</p>"
+            + "<p><a href=\"/post\">\(pages.t(BoardText.newPost))</a></p>"
+        var response = page(.contentTooLarge, pages.page(title: BoardText.refused.id, path: "/post", main))
+        for (name, value) in Self.securityHeaders { response.headers.replaceOrAdd(name: name, value: value) }
+        response.headers.add(name: "Cache-Control", value: "no-store")
+        return response
+    }
+
     /// Security headers, cookies (language, visit times) on every response.
     private func finish(_ response: HTTPResponse, _ exchange: Exchange) -> HTTPResponse {
         var response = response
-        let headers: [(String, String)] = [
-            ("Content-Security-Policy",
-             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
-            // same-origin, not no-referrer: under no-referrer Chromium sends `Origin: null` on
-            // the board's own form posts, which the Origin check must refuse.
-            ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin"), ("X-Frame-Options", "DENY"),
-        ]
-        for (name, value) in headers { response.headers.replaceOrAdd(name: name, value: value) }
+        for (name, value) in Self.securityHeaders { response.headers.replaceOrAdd(name: name, value: value) }
         if !response.headers.contains(name: "Cache-Control") { response.headers.add(name: "Cache-Control", value: "private, no-cache") }
         var cookies = exchange.cookies
         if let code = exchange.request.query["lang"], let language = Language(code: code) {

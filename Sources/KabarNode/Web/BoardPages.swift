@@ -3,8 +3,9 @@ import Kabar
 /// The board's pages as HTML text (Documentation/Board.md). Pure: each function turns values
 /// into a page; `Board` gathers the values and serves the result.
 ///
-/// Every page works with JavaScript off (forms and links only; the board sends no script), loads
-/// nothing from another host, and stays small (a page of 40 bulletins is about 14 KB).
+/// Every page works with JavaScript off (forms and links only; only the post form loads a
+/// script, `BoardScript`, which makes a photo smaller and records a voice note when it can),
+/// loads nothing from another host, and stays small (a page of 40 bulletins is about 14 KB).
 struct BoardPages {
     /// Everything a page needs to know about who is looking.
     struct Context {
@@ -26,6 +27,8 @@ struct BoardPages {
         var authorityLabel: (Bulletin) -> String?
         /// What this node holds of a bulletin's attachments.
         var attachments: (Bulletin) -> [AttachmentInfo] = { _ in [] }
+        /// The largest file a phone may attach (the node's `attachment_max`).
+        var attachmentBytesMax = 0
     }
 
     let context: Context
@@ -34,14 +37,16 @@ struct BoardPages {
 
     // MARK: The shell
 
-    /// A whole page: header with the hall's name, the language switch and the navigation.
-    func page(title: String, path: String, _ main: String) -> String {
+    /// A whole page: header with the hall's name, the language switch and the navigation; with
+    /// `script`, the board's one script (the post form's).
+    func page(title: String, path: String, script: Bool = false, _ main: String) -> String {
         let other: Language = context.language == .indonesian ? .english : .indonesian
         let switchLink = path + (path.contains("?") ? "&" : "?") + "lang=" + other.rawValue
         return """
             <!doctype html><html lang="\(context.language.rawValue)"><head><meta charset="utf-8">\
             <meta name="viewport" content="width=device-width,initial-scale=1">\
-            <title>\(HTML.escape(title)) · Kabar</title><link rel="stylesheet" href="/kabar.css"></head><body>\
+            <title>\(HTML.escape(title)) · Kabar</title><link rel="stylesheet" href="/kabar.css">\
+            \(script ? "<script src=\"\(BoardScript.path)\" defer></script>" : "")</head><body>\
             <header><a class="hall" href="/">\(HTML.escape(context.hallLabel.isEmpty ? "Kabar" : context.hallLabel))</a>\
             <a class="lang" href="\(HTML.escape(switchLink))">\(t(BoardText.language))</a>\
             <nav><a href="/">\(t(BoardText.board))</a><a href="/post">\(t(BoardText.post))</a>\
@@ -126,9 +131,9 @@ struct BoardPages {
         return page(title: bulletin.title, path: "/b/\(bulletin.id.hex)", main)
     }
 
-    /// The media types the board serves (issue 15): images, PDF and audio; anything else is
-    /// named but not served.
-    static let servedTypes: Set<String> = ["image/jpeg", "image/png", "image/webp", "application/pdf", "audio/ogg", "audio/mpeg", "audio/mp4"]
+    /// The media types the board serves (issue 15): the images and audio phones may attach
+    /// (`WebMediaType`), and PDF; anything else is named but not served.
+    static let servedTypes: Set<String> = Set(WebMediaType.allCases.map(\.rawValue) + ["application/pdf"])
 
     /// A bulletin's attachments: images inline, audio with controls, PDF and the rest as a
     /// link; one still arriving says how much is here.
@@ -169,14 +174,32 @@ struct BoardPages {
         if context.posting == .review { main += "<p class=\"note\">\(t(BoardText.reviewNote))</p>" }
         let options = channels.map { "<option value=\"\(HTML.escape($0))\">" }.joined()
         main += """
-            <form method="post" action="/post"><input type="hidden" name="csrf" value="\(context.formToken)">\
+            <form method="post" action="/post" enctype="multipart/form-data" \(uploadAttributes())>\
+            <input type="hidden" name="csrf" value="\(context.formToken)">\
             <label>\(t(BoardText.channel))<input name="channel" list="ch" value="\(HTML.escape(channel))" required maxlength="32" \
             autocapitalize="off"></label><datalist id="ch">\(options)</datalist>\
             <label>\(t(BoardText.title))<input name="title" value="\(HTML.escape(title))" required maxlength="200"></label>\
             <label>\(t(BoardText.message))<textarea name="body" rows="8" maxlength="15000">\(HTML.escape(body))</textarea></label>\
-            <p class="m">\(t(BoardText.limits)) \(t(BoardText.phoneNote))</p><button>\(t(BoardText.send))</button></form>
+            <label>\(t(BoardText.attachLabel))<input type="file" name="\(Board.attachField)" accept="\(Self.acceptedTypes)"></label>\
+            <p id="attach-status" class="m" aria-live="polite"></p><div id="attach-preview"></div>\
+            <p class="m">\(t(BoardText.attachNote(bytesMax: context.attachmentBytesMax)))</p>\
+            <p class="m">\(t(BoardText.limits)) \(t(BoardText.phoneNote))</p><button type="submit">\(t(BoardText.send))</button></form>
             """
-        return page(title: BoardText.newPost[context.language], path: "/post", main)
+        return page(title: BoardText.newPost[context.language], path: "/post", script: true, main)
+    }
+
+    /// The file input's `accept`: the images the board takes, and any audio (a phone's chooser
+    /// then offers its sound recorder; a type the board does not take is refused with a reason).
+    static let acceptedTypes = "image/jpeg,image/png,image/webp,audio/*"
+
+    /// What `BoardScript` reads from the form: the size limit and its words in this language.
+    func uploadAttributes() -> String {
+        let words: [(String, Localized)] = [
+            ("scaling", BoardText.scriptScaling), ("scaled", BoardText.scriptScaled), ("too-large", BoardText.scriptTooLarge(bytesMax: context.attachmentBytesMax)),
+            ("record", BoardText.scriptRecord), ("stop", BoardText.scriptStop), ("recording", BoardText.scriptRecording),
+            ("recorded", BoardText.scriptRecorded), ("no-mic", BoardText.scriptNoMicrophone),
+        ]
+        return "data-upload data-max=\"\(context.attachmentBytesMax)\" " + words.map { "data-t-\($0.0)=\"\(t($0.1))\"" }.joined(separator: " ")
     }
 
     /// `/search?q=`.
@@ -225,6 +248,7 @@ struct BoardPages {
             main += """
                 <article><h2>\(entry.number). \(HTML.escape(entry.bulletin.title))</h2><p class="m">#\(HTML.escape(entry.bulletin.channel)) · \
                 \(HTML.escape(BoardText.date(entry.bulletin.created, context.language)))</p><p>\(HTML.paragraphs(entry.bulletin.body))</p>\
+                \(attachments(entry.bulletin))\
                 <form method="post" action="/operator/decide"><input type="hidden" name="csrf" value="\(context.formToken)">\
                 <input type="hidden" name="number" value="\(entry.number)">\
                 <button name="decision" value="approve">\(t(BoardText.approve))</button> \
@@ -252,6 +276,7 @@ enum BoardStyle {
         .body{font-size:19px}label{display:block;margin:10px 0 4px}input,textarea{display:block;width:100%;box-sizing:border-box;\
         font-size:18px;padding:8px;border:1px solid #888;border-radius:4px}button{font-size:18px;padding:10px 18px;margin:10px 0;\
         background:#0b5d3b;color:#fff;border:0;border-radius:4px}.no{background:#a00}.search input{display:inline-block;width:65%}\
-        .search button{margin:0 0 0 4px}img{max-width:100%;height:auto}audio{display:block;width:100%}.err{color:#a00;font-weight:bold}.note{background:#fff6d5;padding:8px;border-radius:4px}
+        .search button{margin:0 0 0 4px}img{max-width:100%;height:auto}audio{display:block;width:100%}.err{color:#a00;font-weight:bold}.note{background:#fff6d5;padding:8px;border-radius:4px}\
+        input[type=file]{font-size:16px;background:#fff}.rec{background:#6a3d00}#attach-preview img{max-height:240px;width:auto}
         """
 }

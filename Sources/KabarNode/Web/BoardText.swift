@@ -61,6 +61,42 @@ enum BoardText {
     static let arriving = Localized(en: "still arriving", id: "masih dikirim")
     static let notServed = Localized(en: "this kind of file is not shown on the board", id: "jenis berkas ini tidak ditampilkan di papan")
     static let limits = Localized(en: "Title up to 200 bytes, message up to 15,000.", id: "Judul sampai 200 byte, isi sampai 15.000.")
+    static let attachLabel = Localized(en: "Photo or voice note (optional)", id: "Foto atau pesan suara (tidak wajib)")
+    static let oneFile = Localized(en: "Attach one file per post.", id: "Lampirkan satu berkas per kiriman.")
+
+    /// A post the HTTP layer refused for its size (a photo sent full size, JavaScript off).
+    static func tooLarge(bytesMax: Int) -> Localized {
+        let size = BoardPages.byteText(UInt64(max(bytesMax, 0)))
+        return Localized(
+            en: "What was sent is larger than this hall takes (at most \(size)). Choose a smaller photo or a shorter recording, or turn JavaScript on: the board then makes a photo smaller before sending it.",
+            id: "Yang dikirim lebih besar dari yang diterima balai ini (paling besar \(size)). Pilih foto yang lebih kecil atau rekaman yang lebih pendek, atau nyalakan JavaScript: papan lalu mengecilkan foto sebelum dikirim.")
+    }
+
+    /// The types and the size the board takes, under the file input.
+    static func attachNote(bytesMax: Int) -> Localized {
+        let size = BoardPages.byteText(UInt64(max(bytesMax, 0)))
+        return Localized(
+            en: "Photos (JPEG, PNG, WebP) or recordings (Ogg, MP3, M4A, WebM), one file, at most \(size). With JavaScript on, a large photo is made smaller before it is sent.",
+            id: "Foto (JPEG, PNG, WebP) atau rekaman (Ogg, MP3, M4A, WebM), satu berkas, paling besar \(size). Bila JavaScript menyala, foto besar dikecilkan dulu sebelum dikirim.")
+    }
+
+    // The post form's script (BoardScript) says these; `{from}`, `{to}`, `{size}` and
+    // `{seconds}` are filled in by it.
+    static let scriptScaling = Localized(en: "Making the photo smaller…", id: "Mengecilkan foto…")
+    static let scriptScaled = Localized(en: "Photo made smaller: {from} → {to}.", id: "Foto dikecilkan: {from} → {to}.")
+    static func scriptTooLarge(bytesMax: Int) -> Localized {
+        let size = BoardPages.byteText(UInt64(max(bytesMax, 0)))
+        return Localized(
+            en: "This file is {size}; the most this hall takes is \(size). Choose a smaller one.",
+            id: "Berkas ini {size}; balai ini menerima paling besar \(size). Pilih yang lebih kecil.")
+    }
+    static let scriptRecord = Localized(en: "Record a voice note", id: "Rekam pesan suara")
+    static let scriptStop = Localized(en: "Stop recording", id: "Berhenti merekam")
+    static let scriptRecording = Localized(en: "Recording… {seconds} of 120 seconds", id: "Merekam… {seconds} dari 120 detik")
+    static let scriptRecorded = Localized(en: "Voice note ready to send ({seconds} s, {size}).", id: "Pesan suara siap dikirim ({seconds} detik, {size}).")
+    static let scriptNoMicrophone = Localized(
+        en: "The microphone cannot be used here: record with the phone's recorder and choose the file above.",
+        id: "Mikrofon tidak bisa dipakai di sini: rekam dengan perekam suara ponsel lalu pilih berkasnya di atas.")
 
     /// Month abbreviations.
     static let months: [Language: [String]] = [

@@ -28,9 +28,10 @@ import KabarPlatform
 /// and a reset can destroy the response before the client reads it.
 ///
 /// Bounds: `connectionsMax` at once; `idleTimeout` between requests; `requestTimeout` from the
-/// first byte of a request to its last (slowloris); `sendStallTimeout` while a client takes none
-/// of its response; `outgoingBytesMax` waiting before another response is made; the request
-/// limits of `HTTPLimits`. Times come from `monotonicNow` and `dropIdle(now:)` (microseconds),
+/// first byte of a request to its last (slowloris), `uploadRequestTimeout` for an upload's
+/// larger body; `uploadsMax` upload bodies held at once; `sendStallTimeout` while a client takes
+/// none of its response; `outgoingBytesMax` waiting before another response is made; the
+/// request limits of `HTTPLimits`. Times come from `monotonicNow` and `dropIdle(now:)` (microseconds),
 /// so tests move the clock instead of sleeping. Documentation/HTTP.md has the table.
 public final class HTTPServer {
     /// Answers one request, synchronously, on the loop's thread. A HEAD request is answered
@@ -45,6 +46,16 @@ public final class HTTPServer {
     /// A request must arrive whole (head and body) within this long of its first byte
     /// (microseconds), else 408 and close: a client sending a byte now and then holds nothing.
     public static var requestTimeout: Int64 { 5_000_000 }
+    /// An upload (`HTTPLimits.isUpload`: a photo or voice note for the board) must arrive whole
+    /// within this long of its first byte (microseconds): 2 MB in 60 s is 35 KB/s, which a
+    /// crowded hall Wi-Fi still gives one phone, while a slow client still holds its slot for a
+    /// bounded time (and at most `uploadsMax` slots are uploads).
+    public static var uploadRequestTimeout: Int64 { 60_000_000 }
+    /// Uploads whose bodies are read at once, at most: each holds up to
+    /// `HTTPLimits.uploadBodyBytesMax` in memory (2 MB and the form by default), so 64
+    /// connections of them would hold 130 MB on a Raspberry Pi. The next is answered 503 with
+    /// `Retry-After` and closed as soon as its head shows it is an upload.
+    public static var uploadsMax: Int { 4 }
     /// A connection whose client takes none of the waiting response for this long is dropped
     /// (microseconds).
     public static var sendStallTimeout: Int64 { 10_000_000 }
@@ -66,6 +77,10 @@ public final class HTTPServer {
 
     /// The request limits every connection is parsed with.
     public let limits: HTTPLimits
+    /// The answer to a request the server refuses itself (413, 400, ...), when the page behind
+    /// it words one for people; nil, or a nil answer, gives the plain-text line. Called on the
+    /// loop's thread, with the request's head already dropped.
+    public var refusalPage: ((HTTPError) -> HTTPResponse?)?
     /// What the server has counted.
     public private(set) var counters = HTTPServerCounters()
     private let listener: TCPListener
@@ -99,6 +114,8 @@ public final class HTTPServer {
         var closing = false
         var lingeringSince: Int64?
         var lingerBytes = 0
+        /// Counted among the `uploadsMax` uploads under way.
+        var isUpload = false
 
         init(socket: TCPConnection, client: HTTPClient, limits: HTTPLimits, now: Int64) {
             self.socket = socket
@@ -269,6 +286,25 @@ public final class HTTPServer {
         connection.needsInput = !connection.closing
         connection.requestStarted = connection.parser.isMidRequest ? (connection.requestStarted ?? now) : nil
         if connection.peerClosed && !connection.parser.isMidRequest { connection.closing = true }
+        if !connection.closing { admitUpload(connection) }
+    }
+
+    /// Counts a connection whose parser began an upload's body among the `uploadsMax`, or
+    /// turns it away (503) when that many are under way; uncounts it once its body is read.
+    private func admitUpload(_ connection: Connection) {
+        guard connection.parser.isReadingUpload else {
+            connection.isUpload = false
+            return
+        }
+        guard !connection.isUpload else { return }
+        guard connections.values.filter(\.isUpload).count < Self.uploadsMax else {
+            logger.log(.debug, "web: \(connection.client.address): \(Self.uploadsMax) uploads under way; refused one", kind: "web-busy",
+                       source: connection.client.address)
+            respondAndClose(connection, status: .serviceUnavailable, text: "\(Self.uploadsMax) files are being sent to this board now; try again in a moment",
+                            retryAfter: 5)
+            return
+        }
+        connection.isUpload = true
     }
 
     private func answer(_ request: HTTPRequest, on connection: Connection) {
@@ -284,15 +320,21 @@ public final class HTTPServer {
     /// where a next request would begin.
     private func refuse(_ connection: Connection, _ error: HTTPError) {
         logger.log(.debug, "web: \(connection.client.address): \(error)", kind: "web-refused", source: connection.client.address)
-        respondAndClose(connection, status: error.status, text: error.description)
+        var page = refusalPage?(error)
+        page?.status = error.status
+        respondAndClose(connection, status: error.status, text: error.description, page: page)
     }
 
-    private func respondAndClose(_ connection: Connection, status: HTTPStatus, text: String) {
+    private func respondAndClose(
+        _ connection: Connection, status: HTTPStatus, text: String, retryAfter seconds: Int? = nil, page: HTTPResponse? = nil
+    ) {
         counters.errorsByStatus[status.code, default: 0] += 1
-        let response = HTTPResponse.plainText(status, text + "\n")
+        var response = page ?? HTTPResponse.plainText(status, text + "\n")
+        if let seconds { response.headers.add(name: "Retry-After", value: "\(seconds)") }
         connection.outgoing += response.serialized(answering: nil, version: nil, closing: true)
         connection.closing = true
         connection.requestStarted = nil
+        connection.isUpload = false
     }
 
     /// Writes what the socket takes of the waiting bytes.
@@ -351,16 +393,17 @@ public final class HTTPServer {
         } else if connection.unsent > 0 {
             if now - connection.lastProgress > Self.sendStallTimeout { dropTimedOut(descriptor, "not reading its responses") }
         } else if let started = connection.requestStarted {
-            if now - started > Self.requestTimeout { answerTimeout(descriptor, connection, now: now) }
+            let limit = connection.isUpload ? Self.uploadRequestTimeout : Self.requestTimeout
+            if now - started > limit { answerTimeout(descriptor, connection, now: now, limit: limit) }
         } else if now - connection.lastProgress > Self.idleTimeout {
             dropTimedOut(descriptor, nil)
         }
     }
 
-    private func answerTimeout(_ descriptor: Int32, _ connection: Connection, now: Int64) {
+    private func answerTimeout(_ descriptor: Int32, _ connection: Connection, now: Int64, limit: Int64) {
         counters.connectionsTimedOut += 1
         logger.log(.debug, "web: \(connection.client.address): request too slow", kind: "web-timeout", source: connection.client.address)
-        respondAndClose(connection, status: .requestTimeout, text: "request not complete within \(Self.requestTimeout / 1_000_000) s")
+        respondAndClose(connection, status: .requestTimeout, text: "request not complete within \(limit / 1_000_000) s")
         do {
             try flush(connection, now: now)
         } catch {

@@ -7,8 +7,11 @@ import KabarPlatform
 /// `DIR/web-pending` so a restart loses none.
 ///
 /// Each entry is already signed by the phone's key (dated when the phone sent it), so approving
-/// it is only handing it to the node's one door. Numbers are stable: `approve 3` means the entry
-/// shown as 3, whatever arrived or left meanwhile.
+/// it is only handing it to the node's one door. A photo or voice note rides in the signed post
+/// itself (field 6 lists its content id; its blocks were stored and synced before signing), so
+/// the file needed no new field for attachments and older queue files read as before;
+/// `NodeService.pendingWebAttachmentRoots` names those attachments for block eviction. Numbers
+/// are stable: `approve 3` means the entry shown as 3, whatever arrived or left meanwhile.
 ///
 /// File: a first line `kabar-web-pending 1`, then one line per entry, `NUMBER HEX`, where HEX is
 /// the bulletin's encoding. Replaced whole (temporary file, fsync, rename) on every change.
