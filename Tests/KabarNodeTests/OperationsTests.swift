@@ -1,3 +1,4 @@
+import Foundation
 import Kabar
 import KabarCrypto
 @testable import KabarNode
@@ -79,6 +80,45 @@ import Testing
             == .lifetimeTooLong(days: 15, limitDays: 14, channel: "darurat"))
         #expect(check(PostRequest(channel: "-x", title: "x", body: "")) == .invalidChannel("-x"))
     }
+    /// The keeper (Documentation/Attachments.md, "Keeping"): a retracted post's file goes with
+    /// it, a channel over its budget keeps one file of two, and the compaction leaves exactly
+    /// the kept files' blocks, whole, across a reopen.
+    @Test func theKeeperDropsFilesNoLivePostListsAndTrimsAChannelToItsBudget() throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        var settings = NodeSettings()
+        settings.attachmentChannels["pasar"] = AttachmentPolicy.Channel(budgetBytes: 150_000)
+        let (service, node) = try Self.offlineService(folder, settings: settings)
+        var prng = PRNG(seed: 9)
+        func post(_ channel: String, _ name: String) throws -> (Bulletin, ContentID) {
+            let path = folder.file(name)
+            try Data(prng.bytes(100_000)).write(to: URL(fileURLWithPath: path))
+            let bulletin = try service.post(PostParameters(channel: channel, title: name, body: "", attach: [path]))
+            return (bulletin, try #require(bulletin.content.attachments.first))
+        }
+        let (retracted, gone) = try post("warga", "a.jpg")
+        let (_, kept) = try post("warga", "b.jpg")
+        let (_, market1) = try post("pasar", "c.jpg")
+        let (_, market2) = try post("pasar", "d.jpg")
+        _ = try service.withdraw(TargetParameters(id: retracted.id.hex), hide: false)
+        let before = try #require(service.openedBlocks).count
+        let report = try service.keepAttachments()
+        #expect(report.listed == 3 && report.kept == 2 && report.dropped == 1, "\(report)")
+        #expect(report.blocksRemoved > 0 && report.retried == 0)
+        #expect(throws: ServiceError.self) { try service.attachment(gone) }
+        #expect(try service.attachment(kept).1.count == 100_000)
+        let marketHeld = [market1, market2].filter { (try? service.attachment($0)) != nil }
+        #expect(marketHeld.count == 1)
+        let after = try #require(service.openedBlocks).count
+        #expect(before - after == report.blocksRemoved)
+        // A second pass finds nothing more to do.
+        #expect(try service.keepAttachments().blocksRemoved == 0)
+        try service.openedBlocks?.close()
+        try node.close()
+        let reopened = try BlockStore(directory: folder.file("blocks"))
+        #expect(reopened.count == after)
+        #expect(reopened.contains(kept) && !reopened.contains(gone))
+    }
 }
 
 extension BundleFile {
@@ -88,4 +128,5 @@ extension BundleFile {
         BulletinOperations.forEachExported(from: store, channel: nil, since: nil, now: now) { bulletins.append($0) }
         return BundleEncoder.encode(bulletins)
     }
+
 }

@@ -90,6 +90,23 @@ import Testing
         #expect([UInt8](repeating: 0, count: 120).withUnsafeBytes { BulletinSummary(encoded: $0) } == nil)
     }
 
+    /// Whether a bulletin lists attachments is read from its bytes too (past a long body whose
+    /// length takes a two-byte varint), so the keeper reads only those bulletins.
+    @Test func summaryFromBytesSaysWhetherThereAreAttachments() throws {
+        let plain = B.make(3, body: String(repeating: "b", count: 300))
+        var content = plain.content
+        content.attachments = [ContentID(hashing: [1]), ContentID(hashing: [2])]
+        let attached = try Bulletin.sign(content, with: B.keys[0])
+        for (bulletin, expected) in [(plain, false), (attached, true)] {
+            let summary = try #require(bulletin.encoded.withUnsafeBytes { BulletinSummary(encoded: $0) })
+            #expect(summary.hasAttachments == expected && summary == BulletinSummary(bulletin))
+        }
+        var index = BulletinIndex()
+        index.insert(id: plain.id, summary: BulletinSummary(plain), encodedBytes: 100, location: 0)
+        index.insert(id: attached.id, summary: BulletinSummary(attached), encodedBytes: 100, location: 1)
+        #expect(index.idsWithAttachments == [attached.id])
+    }
+
     @Test func bulkLoadWithRemovalsAndReinsertsEndsSorted() {
         var index = BulletinIndex()
         index.startLoading()

@@ -123,6 +123,36 @@ public enum AttachmentTree {
         }
     }
 
+    /// Every block of the tree under `manifest` that is held, with the bytes they take, reading
+    /// only the manifest and index blocks (data blocks are checked by `contains`, never read):
+    /// what the keeper needs to know which blocks are live.
+    public static func heldBlocks(
+        _ manifest: AttachmentManifest, block: (ContentID) -> [UInt8]?, contains: (ContentID) -> Bool
+    ) -> (ids: [ContentID], bytes: Int64) {
+        var ids = [manifest.id]
+        var bytes = Int64(manifest.encoded.count)
+        var level = manifest.children
+        for depth in stride(from: Int(manifest.height), through: 0, by: -1) {
+            var next: [ContentID] = []
+            for id in level {
+                if depth == 0 {
+                    guard contains(id) else { continue }
+                    ids.append(id)
+                    bytes += Int64(AttachmentManifest.blockBytesMax)
+                    continue
+                }
+                guard let index = block(id) else { continue }
+                ids.append(id)
+                bytes += Int64(index.count)
+                for start in stride(from: 0, to: index.count - index.count % 32, by: 32) {
+                    if let child = ContentID(bytes: index[start..<start + 32]) { next.append(child) }
+                }
+            }
+            level = next
+        }
+        return (ids, min(bytes, Int64(manifest.size) + Int64(ids.count) * 32 + Int64(manifest.encoded.count)))
+    }
+
     private static func note(missing id: ContentID, _ walk: inout Walk, _ missingMax: Int) {
         if walk.missing.count < missingMax { walk.missing.append(id) }
     }

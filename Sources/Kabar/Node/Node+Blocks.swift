@@ -13,6 +13,8 @@ struct WantedBlock: Sendable {
     var attempts = 0
     /// Peers that answered they do not hold it (`blockMissing`) since its last round of asks.
     var lackedBy: [PeerAddress] = []
+    /// When it was first asked for.
+    var firstAskedAt: Instant?
 }
 
 /// The fetch's view of one peer it asks for blocks: a receiver-driven stream. The asks are
@@ -106,8 +108,11 @@ struct BlockFetchState: Sendable {
     static let requestIDsMin = 8
     /// Peers remembered per block as lacking it, at most.
     static let lackedByMax = 8
-    /// Asks per block before the attachment is given up (until the keeper's next pass).
+    /// Asks per block, and time since its first, before the attachment is given up (until the
+    /// keeper's next pass): both, so a burst of quick losses (asks dropped on one path while
+    /// another answers) does not end a fetch that is still making progress.
     static let attemptsMax = 8
+    static let giveUpAfter = TimeSpan.seconds(60)
     /// A fetch refills its wanted blocks from the tree when fewer than this remain.
     static let refillBelow = 64
     /// Abandoned ids and counted channels, at most.
@@ -286,7 +291,7 @@ extension Node {
         var batches: [PeerAddress: [ContentID]] = [:]
         for id in due {
             guard var want = blockFetch.wanted[id] else { continue }
-            guard want.attempts < BlockFetchState.attemptsMax else {
+            if want.attempts >= BlockFetchState.attemptsMax, let first = want.firstAskedAt, now - first >= BlockFetchState.giveUpAfter {
                 endFetch(want.root)
                 continue
             }
@@ -297,6 +302,11 @@ extension Node {
             let candidates = sources(for: want.root, at: now)
             guard total < BlockFetchState.inFlightMax, !candidates.isEmpty else { continue }
             let fresh = candidates.filter { !want.lackedBy.contains($0) }
+            // Asks go round the peers answering well; those that sent bad blocks or whose asks
+            // timed out twice running are asked only when no other is left.
+            let healthy = fresh.filter {
+                (peers[$0]?.badBlocks ?? 0) < BlockFetchState.slowAfterBadBlocks && (blockFetch.paths[$0]?.congestion.backoff ?? 0) < 2
+            }
             guard !fresh.isEmpty else {
                 // Every peer said it lacks the block (they may be fetching it themselves): a
                 // round of asks spent; ask again after `askTimeout` times the attempts.
@@ -307,7 +317,8 @@ extension Node {
                 blockFetch.wanted[id] = want
                 continue
             }
-            let peer = fresh[want.attempts % fresh.count]
+            let pool = healthy.isEmpty ? fresh : healthy
+            let peer = pool[want.attempts % pool.count]
             let path = blockFetch.paths[peer] ?? BlockPath(congestion: TransferCongestion(roundTrip: peers[peer]?.roundTrip))
             blockFetch.paths[peer] = path
             guard Int(path.congestion.window) > inFlight[peer, default: 0] else { continue }
@@ -337,6 +348,7 @@ extension Node {
                     want.attempts += 1
                     want.askedAt = now
                     want.askedOf = peer
+                    if want.firstAskedAt == nil { want.firstAskedAt = now }
                     want.sequence = path.nextSequence
                     want.ledRequest = offset == 0
                     path.nextSequence &+= 1
@@ -349,7 +361,7 @@ extension Node {
     }
 
     /// Whom to ask for a block of `root`, in turn: its attachment's sources, then any proven
-    /// peer; a peer that sent bad blocks last, one ignored never.
+    /// peer; one ignored for bad blocks never.
     private func sources(for root: ContentID, at now: Instant) -> [PeerAddress] {
         let known = blockFetch.fetches[root]?.sources ?? []
         var candidates = known + peers.keys.sorted().filter { !known.contains($0) }
@@ -357,12 +369,7 @@ extension Node {
             guard let peer = peers[address], peer.proven else { return false }
             return peer.blocksIgnoredUntil.map { now >= $0 } ?? true
         }
-        // Last: a peer that sent bad blocks, or whose asks timed out twice running (it may
-        // have left: it stays a peer until `peerTimeout`).
-        let last = candidates.filter {
-            (peers[$0]?.badBlocks ?? 0) >= BlockFetchState.slowAfterBadBlocks || (blockFetch.paths[$0]?.congestion.backoff ?? 0) >= 2
-        }
-        return candidates.filter { !last.contains($0) } + last
+        return candidates
     }
 
     /// True while `source` is ignored for sending bad blocks (the pause ends by itself).
@@ -426,8 +433,15 @@ extension Node {
     }
 
     /// A block arrived: kept only if wanted (its hash names a block a checked parent lists).
+    /// Blocks are asked only of proven peers, so one from any other address is junk: counted
+    /// and dropped unread.
     mutating func handleBlockData(_ bytes: [UInt8], from source: PeerAddress, at now: Instant) {
-        guard let blocks, peers[source]?.proven == true, !isIgnoringBlocks(from: source, at: now) else { return }
+        guard let blocks, !isIgnoringBlocks(from: source, at: now) else { return }
+        guard peers[source]?.proven == true else {
+            counters.rejectedBlocks += 1
+            peers[source]?.rejectedDatagrams += 1
+            return
+        }
         let id = ContentID(hashing: bytes)
         guard let want = blockFetch.wanted.removeValue(forKey: id) else {
             // Not asked for: a repeat of one held (or of one abandoned), or a peer sending junk.

@@ -18,6 +18,8 @@ public struct BulletinIndex: Sendable {
         public let expires: UnixTime
         /// Its kind's wire byte.
         public let kindCode: UInt8
+        /// It lists attachments (in the padding after `kindCode`: no extra bytes).
+        public let hasAttachments: Bool
         /// Index into the interned authors.
         let authorNumber: UInt32
         /// Index into the interned channels.
@@ -48,6 +50,10 @@ public struct BulletinIndex: Sendable {
 
     /// How many bulletins it holds.
     public var count: Int { entries.count }
+
+    /// The ids of bulletins that list attachments, in no order. O(n) over the entries, no
+    /// disk read.
+    public var idsWithAttachments: [BulletinID] { entries.values.filter(\.hasAttachments).map(\.id) }
 
     /// The entry for `id`.
     public func entry(_ id: BulletinID) -> Entry? { entries[id] }
@@ -82,7 +88,7 @@ public struct BulletinIndex: Sendable {
         guard entries[id] == nil else { return false }
         let entry = Entry(
             id: id, created: summary.created, expires: summary.expires, kindCode: summary.kind.code,
-            authorNumber: intern(summary.author), channelNumber: intern(summary.channel),
+            hasAttachments: summary.hasAttachments, authorNumber: intern(summary.author), channelNumber: intern(summary.channel),
             encodedBytes: UInt32(clamping: encodedBytes), location: location)
         entries[id] = entry
         self.encodedBytes += Int64(entry.encodedBytes)

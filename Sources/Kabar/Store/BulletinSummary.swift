@@ -15,14 +15,17 @@ public struct BulletinSummary: Sendable, Equatable {
     public let expires: UnixTime
     /// Its channel.
     public let channel: String
+    /// It lists attachments (field 6): the attachment keeper reads only such bulletins.
+    public let hasAttachments: Bool
 
     /// A summary of these fields.
-    public init(kind: BulletinKind, author: AuthorKey, created: UnixTime, expires: UnixTime, channel: String) {
+    public init(kind: BulletinKind, author: AuthorKey, created: UnixTime, expires: UnixTime, channel: String, hasAttachments: Bool = false) {
         self.kind = kind
         self.author = author
         self.created = created
         self.expires = expires
         self.channel = channel
+        self.hasAttachments = hasAttachments
     }
 
     /// The summary of a decoded bulletin.
@@ -32,6 +35,7 @@ public struct BulletinSummary: Sendable, Equatable {
         created = bulletin.created
         expires = bulletin.expires
         channel = bulletin.channel
+        hasAttachments = !bulletin.content.attachments.isEmpty
     }
 
     /// Reads the summary from `encoded` bytes; nil when they are not a version-1 header
@@ -53,5 +57,32 @@ public struct BulletinSummary: Sendable, Equatable {
         self.created = UnixTime(milliseconds: time(34))
         self.expires = UnixTime(milliseconds: time(42))
         self.channel = String(decoding: encoded[(header + 2)..<(header + 2 + length)], as: UTF8.self)
+        // The fields after the channel, tag and length each, up to the signature: skipped
+        // until the attachments' tag (6) or a later one. A length that runs past the end is
+        // not a summary (the caller decodes the bulletin in full, and refuses it).
+        var offset = header + 2 + length
+        let end = encoded.count - 64
+        var attachments = false
+        while offset < end {
+            let tag = encoded[offset]
+            if tag >= 6 {
+                attachments = tag == 6
+                break
+            }
+            offset += 1
+            var fieldLength = 0
+            var shift = 0
+            while true {
+                guard offset < end, shift <= 14 else { return nil }
+                let byte = encoded[offset]
+                offset += 1
+                fieldLength |= Int(byte & 0x7F) << shift
+                shift += 7
+                if byte & 0x80 == 0 { break }
+            }
+            offset += fieldLength
+        }
+        guard offset <= end else { return nil }
+        self.hasAttachments = attachments
     }
 }

@@ -156,11 +156,28 @@ public enum NodeRunner {
         service.reloader = { [unowned daemon, unowned service] () throws(ServiceError) in
             try reload(daemon, service: service, settings: try settings(daemon.data, overrides))
         }
-        daemon.housekeepers.append { [unowned control, unowned service] now in
+        daemon.housekeepers.append { [unowned control, unowned service, unowned daemon] now in
             control.dropIdleClients(now: now)
             service.housekeeping()
+            keepAttachments(service, daemon: daemon, now: now)
         }
         return (service, control)
+    }
+
+    /// Runs the attachment keeper at the first wake-up and every ten minutes after, when the
+    /// node holds attachments at all; says in the log what it dropped.
+    static func keepAttachments(_ service: NodeService, daemon: NodeDaemon<FileStore>, now: Int64) {
+        guard let blocks = service.openedBlocks, blocks.count > 0, now >= service.nextAttachmentKeeping ?? now else { return }
+        service.nextAttachmentKeeping = now + NodeService.attachmentKeepingInterval
+        do {
+            let report = try service.keepAttachments()
+            if report.dropped > 0 || report.blocksRemoved > 0 {
+                daemon.logger.info(
+                    "attachments: \(report.kept) of \(report.listed) kept, \(report.dropped) dropped for space, \(report.blocksRemoved) blocks removed, \(report.retried) to fetch again")
+            }
+        } catch {
+            daemon.logger.error("attachments: the keeper failed: \(error.message.en)")
+        }
     }
 
     /// Applies `fresh` (kabar.conf read again) to the running node: the daemon takes what it

@@ -130,12 +130,15 @@ extension NodeService {
     public func attachment(_ id: ContentID) throws(ServiceError) -> (AttachmentManifest, [UInt8]) {
         let store = try blocks()
         guard let manifest = Self.manifest(id, in: store) else {
+            fetchOnDemand(id)
             throw ServiceError(code: "not_found", message: Localized(
                 en: "this node does not hold attachment \(id.short) yet", id: "node ini belum menyimpan lampiran \(id.short)"))
         }
         let walk: AttachmentTree.Walk
         do { walk = try AttachmentTree.walk(manifest, assemble: true, block: store.block) } catch { throw .failed(error.localizedMessage) }
         guard let bytes = walk.bytes else {
+            // Someone wants it: fetch the rest now, whatever the channel's fetch policy says.
+            fetchOnDemand(id)
             throw ServiceError(code: "incomplete", message: Localized(
                 en: "this node holds \(walk.have) of \(manifest.size) bytes of \(manifest.name); try again once the rest has arrived",
                 id: "node ini baru menyimpan \(walk.have) dari \(manifest.size) byte \(manifest.name); coba lagi setelah sisanya tiba"))

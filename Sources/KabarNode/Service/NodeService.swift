@@ -32,6 +32,11 @@ public final class NodeService {
     var web = WebPostState()
     /// The attachments' blocks, opened at first use (NodeService+Attachments.swift).
     var openedBlocks: BlockStore?
+    /// The channel of the newest live post listing each attachment, as of the keeper's last
+    /// pass: an attachment opened on demand is fetched within its channel's size limit.
+    var keptAttachmentChannels: [ContentID: String] = [:]
+    /// When the daemon runs the keeper next (monotonic microseconds); nil: at the next wake-up.
+    var nextAttachmentKeeping: Int64?
 
     /// A service over `host`; `identity` signs what is posted here (loaded from the data folder
     /// when nil, at the first write).

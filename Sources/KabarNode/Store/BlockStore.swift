@@ -78,6 +78,27 @@ public final class BlockStore {
         return bytes
     }
 
+    /// Rewrites the log with only the blocks `live` names (the keeper's pass: blocks of
+    /// attachments no live post lists, or dropped for space, go). Crash-safe: new segments
+    /// appear by rename after an fsync, old ones go only after that (StoreLog.compact).
+    /// Returns the blocks dropped.
+    @discardableResult
+    public func compact(keeping live: Set<ContentID>) throws(StoreError) -> Int {
+        let before = locations.count
+        var kept: [ContentID: RecordLocation] = [:]
+        try log.compact(keep: { type, payload, _ in
+            guard type == Self.blockRecord, payload.count >= ContentID.byteCount,
+                let id = ContentID(bytes: Array(payload[0..<ContentID.byteCount])), live.contains(id), kept[id] == nil
+            else { return false }
+            return true
+        }, moved: { _, payload, location in
+            guard let id = ContentID(bytes: Array(payload[0..<ContentID.byteCount])) else { return }
+            kept[id] = location
+        })
+        locations = kept
+        return before - kept.count
+    }
+
     /// Makes every block put so far durable (`fsync`).
     public func sync() throws(StoreError) { try log.sync() }
 

@@ -108,8 +108,11 @@ public final class FileStore: BulletinStore {
         guard let entry = index.entry(id) else { return nil }
         return BulletinSummary(
             kind: entry.kind, author: index.author(of: entry), created: entry.created, expires: entry.expires,
-            channel: index.channel(of: entry))
+            channel: index.channel(of: entry), hasAttachments: entry.hasAttachments)
     }
+
+    /// The ids of live bulletins that list attachments (the index alone: no disk read).
+    public var idsWithAttachments: [BulletinID] { index.idsWithAttachments }
 
     public func bulletin(_ id: BulletinID) -> Bulletin? {
         guard let entry = index.entry(id) else { return nil }
