@@ -88,6 +88,7 @@ import Testing
         defer { folder.remove() }
         var settings = NodeSettings()
         settings.attachmentChannels["pasar"] = AttachmentPolicy.Channel(budgetBytes: 150_000)
+        settings.attachmentChannels["darurat"] = AttachmentPolicy.Channel(sizeMax: 50_000)
         let (service, node) = try Self.offlineService(folder, settings: settings)
         var prng = PRNG(seed: 9)
         func post(_ channel: String, _ name: String) throws -> (Bulletin, ContentID) {
@@ -95,6 +96,13 @@ import Testing
             try Data(prng.bytes(100_000)).write(to: URL(fileURLWithPath: path))
             let bulletin = try service.post(PostParameters(channel: channel, title: name, body: "", attach: [path]))
             return (bulletin, try #require(bulletin.content.attachments.first))
+        }
+        // A channel's own attach= limit holds for the operator's posts too.
+        do {
+            _ = try post("darurat", "e.jpg")
+            Issue.record("a 100 KB file was attached on a channel of 50 KB")
+        } catch {
+            #expect((error as? ServiceError)?.message.en.contains("attach= on channel.darurat") == true, "\(error)")
         }
         let (retracted, gone) = try post("warga", "a.jpg")
         let (_, kept) = try post("warga", "b.jpg")

@@ -17,10 +17,13 @@ extension NodeService {
         }
     }
 
+    /// One attachment on `channel`, at most (`attach=` on its line, else `attachment_max`).
+    func attachmentSizeMax(on channel: String) -> UInt64 { host.node.configuration.attachments.sizeMax(for: channel) }
+
     /// Reads each file, splits it into blocks, stores them durably; returns the attachments'
-    /// content ids for the post. Nothing is signed yet: a refused post leaves blocks no post
-    /// lists, which stay until block eviction (not built yet: Attachments.md, "Still to build").
-    func storeAttachments(_ paths: [String]) throws(ServiceError) -> [ContentID] {
+    /// content ids for a post on `channel`. Nothing is signed yet: a refused post leaves blocks
+    /// no post lists, which the keeper's next pass drops (NodeService+AttachmentKeeping.swift).
+    func storeAttachments(_ paths: [String], channel: String) throws(ServiceError) -> [ContentID] {
         guard !paths.isEmpty else { return [] }
         guard paths.count <= BulletinCodec.referencesMax else {
             throw .invalidInput(Localized(
@@ -30,7 +33,7 @@ extension NodeService {
         let store = try blocks()
         var ids: [ContentID] = []
         for path in paths {
-            let bytes = try readAttachment(try Self.absolute(path))
+            let bytes = try readAttachment(try Self.absolute(path), channel: channel)
             let name = String(path.split(separator: "/").last ?? "file")
             ids.append(try putAttachment(bytes, name: name, type: Self.mediaType(ofFileNamed: name), in: store))
         }
@@ -41,17 +44,20 @@ extension NodeService {
     /// Splits `bytes` (a file a phone sent to the board, say) into blocks and stores them
     /// durably, the block log synced before this returns; returns the attachment's content id.
     /// As for files, nothing is signed here.
-    func storeAttachment(_ bytes: [UInt8], name: String, type: String) throws(ServiceError) -> ContentID {
-        let limit = settings.attachmentBytesMax
-        guard bytes.count <= limit else {
-            throw .invalidInput(Localized(
-                en: "\(name) is \(bytes.count) bytes; an attachment may be at most \(limit) bytes (attachment_max in kabar.conf)",
-                id: "\(name) berukuran \(bytes.count) byte; lampiran paling besar \(limit) byte (attachment_max di kabar.conf)"))
-        }
+    func storeAttachment(_ bytes: [UInt8], name: String, type: String, channel: String) throws(ServiceError) -> ContentID {
+        let limit = attachmentSizeMax(on: channel)
+        guard bytes.count <= limit else { throw Self.tooLarge(name, size: Int64(bytes.count), limit: limit, channel: channel) }
         let store = try blocks()
         let id = try putAttachment(bytes, name: name, type: type, in: store)
         do { try store.sync() } catch { throw .from(error) }
         return id
+    }
+
+    /// A file over its channel's limit, saying which setting sets it.
+    static func tooLarge(_ file: String, size: Int64, limit: UInt64, channel: String) -> ServiceError {
+        .invalidInput(Localized(
+            en: "\(file) is \(size) bytes; an attachment on \(channel) may be at most \(limit) bytes (attachment_max, or attach= on channel.\(channel), in kabar.conf)",
+            id: "\(file) berukuran \(size) byte; lampiran di \(channel) paling besar \(limit) byte (attachment_max, atau attach= di channel.\(channel), di kabar.conf)"))
     }
 
     /// The tree of `bytes` built and every block of it put in `store` (not yet synced).
@@ -68,8 +74,8 @@ extension NodeService {
         }
     }
 
-    private func readAttachment(_ path: String) throws(ServiceError) -> [UInt8] {
-        let limit = settings.attachmentBytesMax
+    private func readAttachment(_ path: String, channel: String) throws(ServiceError) -> [UInt8] {
+        let limit = attachmentSizeMax(on: channel)
         let size: Int64
         do {
             guard let status = try FileSystem.status(path), status.isRegularFile else {
@@ -81,11 +87,7 @@ extension NodeService {
         } catch {
             throw .failed(Localized(en: "cannot read \(path): \(error)", id: "tidak dapat membaca \(path): \(error)"))
         }
-        guard size <= limit else {
-            throw .invalidInput(Localized(
-                en: "\(path) is \(size) bytes; an attachment may be at most \(limit) bytes (attachment_max in kabar.conf)",
-                id: "\(path) berukuran \(size) byte; lampiran paling besar \(limit) byte (attachment_max di kabar.conf)"))
-        }
+        guard size <= limit else { throw Self.tooLarge(path, size: size, limit: limit, channel: channel) }
         guard let data = FileManager.default.contents(atPath: path), data.count == Int(size) else {
             throw .failed(Localized(en: "cannot read \(path)", id: "tidak dapat membaca \(path)"))
         }

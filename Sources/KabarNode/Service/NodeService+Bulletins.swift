@@ -7,7 +7,7 @@ extension NodeService {
         var request = PostRequest(
             channel: parameters.channel, title: parameters.title, body: parameters.body,
             lifetime: try lifetime(parameters.expiresInMs))
-        request.attachments = try storeAttachments(parameters.attach ?? [])
+        request.attachments = try storeAttachments(parameters.attach ?? [], channel: parameters.channel)
         return try signAndWrite(request)
     }
 

@@ -74,7 +74,7 @@ extension NodeService {
                 en: "\(WebPostQueue.entriesMax) posts are already waiting for the operator; try again later",
                 id: "\(WebPostQueue.entriesMax) kiriman sudah menunggu operator; coba lagi nanti"))
         }
-        if let attachment = request.attachment { post.attachments = [try storeWebAttachment(attachment)] }
+        if let attachment = request.attachment { post.attachments = [try storeWebAttachment(attachment, channel: post.channel)] }
         let bulletin = try signForPhone(post, phone: phone, now: now)
         switch web.posting {
         case .review:
@@ -135,14 +135,14 @@ extension NodeService {
     }
 
     /// The phone's file checked (size, a type the board serves, magic bytes) and stored.
-    private func storeWebAttachment(_ attachment: WebAttachment) throws(ServiceError) -> ContentID {
+    private func storeWebAttachment(_ attachment: WebAttachment, channel: String) throws(ServiceError) -> ContentID {
         let checked: (type: WebMediaType, name: String)
         do {
-            checked = try attachment.checked(bytesMax: Int(clamping: settings.attachmentBytesMax))
+            checked = try attachment.checked(bytesMax: Int(clamping: attachmentSizeMax(on: channel)))
         } catch {
             throw error.serviceError
         }
-        return try storeAttachment(attachment.bytes, name: checked.name, type: checked.type.rawValue)
+        return try storeAttachment(attachment.bytes, name: checked.name, type: checked.type.rawValue, channel: channel)
     }
 
     /// What the phone asked for as a post: a reply takes its original's channel (and a title
