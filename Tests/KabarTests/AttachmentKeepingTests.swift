@@ -52,4 +52,15 @@ import Testing
         let plan = AttachmentKeeping.plan(files, policy: policy)
         #expect(plan.kept == [files[0].root] && plan.dropped == [files[1].root])
     }
+
+    /// A new file not yet fetched is counted whole (the keeper reserves its room): on a full
+    /// channel it displaces the oldest file held, so the newest files win.
+    @Test func aNewFileNotYetHereDisplacesTheOldest() {
+        var policy = AttachmentPolicy()
+        policy.channels["pasar"] = AttachmentPolicy.Channel(budgetBytes: 4_000_000)
+        let held = [Self.held(1, "pasar", day: 1, mb: 2), Self.held(2, "pasar", day: 2, mb: 2)]
+        let arriving = Self.held(3, "pasar", day: 3, mb: 2)
+        let plan = AttachmentKeeping.plan(held + [arriving], policy: policy)
+        #expect(plan.kept == [held[1].root, arriving.root] && plan.dropped == [held[0].root])
+    }
 }

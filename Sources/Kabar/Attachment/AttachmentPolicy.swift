@@ -33,6 +33,9 @@ public struct AttachmentPolicy: Hashable, Sendable {
     /// Every attachment's blocks together, at most: past it no new attachment is fetched, and
     /// the keeper trims community attachments, oldest first, then official ones.
     public var storeBytesMax: Int64 = 200_000_000
+    /// Past this, no attachment's body is fetched until the keeper has trimmed (only what
+    /// someone opens): the share plus an eighth, room for the files that arrive between passes.
+    public var storeBytesCeiling: Int64 { storeBytesMax + storeBytesMax / 8 }
     /// An attachment this small travels eagerly on every channel, `fetch=demand` included: a
     /// voice note or a thumbnail costs less than the round trip of asking for it later.
     public var eagerBytesMax: UInt64 = 64 * 1024

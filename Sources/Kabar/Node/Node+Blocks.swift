@@ -73,12 +73,10 @@ struct BlockFetchState: Sendable {
     var deferred: [DeferredFetch] = []
     /// Each peer asked, while blocks are wanted (then forgotten: a new fetch starts slow).
     var paths: [PeerAddress: BlockPath] = [:]
-    /// Blocks that were in flight when their attachment was given up: their late arrival is no
-    /// fault of the sender's.
+    /// Blocks that were asked for when their attachment was given up: their late arrival is no
+    /// fault of the sender's. Oldest first in `abandonedOrder`, which bounds them.
     var abandoned: Set<ContentID> = []
-    /// Bytes of blocks held per channel: set by the keeper's count (`noteAttachmentUsage`),
-    /// then grown by each block fetched.
-    var channelBytes: [String: Int64] = [:]
+    var abandonedOrder: [ContentID] = []
     /// Per peer, what it may have served to it: a peer ignoring the window (asking the same
     /// blocks over and over) gets at most this rate, an honest fetch never notices.
     var serveBudgets: [PeerAddress: TokenBucket] = [:]
@@ -115,9 +113,8 @@ struct BlockFetchState: Sendable {
     static let giveUpAfter = TimeSpan.seconds(60)
     /// A fetch refills its wanted blocks from the tree when fewer than this remain.
     static let refillBelow = 64
-    /// Abandoned ids and counted channels, at most.
+    /// Abandoned ids remembered, at most.
     static let abandonedMax = 4_096
-    static let channelsCountedMax = 1_024
     /// A peer that sent this many bad blocks (less its good ones) is asked last and served at
     /// a sixteenth of the rate; at `ignoreAfterBadBlocks` it is ignored for `ignoreFor`.
     static let slowAfterBadBlocks = 16
@@ -140,8 +137,8 @@ extension Node {
     }
 
     /// Someone opened an attachment (the board, `kabar attachment get`): fetch it whatever the
-    /// channel's policy, within its size limit. False when it cannot be fetched now (too big
-    /// for this node, or held whole already).
+    /// channel's policy, within its size limit, ahead of every fetch waiting for a slot.
+    /// Nothing happens when it is held whole, or too big for its channel here.
     @discardableResult
     public mutating func fetchAttachment(_ root: ContentID, channel: String, at now: Instant) -> [NodeAction] {
         startFetch(root, channel: channel, from: nil, demanded: true)
@@ -149,11 +146,9 @@ extension Node {
         return drain()
     }
 
-    /// The keeper's count of the bytes each channel's attachments hold on disk (replacing the
-    /// running estimate), and the attachments of live posts still to fetch (retrying those
-    /// skipped or given up).
-    public mutating func noteAttachmentUsage(_ bytes: [String: Int64], retry: [(root: ContentID, channel: String)], at now: Instant) -> [NodeAction] {
-        blockFetch.channelBytes = bytes.count <= BlockFetchState.channelsCountedMax ? bytes : [:]
+    /// The keeper's list of attachments it keeps that are not whole here (skipped while every
+    /// slot was busy, given up, or made room for by dropping older files): fetch them again.
+    public mutating func retryAttachments(_ retry: [(root: ContentID, channel: String)], at now: Instant) -> [NodeAction] {
         for item in retry { startFetch(item.root, channel: item.channel, from: nil, demanded: false) }
         askForBlocks(at: now)
         return drain()
@@ -175,14 +170,18 @@ extension Node {
         guard !isComplete(root, in: blocks) else { return }
         if demanded, let index = blockFetch.deferred.firstIndex(where: { $0.root == root }) { blockFetch.deferred.remove(at: index) }
         guard blockFetch.fetches.count < BlockFetchState.fetchesMax else {
-            // Every slot is taken: it waits its turn (or, past the bound, the keeper's next pass).
-            if blockFetch.deferred.count < BlockFetchState.deferredMax, !blockFetch.deferred.contains(where: { $0.root == root }) {
-                blockFetch.deferred.append(DeferredFetch(root: root, channel: channel, source: source, demanded: demanded))
+            // Every slot is taken: it waits its turn, one someone opened first (past the bound,
+            // it waits for the keeper's next pass).
+            guard !blockFetch.deferred.contains(where: { $0.root == root }) else { return }
+            let waiting = DeferredFetch(root: root, channel: channel, source: source, demanded: demanded)
+            if demanded {
+                blockFetch.deferred.insert(waiting, at: 0)
+                if blockFetch.deferred.count > BlockFetchState.deferredMax { blockFetch.deferred.removeLast() }
+            } else if blockFetch.deferred.count < BlockFetchState.deferredMax {
+                blockFetch.deferred.append(waiting)
             }
             return
         }
-        // Past the attachments' share of the disk, only what someone opened is fetched.
-        guard demanded || blocks.byteCount < configuration.attachments.storeBytesMax else { return }
         blockFetch.fetches[root] = AttachmentFetch(sources: source.map { [$0] } ?? [], channel: channel, demanded: demanded)
         refill(root, in: blocks)
     }
@@ -195,15 +194,15 @@ extension Node {
     }
 
     /// Whether the policy lets the rest of an attachment come now that its manifest says its
-    /// size: within the channel's size limit, and either opened, small, or eager within budget.
+    /// size: within the channel's size limit, and opened, or eager (or small) while the blocks
+    /// are under the disk's hard ceiling. Budgets are the keeper's: a new file comes at once and
+    /// the keeper's next pass (soon after, `NodeService`) drops older ones to make room, so the
+    /// newest files win and an official file displaces community ones.
     private func mayFetchBody(of manifest: AttachmentManifest, _ fetch: AttachmentFetch) -> Bool {
         let policy = configuration.attachments
         guard manifest.size <= policy.sizeMax(for: fetch.channel) else { return false }
-        if fetch.demanded || manifest.size <= policy.eagerBytesMax { return true }
-        guard policy.fetch(for: fetch.channel) == .eager else { return false }
-        let official = configuration.policy.channels.rule(for: fetch.channel).access != .community
-        let used = blockFetch.channelBytes[fetch.channel] ?? 0
-        return used + Int64(manifest.size) <= policy.budgetBytes(for: fetch.channel, official: official)
+        if fetch.demanded { return true }
+        return policy.fetchesEagerly(size: manifest.size, on: fetch.channel) && (blocks?.byteCount ?? 0) < policy.storeBytesCeiling
     }
 
     /// Adds the next missing blocks of `root` to the wanted set; ends the fetch when it is
@@ -242,16 +241,27 @@ extension Node {
         }
     }
 
-    /// Ends a fetch (whole, kept for later, or given up) and starts the next one waiting.
+    /// Ends a fetch (whole, kept for later, or given up); `askForBlocks` starts the next one
+    /// waiting.
     private mutating func endFetch(_ root: ContentID) {
         guard blockFetch.fetches.removeValue(forKey: root) != nil else { return }
         for (id, want) in blockFetch.wanted where want.root == root {
             blockFetch.wanted[id] = nil
-            if want.askedAt != nil {
-                if blockFetch.abandoned.count >= BlockFetchState.abandonedMax { blockFetch.abandoned.removeAll() }
-                blockFetch.abandoned.insert(id)
+            // Asked at some time (its ask may have been judged lost since): a late answer is
+            // not the sender's fault.
+            guard want.firstAskedAt != nil, blockFetch.abandoned.insert(id).inserted else { continue }
+            blockFetch.abandonedOrder.append(id)
+            if blockFetch.abandonedOrder.count > BlockFetchState.abandonedMax {
+                let oldest = blockFetch.abandonedOrder.count - BlockFetchState.abandonedMax
+                for old in blockFetch.abandonedOrder.prefix(oldest) { blockFetch.abandoned.remove(old) }
+                blockFetch.abandonedOrder.removeFirst(oldest)
             }
         }
+    }
+
+    /// Starts attachments waiting for a slot while slots are free (a loop here, not a call
+    /// from `endFetch`, so ending many fetches never nests).
+    private mutating func startWaitingFetches() {
         while blockFetch.fetches.count < BlockFetchState.fetchesMax, !blockFetch.deferred.isEmpty {
             let next = blockFetch.deferred.removeFirst()
             startFetch(next.root, channel: next.channel, from: next.source, demanded: next.demanded)
@@ -265,11 +275,15 @@ extension Node {
         // A fetch left with nothing wanted (its blocks wanted under another attachment that
         // shares them, or the wanted set was full) is refilled here, or it would hold its slot
         // for good.
+        startWaitingFetches()
         for root in blockFetch.fetches.keys.sorted() where blockFetch.fetches[root]?.wanted == 0 { refill(root, in: blocks) }
+        startWaitingFetches()
         guard !blockFetch.wanted.isEmpty else {
             blockFetch.paths.removeAll()
             return
         }
+        // A peer that left takes its path along.
+        if blockFetch.paths.keys.contains(where: { peers[$0] == nil }) { blockFetch.paths = blockFetch.paths.filter { peers[$0.key] != nil } }
         var inFlight: [PeerAddress: Int] = [:]
         var timedOut: Set<PeerAddress> = []
         var due: [ContentID] = []
@@ -470,9 +484,6 @@ extension Node {
         } catch {
             endFetch(want.root)
             return
-        }
-        if blockFetch.channelBytes[fetch.channel] != nil || blockFetch.channelBytes.count < BlockFetchState.channelsCountedMax {
-            blockFetch.channelBytes[fetch.channel, default: 0] += Int64(bytes.count)
         }
         if fetch.wanted < BlockFetchState.refillBelow { refill(want.root, in: blocks) }
         askForBlocks(at: now)

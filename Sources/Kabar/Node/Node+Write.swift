@@ -136,11 +136,19 @@ extension Node {
         } catch {
             let message = (error as? any LocalizedError)?.localizedMessage ?? Localized(verbatim: "\(error)")
             refusal = .storeFailed(reason: message)
+            forgetLostWrites()
         }
         wanted[id] = nil
         counters.rejectedBulletins += 1
         emit(.bulletinRejected(BulletinRejection(id: id, source: source, error: nil, message: refusal.localizedMessage)))
         return .refused(refusal)
+    }
+
+    /// Books what a failed sync took back (`BulletinStore.takeLost`): out of the reconciliation
+    /// set, so the next reconciliation fetches them again. The driver calls this after a failed
+    /// flush too.
+    public mutating func forgetLostWrites() {
+        for id in store.takeLost() { sync.remove(id) }
     }
 
     /// Books what the store evicted for its quota: out of the reconciliation set, and not pulled

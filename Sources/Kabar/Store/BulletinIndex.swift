@@ -51,6 +51,9 @@ public struct BulletinIndex: Sendable {
     /// How many bulletins it holds.
     public var count: Int { entries.count }
 
+    /// The ids of entries `predicate` accepts, in no order. O(n).
+    public func ids(where predicate: (Entry) -> Bool) -> [BulletinID] { entries.values.filter(predicate).map(\.id) }
+
     /// The ids of bulletins that list attachments, in no order. O(n) over the entries, no
     /// disk read.
     public var idsWithAttachments: [BulletinID] { entries.values.filter(\.hasAttachments).map(\.id) }

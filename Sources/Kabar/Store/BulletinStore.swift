@@ -69,6 +69,10 @@ public protocol BulletinStore {
     /// (an insert may evict). The node takes them after every insert, so its books (the
     /// reconciliation set) never list what the store no longer holds.
     mutating func takeEvictions() -> [BulletinID]
+    /// The ids a failed sync took back since the last call: written, never confirmed durable,
+    /// so no longer held (Store.md, "A failed sync"). The node drops them from its books and
+    /// may fetch them again.
+    mutating func takeLost() -> [BulletinID]
     /// Makes every lazy insert and removal durable (one group commit).
     mutating func flush() throws
     /// Calls `body` with the creation time and id of every bulletin held, in `StoreItem` order
@@ -83,6 +87,9 @@ public protocol BulletinStore {
 extension BulletinStore {
     /// A store without a quota never evicts.
     public mutating func takeEvictions() -> [BulletinID] { [] }
+
+    /// A store in memory never loses a write to the disk.
+    public mutating func takeLost() -> [BulletinID] { [] }
 
     /// The summary of the whole bulletin (stores without an index of their own).
     public func summary(_ id: BulletinID) -> BulletinSummary? { bulletin(id).map(BulletinSummary.init) }

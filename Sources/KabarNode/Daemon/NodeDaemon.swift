@@ -149,6 +149,7 @@ public final class NodeDaemon<Store: BulletinStore & AnyObject> {
             unflushedInserts = 0
         } catch {
             logger.error("cannot flush the store: \(error)")
+            node.forgetLostWrites()
         }
         nextFlush = clock.monotonic() + Self.flushInterval
     }

@@ -164,11 +164,16 @@ public enum NodeRunner {
         return (service, control)
     }
 
-    /// Runs the attachment keeper at the first wake-up and every ten minutes after, when the
-    /// node holds attachments at all; says in the log what it dropped.
+    /// Runs the attachment keeper at the first wake-up and every ten minutes after (within a
+    /// minute of a file becoming whole, which may put its channel over budget), when the node
+    /// holds attachments at all; says in the log what it dropped.
     static func keepAttachments(_ service: NodeService, daemon: NodeDaemon<FileStore>, now: Int64) {
-        guard let blocks = service.openedBlocks, blocks.count > 0, now >= service.nextAttachmentKeeping ?? now else { return }
+        guard let blocks = service.openedBlocks, blocks.count > 0 else { return }
+        let next = service.nextAttachmentKeeping ?? now
+        let soon = next - NodeService.attachmentKeepingInterval + NodeService.attachmentKeepingSoon
+        guard now >= next || (service.attachmentStoredSinceKeeping && now >= soon) else { return }
         service.nextAttachmentKeeping = now + NodeService.attachmentKeepingInterval
+        service.attachmentStoredSinceKeeping = false
         do {
             let report = try service.keepAttachments()
             if report.dropped > 0 || report.blocksRemoved > 0 {

@@ -37,6 +37,9 @@ public final class NodeService {
     var keptAttachmentChannels: [ContentID: String] = [:]
     /// When the daemon runs the keeper next (monotonic microseconds); nil: at the next wake-up.
     var nextAttachmentKeeping: Int64?
+    /// An attachment became whole since the keeper's last pass: it may have put its channel
+    /// over budget, so the next pass comes within a minute.
+    var attachmentStoredSinceKeeping = false
 
     /// A service over `host`; `identity` signs what is posted here (loaded from the data folder
     /// when nil, at the first write).
@@ -136,6 +139,7 @@ public final class NodeService {
         case .bulletinStored(let id, let source):
             guard let bulletin = store.bulletin(id) else { return }
             noteReply(bulletin)
+            noteAttachmentsListed(by: bulletin)
             publish(.bulletinStored(bulletin, source: source?.description))
         case .peerDiscovered(let address): publish(.peerJoined(address.description))
         case .peerLost(let address): publish(.peerLeft(address.description))
@@ -147,6 +151,7 @@ public final class NodeService {
         case .clockWarning(let estimate):
             publish(.notice(LocalizedText(estimate.warning ?? Localized(
                 en: "this node's clock agrees with its peers again", id: "jam node ini kembali sesuai dengan peer-nya"))))
+        case .attachmentStored: attachmentStoredSinceKeeping = true
         default: break
         }
     }

@@ -25,6 +25,9 @@ public final class FileStore: BulletinStore {
         public var isOfficial: @Sendable (String) -> Bool = { ChannelRules.defaults.rule(for: $0).access == .official }
         /// Re-hash every bulletin at open (slower; the read path checks anyway).
         public var verifyIDsAtOpen = false
+        /// The file system under the log: the real one, or a simulated one whose crashes
+        /// lose what was never synced (Store.md, "Faults").
+        public var disk: any StorageDisk = SystemDisk.shared
 
         /// The defaults.
         public init() {}
@@ -53,6 +56,8 @@ public final class FileStore: BulletinStore {
     /// Ids evicted for the quota and not yet taken by the node (`takeEvictions`), at most
     /// `evictionsHeldMax` (a store used without a node drops the oldest).
     private var evictions: [BulletinID] = []
+    /// Ids a failed sync took back and the node has not yet taken (`takeLost`); the same bound.
+    private var lost: [BulletinID] = []
     static let evictionsHeldMax = 1 << 20
     /// The latest `now` any call gave; the quota check inside `insert` uses it.
     private var latestNow = UnixTime(milliseconds: 0)
@@ -83,7 +88,7 @@ public final class FileStore: BulletinStore {
         var tombstones: [BulletinID: UnixTime] = [:]
         var unreadable = 0
         index.startLoading()
-        let (log, report) = try StoreLog.open(directory: directory, segmentBytesMax: options.segmentBytesMax) {
+        let (log, report) = try StoreLog.open(directory: directory, segmentBytesMax: options.segmentBytesMax, disk: options.disk) {
             type, payload, location in
             if !Self.replay(type, payload, location, &index, &tombstones, verify: options.verifyIDsAtOpen) {
                 unreadable += 1
@@ -137,7 +142,7 @@ public final class FileStore: BulletinStore {
         index.insert(
             id: bulletin.id, summary: BulletinSummary(bulletin), encodedBytes: bulletin.encoded.count,
             location: Self.pack(location))
-        if durability == .immediate { try log.sync() }
+        if durability == .immediate { try syncLog() }
         if let quota = options.quotaBytes, log.diskBytes > quota { try enforceQuota(now: latestNow) }
         return .added
     }
@@ -146,7 +151,7 @@ public final class FileStore: BulletinStore {
     /// commit). (The protocol's version, without `mutating`, for a class held in a `let`.)
     public func insert(contentsOf bulletins: [Bulletin], durability: Durability) throws -> [InsertOutcome] {
         let outcomes = try bulletins.map { try insert($0, durability: .lazy) }
-        if durability == .immediate { try log.sync() }
+        if durability == .immediate { try syncLog() }
         return outcomes
     }
 
@@ -180,7 +185,32 @@ public final class FileStore: BulletinStore {
         return expired
     }
 
-    public func flush() throws { try log.sync() }
+    public func flush() throws { try syncLog() }
+
+    public func takeLost() -> [BulletinID] {
+        defer { lost.removeAll() }
+        return lost
+    }
+
+    /// Syncs the log; when the sync fails, the log has taken back every record since the last
+    /// good one, and so does the index (the ids go to `takeLost`).
+    private func syncLog() throws {
+        do {
+            try log.sync()
+        } catch {
+            let cuts = log.takeRolledBack()
+            if !cuts.isEmpty {
+                let gone = index.ids { entry in
+                    let location = Self.unpack(entry.location, payloadBytes: 0)
+                    return cuts[location.segment].map { location.offset >= $0 } ?? false
+                }
+                index.remove(contentsOf: gone)
+                lost += gone
+                if lost.count > Self.evictionsHeldMax { lost.removeFirst(lost.count - Self.evictionsHeldMax) }
+            }
+            throw error
+        }
+    }
 
     public func forEachItem(_ body: (UnixTime, BulletinID) -> Void) { index.forEachItem(body) }
 

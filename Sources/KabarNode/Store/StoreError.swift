@@ -11,6 +11,12 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, LocalizedErro
     case recordTooLarge(bytes: Int, limit: Int)
     /// The store is closed.
     case closed
+    /// `fsync`/`fdatasync` failed on `path`: what was written since the last good sync was
+    /// taken back (`final`: the take-back could not be made durable either, so the store
+    /// refuses writes until the node restarts).
+    case syncFailed(SystemError, path: String, final: Bool)
+    /// A sync failed earlier and could not be taken back: no write until a restart.
+    case diskFailed(path: String)
 
     /// The message in both languages.
     public var message: Localized {
@@ -30,6 +36,19 @@ public enum StoreError: Error, Equatable, CustomStringConvertible, LocalizedErro
                 id: "rekaman \(bytes) byte melebihi batas \(limit) byte")
         case .closed:
             return Localized(en: "the store is closed", id: "penyimpanan sudah ditutup")
+        case .syncFailed(let error, let path, let final):
+            let after = final
+                ? Localized(
+                    en: "; the disk failed again when taking it back, so nothing more is written until the node restarts: check the SD card",
+                    id: "; disk gagal lagi saat menariknya kembali, jadi tidak ada yang ditulis sampai node dijalankan ulang: periksa kartu SD")
+                : Localized(en: "; try again", id: "; coba lagi")
+            return Localized(
+                en: "the disk did not confirm the write to \(path) (\(error)): nothing of it was saved\(after.en)",
+                id: "disk tidak mengonfirmasi penulisan ke \(path) (\(error)): tidak ada yang tersimpan\(after.id)")
+        case .diskFailed(let path):
+            return Localized(
+                en: "a write to \(path) failed earlier and could not be taken back: restart the node (it reopens the store from what the disk holds) and check the SD card",
+                id: "penulisan ke \(path) gagal sebelumnya dan tidak dapat ditarik kembali: jalankan ulang node (ia membuka penyimpanan dari isi disk) dan periksa kartu SD")
         }
     }
 

@@ -60,6 +60,14 @@ public struct RecoveryReport: Sendable, Equatable {
 /// back to the last good record; a bad stretch in the middle is stepped over (the scan
 /// resynchronises on the next frame whose checksum holds) and reported.
 ///
+/// A failed `fdatasync` is final (PostgreSQL's 2018 lesson: the kernel may have dropped the
+/// dirty pages and will not report the error twice, so a retry that succeeds proves nothing).
+/// `sync` then takes back every record appended since the last good sync: each such segment is
+/// cut back to its last synced size and that cut synced, and `sync` throws `.syncFailed`
+/// naming what was taken back (`takeRolledBack`), so no caller reports those records saved and
+/// none stays in an index. If even the cut cannot be made durable, the log refuses every later
+/// write (`.diskFailed`) until the process opens it again, which replays what the disk holds.
+///
 /// One writer: `open` takes `flock(LOCK_EX | LOCK_NB)` on `lock` in the folder and keeps it.
 public final class StoreLog {
     /// Segments roll over when the next record would take them past this size.
@@ -72,15 +80,24 @@ public final class StoreLog {
     struct Segment {
         let number: UInt32
         let salt: UInt64
-        let file: File
+        let file: any StorageFile
         var size: Int64
+        /// What a sync (or the open) made durable: a failed sync cuts the file back to it.
+        var syncedSize: Int64
     }
 
     private var segments: [Segment] = []
     private var unsynced: Set<UInt32> = []
-    private var lockFile: File?
+    private var lockFile: (any StorageFile)?
+    /// The file system under the log (the real one, or a simulated one in tests).
+    let disk: any StorageDisk
+    /// Set when a failed sync could not even be taken back: every later write is refused.
+    private var failedPath: String?
+    /// Per segment, the size its records were cut back to by the last failed sync.
+    private var rolledBack: [UInt32: Int64] = [:]
 
-    private init(directory: String, segmentBytesMax: Int, lockFile: File) {
+    private init(directory: String, segmentBytesMax: Int, lockFile: any StorageFile, disk: any StorageDisk) {
+        self.disk = disk
         self.directory = directory
         self.segmentBytesMax = segmentBytesMax
         self.lockFile = lockFile
@@ -92,16 +109,17 @@ public final class StoreLog {
     /// Opens (creating if needed) the log in `directory`, replaying every valid record in order
     /// through `visit`, repairing what a crash left. Throws `.locked` when another process has it.
     public static func open(
-        directory: String, segmentBytesMax: Int = defaultSegmentBytesMax,
+        directory: String, segmentBytesMax: Int = defaultSegmentBytesMax, disk: any StorageDisk = SystemDisk.shared,
         visit: (_ type: UInt8, _ payload: UnsafeRawBufferPointer, _ location: RecordLocation) -> Void
     ) throws(StoreError) -> (log: StoreLog, report: RecoveryReport) {
-        try StoreError.wrap(directory) { try FileSystem.makeDirectory(directory) }
-        let lockFile = try lock(directory)
-        let log = StoreLog(directory: directory, segmentBytesMax: min(max(segmentBytesMax, 4096), 1 << 30), lockFile: lockFile)
+        try StoreError.wrap(directory) { try disk.makeDirectory(directory) }
+        let lockFile = try disk.lock(directory)
+        let log = StoreLog(
+            directory: directory, segmentBytesMax: min(max(segmentBytesMax, 4096), 1 << 30), lockFile: lockFile, disk: disk)
         var report = RecoveryReport()
-        let names = try StoreError.wrap(directory) { try FileSystem.contentsOfDirectory(directory) }
+        let names = try StoreError.wrap(directory) { try disk.contentsOfDirectory(directory) }
         for name in names where name.hasPrefix("segment-") && name.hasSuffix(".tmp") {
-            try StoreError.wrap(directory) { try FileSystem.removeFile(log.path(name)) }
+            try StoreError.wrap(directory) { try disk.removeFile(log.path(name)) }
             report.removedTemporaryFiles.append(name)
         }
         let numbered = names.compactMap { name in segmentNumber(name).map { ($0, name) } }.sorted { $0.0 < $1.0 }
@@ -114,7 +132,7 @@ public final class StoreLog {
         // An unreadable newest segment is left alone: appends go to a fresh one after it.
         if log.segments.last?.number != highest || log.segments.isEmpty { try log.startSegment(number: highest + 1) }
         if !report.removedTemporaryFiles.isEmpty || report.truncatedBytes > 0 {
-            try StoreError.wrap(directory) { try FileSystem.syncDirectory(directory) }
+            try StoreError.wrap(directory) { try disk.syncDirectory(directory) }
         }
         return (log, report)
     }
@@ -123,6 +141,7 @@ public final class StoreLog {
     @discardableResult
     public func append(type: UInt8, payload: [UInt8]) throws(StoreError) -> RecordLocation {
         guard lockFile != nil else { throw .closed }
+        if let failedPath { throw .diskFailed(path: failedPath) }
         guard payload.count <= LogFormat.recordPayloadBytesMax else {
             throw .recordTooLarge(bytes: payload.count, limit: LogFormat.recordPayloadBytesMax)
         }
@@ -150,11 +169,46 @@ public final class StoreLog {
     /// Makes every record appended so far durable: one `fdatasync` per segment written since
     /// the last sync (normally one). Cheap when nothing is pending.
     public func sync() throws(StoreError) {
+        if let failedPath { throw .diskFailed(path: failedPath) }
         for number in unsynced.sorted() {
-            guard let segment = segments.first(where: { $0.number == number }) else { continue }
-            try StoreError.wrap(segment.file.path) { try segment.file.syncData() }
+            guard let index = segments.firstIndex(where: { $0.number == number }) else { continue }
+            let segment = segments[index]
+            do {
+                try segment.file.syncData()
+            } catch {
+                throw takeBackUnsynced(after: StoreError.wrapping(error, path: segment.file.path))
+            }
+            segments[index].syncedSize = segment.size
+            unsynced.remove(number)
+        }
+    }
+
+    /// After a failed sync: cuts every segment written since the last good sync back to its
+    /// synced size and syncs the cut, never trusting the failed sync again. Returns the error
+    /// to throw.
+    private func takeBackUnsynced(after failure: StoreError) -> StoreError {
+        for number in unsynced.sorted() {
+            guard let index = segments.firstIndex(where: { $0.number == number }) else { continue }
+            let segment = segments[index]
+            rolledBack[number] = min(rolledBack[number] ?? segment.syncedSize, segment.syncedSize)
+            do {
+                try segment.file.truncate(to: segment.syncedSize)
+                try segment.file.syncData()
+            } catch {
+                failedPath = segment.file.path
+            }
+            segments[index].size = segment.syncedSize
         }
         unsynced.removeAll()
+        if case .system(let error, let path) = failure { return .syncFailed(error, path: path, final: failedPath != nil) }
+        return failure
+    }
+
+    /// Where the last failed syncs cut records back (segment, offset): every record at or past
+    /// it was taken back. Cleared by the call.
+    public func takeRolledBack() -> [UInt32: Int64] {
+        defer { rolledBack.removeAll() }
+        return rolledBack
     }
 
     /// True when records were appended since the last `sync`.
@@ -233,8 +287,8 @@ public final class StoreLog {
         for segment in old {
             let segmentPath = path(Self.segmentName(segment.number))
             try StoreError.wrap(segmentPath) {
-                try FileSystem.removeFile(segmentPath)
-                try FileSystem.syncDirectory(directory)
+                try disk.removeFile(segmentPath)
+                try disk.syncDirectory(directory)
             }
             try? segment.file.close()
         }
@@ -255,29 +309,6 @@ public final class StoreLog {
         return UInt32(name.dropFirst(8).dropLast(4))
     }
 
-    private static func lock(_ directory: String) throws(StoreError) -> File {
-        let path = directory + "/lock"
-        let file = try StoreError.wrap(path) { try File.open(path, [.readWrite, .create], permissions: 0o600) }
-        var attempts = 0
-        while !(try StoreError.wrap(path) { try file.tryLockExclusive() }) {
-            let text = (try? file.read(count: 32, at: 0)).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            let processID = text.split(whereSeparator: { $0.isWhitespace }).first.flatMap { Int32($0) }
-            // Our own pid: either this process opened the store twice, or a child we were
-            // forking at that moment briefly holds a copy of our (close-on-exec) descriptor.
-            // Wait a little for the second case before calling it the first.
-            attempts += 1
-            guard processID == FileSystem.processID, attempts < 100 else {
-                throw .locked(directory: directory, processID: processID)
-            }
-            FileSystem.pause(milliseconds: 2)
-        }
-        try StoreError.wrap(path) {
-            try file.truncate(to: 0)
-            try file.write(Array("\(FileSystem.processID)\n".utf8), at: 0)
-        }
-        return file
-    }
-
     /// Creates segment `number` by writing its header to a temporary file, syncing it and
     /// renaming it into place; it becomes the one appends go to.
     private func startSegment(number: UInt32) throws(StoreError) {
@@ -286,16 +317,17 @@ public final class StoreLog {
         let temporary = path(name + ".tmp")
         var random = SystemRandomNumberGenerator()
         let salt = random.next() as UInt64
-        let file = try StoreError.wrap(temporary) { () throws -> File in
-            let file = try File.open(temporary, [.readWrite, .create, .truncate])
+        let file = try StoreError.wrap(temporary) { () throws -> any StorageFile in
+            let file = try disk.open(temporary, create: true, truncate: true)
             try file.write(LogFormat.segmentHeader(number: number, salt: salt), at: 0)
             try file.sync()
-            try FileSystem.rename(temporary, to: path(name))
-            try FileSystem.syncDirectory(directory)
+            try disk.rename(temporary, to: path(name))
+            try disk.syncDirectory(directory)
             return file
         }
-        segments.append(Segment(number: number, salt: salt, file: file, size: Int64(LogFormat.firstRecordOffset)))
-        bytesAppended += Int64(LogFormat.firstRecordOffset)
+        let size = Int64(LogFormat.firstRecordOffset)
+        segments.append(Segment(number: number, salt: salt, file: file, size: size, syncedSize: size))
+        bytesAppended += size
     }
 
     private func readSegment(_ segment: Segment, into buffer: inout [UInt8]) throws(StoreError) {
@@ -313,7 +345,7 @@ public final class StoreLog {
         visit: (UInt8, UnsafeRawBufferPointer, RecordLocation) -> Void
     ) throws(StoreError) {
         let filePath = path(name)
-        let file = try StoreError.wrap(filePath) { try File.open(filePath, .readWrite) }
+        let file = try StoreError.wrap(filePath) { try disk.open(filePath, create: false, truncate: false) }
         let size = try StoreError.wrap(filePath) { try file.size() }
         var buffer = [UInt8](repeating: 0, count: Int(size))
         _ = try StoreError.wrap(filePath) { try buffer.withUnsafeMutableBytes { try file.read(into: $0, at: 0) } }
@@ -350,7 +382,7 @@ public final class StoreLog {
                 report.skipped.append(.init(segment: number, offset: end, bytes: size - end))
             }
         }
-        segments.append(Segment(number: number, salt: salt, file: file, size: isNewest ? end : size))
+        segments.append(Segment(number: number, salt: salt, file: file, size: isNewest ? end : size, syncedSize: isNewest ? end : size))
     }
 }
 
