@@ -45,7 +45,8 @@ Commands, one a line on standard input; each is answered with one line on standa
                mkdir, rename, unlink, rmdir): that operation is neither done nor answered, and
                `frozen OP PATH` is printed at once (the caller then kills every process using
                the mount and cuts the power)
-    cut SEED   the power cut; answers `cut MODE kept=K lost=L torn=T journal=J`
+    cut SEED [MODE]
+               the power cut (MODE drawn from SEED unless given); answers `cut MODE kept=K lost=L torn=T journal=J`
     remount    unmounts (waiting for the last user to go) and mounts again; answers `mounted`
     sync       makes everything durable (`sync` on a real disk); answers `synced`
     stats      answers `stats` and counters (name=value)
@@ -170,6 +171,8 @@ class PowerCutFS:
             self.lock.release()
         # Frozen: nothing is done and nothing answered until the power is cut.
         frozen.wait()
+        with self.lock:
+            self.counters["eio_after_cut"] += 1
         raise FuseOSError(errno.EIO)
 
     # MARK: - Lookup
@@ -390,10 +393,12 @@ class PowerCutFS:
                 node.durable = bytes(node.data)
         self.journal = []
 
-    def cut(self, seed):
-        """Replaces the tree by what a disk would hold after a power cut now (see the module's doc)."""
+    def cut(self, seed, mode=None):
+        """Replaces the tree by what a disk would hold after a power cut now (see the module's doc);
+        `mode` is drawn from `seed` unless given."""
         rng = random.Random(seed)
-        mode = rng.choices(CUT_MODES, CUT_WEIGHTS)[0]
+        drawn = rng.choices(CUT_MODES, CUT_WEIGHTS)[0]
+        mode = mode or drawn
         after = AfterCut()
         journal = self.journal
         kept = lost = torn = 0
@@ -562,7 +567,10 @@ def control(fs):
         elif command == "cut":
             with fs.lock:
                 fs.armed = None
-                summary = fs.cut(int(words[1]))
+                if len(words) > 2 and words[2] not in CUT_MODES:
+                    say(f"error: no cut mode {words[2]} (one of {', '.join(CUT_MODES)})")
+                    continue
+                summary = fs.cut(int(words[1]), words[2] if len(words) > 2 else None)
                 fs.dead = True
                 if fs.frozen is not None:
                     fs.frozen.set()
@@ -572,7 +580,8 @@ def control(fs):
             fs.mounted.clear()
             unmount(fs.mountpoint)
             if not fs.mounted.wait(MOUNT_WAIT_S):
-                say("error: the file system did not mount again")
+                say("error: the file system did not mount again (is the old mount still in use, for example "
+                    "copied into another mount namespace?)")
                 continue
             say("mounted")
         elif command == "sync":
