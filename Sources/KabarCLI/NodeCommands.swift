@@ -159,6 +159,7 @@ enum NodeCommandSupport {
                     + String(format: "%.0f%%", Double(disk) * 100 / Double(max(quota, 1))) + ")"
             }
         }
+        if let damage = store.damage { line += "\n" + context.text(damage.localized) }
         return line
     }
 

@@ -78,16 +78,22 @@ public struct StoreStatus: Codable, Sendable, Equatable {
     public var diskBytes: Int64?
     /// The quota, if any.
     public var quotaBytes: Int64?
+    /// What the last open found damaged (a power cut's unfinished write, bad stretches on the
+    /// card), in words, and how many bytes of the log it could not use; nil when clean.
+    public var damage: LocalizedText?
+    public var damagedBytes: Int64?
 
     /// A store status.
-    public init(count: Int, byChannel: [String: Int], diskBytes: Int64?, quotaBytes: Int64?) {
+    public init(count: Int, byChannel: [String: Int], diskBytes: Int64?, quotaBytes: Int64?, damage: Localized? = nil, damagedBytes: Int64? = nil) {
         self.count = count
         self.byChannel = byChannel
         self.diskBytes = diskBytes
         self.quotaBytes = quotaBytes
+        self.damage = damage.map(LocalizedText.init)
+        self.damagedBytes = damagedBytes
     }
 
-    private enum CodingKeys: String, CodingKey { case count, byChannel, diskBytes, quotaBytes }
+    private enum CodingKeys: String, CodingKey { case count, byChannel, diskBytes, quotaBytes, damage, damagedBytes }
 
     /// Unknown sizes are written as `null`, so scripts always find the keys.
     public func encode(to encoder: any Encoder) throws {
@@ -96,6 +102,8 @@ public struct StoreStatus: Codable, Sendable, Equatable {
         try container.encode(byChannel, forKey: .byChannel)
         try container.encode(diskBytes, forKey: .diskBytes)
         try container.encode(quotaBytes, forKey: .quotaBytes)
+        try container.encode(damage, forKey: .damage)
+        try container.encode(damagedBytes, forKey: .damagedBytes)
     }
 
     /// Counts `store`'s bulletins by channel, from the summaries (a file store answers them from its

@@ -123,7 +123,13 @@ public enum NodeRunner {
         _ daemon: NodeDaemon<FileStore>, identity: Identity, overrides: Overrides = Overrides()
     ) throws(ServiceError) -> (NodeService, ControlServer) {
         let quota = daemon.settings.quotaBytes
-        daemon.describeStore = { store in StoreStatus(counting: store, diskBytes: store.diskBytes, quotaBytes: quota) }
+        daemon.describeStore = { store in
+            var status = StoreStatus(counting: store, diskBytes: store.diskBytes, quotaBytes: quota)
+            status.damage = store.recovery.damage.map(LocalizedText.init)
+            status.damagedBytes = store.recovery.isClean ? nil : store.recovery.damagedBytes
+            return status
+        }
+        if let damage = daemon.store.recovery.damage { daemon.logger.warn(damage.en) }
         let service = NodeService(host: daemon, identity: identity)
         // One block store for the node (fetching and serving attachments) and the service
         // (posting and reading them).

@@ -106,6 +106,8 @@ extension NodeService {
             result.status = status
         } else {
             result.store = StoreStatus(counting: store, diskBytes: store.diskBytes, quotaBytes: settings.quotaBytes)
+            result.store?.damage = store.recovery.damage.map(LocalizedText.init)
+            result.store?.damagedBytes = store.recovery.isClean ? nil : store.recovery.damagedBytes
             result.nodeId = (try? identity())?.author.hex
         }
         return result

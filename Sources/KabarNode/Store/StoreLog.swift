@@ -1,3 +1,4 @@
+import Kabar
 import KabarPlatform
 
 /// Where one record lives in the log.
@@ -42,6 +43,34 @@ public struct RecoveryReport: Sendable, Equatable {
     /// True when the log was read with no damage at all.
     public var isClean: Bool {
         truncatedBytes == 0 && skipped.isEmpty && unreadableSegments.isEmpty
+    }
+
+    /// Bytes of the log the open could not use (records in them are lost).
+    public var damagedBytes: Int64 { truncatedBytes + skipped.reduce(0) { $0 + $1.bytes } }
+
+    /// What the open found, in words for the operator; nil when the log was clean. An
+    /// unfinished write cut from the end is what a power cut leaves (nothing reported saved is
+    /// in it); a bad stretch elsewhere is damage on the card.
+    public var damage: Localized? {
+        guard !isClean else { return nil }
+        var en: [String] = [], id: [String] = []
+        if truncatedBytes > 0 {
+            en.append("\(truncatedBytes) bytes of an unfinished write cut from the end of the newest segment (what a power cut leaves; nothing reported saved was in it)")
+            id.append("\(truncatedBytes) byte tulisan yang belum selesai dipotong dari akhir segmen terbaru (sisa listrik padam; tidak ada yang dilaporkan tersimpan di situ)")
+        }
+        for region in skipped.prefix(8) {
+            en.append("\(region.bytes) unreadable bytes skipped in segment \(region.segment) at offset \(region.offset) (the records there are lost)")
+            id.append("\(region.bytes) byte tak terbaca dilewati di segmen \(region.segment) pada posisi \(region.offset) (rekaman di situ hilang)")
+        }
+        if skipped.count > 8 {
+            en.append("\(skipped.count - 8) more damaged stretches")
+            id.append("\(skipped.count - 8) bagian rusak lainnya")
+        }
+        if !unreadableSegments.isEmpty {
+            en.append("segments whose headers cannot be read, left in place unread: \(unreadableSegments.joined(separator: ", "))")
+            id.append("segmen yang kepalanya tak terbaca, dibiarkan tanpa dibaca: \(unreadableSegments.joined(separator: ", "))")
+        }
+        return Localized(en: "the store was damaged: " + en.joined(separator: "; "), id: "penyimpanan rusak: " + id.joined(separator: "; "))
     }
 }
 
