@@ -203,8 +203,15 @@ class PowerCutMount:
         return reply
 
     def arm(self, changes):
-        self.frozen.clear()
+        # The event is cleared by the remount after a cut, never here: a freeze must not go unseen.
+        if self.frozen.is_set():
+            raise TestFailure(f"armed while frozen at {self.frozen_at} (a bug of this script)")
         self.command(f"arm {changes}", "armed")
+
+    def disarm(self):
+        """No freeze from now on; returns whether it froze already (then only a cut ends it)."""
+        self.command("disarm", "disarmed")
+        return self.frozen.is_set()
 
     def cut(self, seed, mode=""):
         """The power cut; returns (mode, kept, lost, torn) as the file system reports them."""
@@ -591,7 +598,7 @@ class Soak:
         self.attached = {}         # id of a saved post -> the size of its one attachment
         self.posts_tried = 0
         self.bundles = 0
-        self.landed = {"open": 0, "post": 0, "import": 0, "idle": 0}
+        self.landed = {"open": 0, "post": 0, "import": 0, "background": 0, "idle": 0}
         self.modes = {}
         self.frozen_ops = {}
         self.torn = 0
@@ -677,14 +684,17 @@ def attachment_held(bulletin):
     return attachments[0].get("have") if attachments else None
 
 
-def start_after_cut(run, soak, node_a, round_number, cuts_done, cut_seed):
-    """Starts A (after a cut); when the file system froze during the open, that is the round's cut."""
+def start_after_cut(run, soak, node_a, round_number, cuts_done, cut_seed, armed):
+    """Starts A (after a cut). When the file system was `armed` for this open, it is disarmed once
+    A answers; when it froze first (or meanwhile), that is the round's cut and None is returned."""
     try:
         seconds = node_a.start(run.fs.frozen)
     except TestFailure as failure:
         soak.problems["open"].append(round_number)
         run.checks.check(f"A opens its store after cut {round_number}", False, str(failure))
         raise StepAborted("A does not start after a cut")
+    if armed and run.fs.disarm():
+        seconds = None
     if seconds is None:
         mode, _, _, torn = run.cut_now(node_a, cut_seed)
         soak.landed["open"] += 1
@@ -765,12 +775,13 @@ def step_soak(run):
     while cuts_done < run.cuts and soak.failed_rounds < FAILED_ROUNDS_MAX:
         round_number += 1
         cut_seed = rng.randrange(1 << 32)
-        if cuts_done and rng.random() < ARM_BEFORE_START_ODDS:
+        armed = bool(cuts_done) and rng.random() < ARM_BEFORE_START_ODDS
+        if armed:
             fs.arm(rng.randint(1, 6))
-        if start_after_cut(run, soak, node_a, round_number, cuts_done, cut_seed) is None:
+        if start_after_cut(run, soak, node_a, round_number, cuts_done, cut_seed, armed) is None:
             cuts_done += 1
             last_cut_note = f"cut in the open, seed {cut_seed}"
-            start_after_cut(run, soak, node_a, round_number, cuts_done, cut_seed)  # not armed now
+            start_after_cut(run, soak, node_a, round_number, cuts_done, cut_seed, False)
         if not verify(run, soak, node_a, cuts_done, last_cut_note):
             soak.failed_rounds += 1
         if cuts_done >= run.cuts:
@@ -791,7 +802,7 @@ def step_soak(run):
         for _ in range(planned + 3 if armed else planned):
             landed = act(run, soak, node_a, rng)
             if landed or fs.frozen.is_set():
-                landed = landed or "idle"
+                landed = landed or "background"  # between commands: B's gossip or a timer wrote
                 break
             if rng.random() < 0.3:
                 time.sleep(rng.random() * 0.02)  # lets B's gossip write in between
@@ -814,7 +825,7 @@ def step_soak(run):
             info(f"{cuts_done} cuts, {len(soak.saved)} bulletins reported saved, "
                  f"{time.monotonic() - started:.1f} s")
     if not node_a.running() and soak.failed_rounds < FAILED_ROUNDS_MAX:
-        start_after_cut(run, soak, node_a, round_number + 1, cuts_done, 0)  # not armed: no cut here
+        start_after_cut(run, soak, node_a, round_number + 1, cuts_done, 0, False)
         if not verify(run, soak, node_a, cuts_done, last_cut_note):
             soak.failed_rounds += 1
     seconds = time.monotonic() - started

@@ -45,6 +45,8 @@ Commands, one a line on standard input; each is answered with one line on standa
                mkdir, rename, unlink, rmdir): that operation is neither done nor answered, and
                `frozen OP PATH` is printed at once (the caller then kills every process using
                the mount and cuts the power)
+    disarm     no freeze after all (one that happened already stays: only a cut ends it);
+               answers `disarmed`
     cut SEED [MODE]
                the power cut (MODE drawn from SEED unless given); answers `cut MODE kept=K lost=L torn=T journal=J`
     remount    unmounts (waiting for the last user to go) and mounts again; answers `mounted`
@@ -564,6 +566,10 @@ def control(fs):
                 fs.armed = max(1, int(words[1]))
                 fs.changes_since_arm = 0
             say(f"armed {fs.armed}")
+        elif command == "disarm":
+            with fs.lock:
+                fs.armed = None
+            say("disarmed")
         elif command == "cut":
             with fs.lock:
                 fs.armed = None
