@@ -606,7 +606,8 @@ class Soak:
         self.clean_opens = []
         self.problems = {"open": [], "lost": [], "status": [], "client": []}
         self.failed_rounds = 0
-        self.damage_reports = 0
+        self.damage = {}           # what `status` said the open found: "tail" (cut back), "stretch" (skipped)
+        self.stretches = set()
         self.b_posts = set()
         self.gossip_held = set()
         self.gossip_lost = 0
@@ -639,8 +640,13 @@ def verify(run, soak, node_a, round_number, cut_note):
     status = json.loads(node_a.cli("status", "--json").stdout)
     store = status.get("store", {})
     count = store.get("count", -1)
-    if store.get("damage"):
-        soak.damage_reports += 1
+    damage = store.get("damage")
+    if damage:
+        text = damage.get("en", str(damage)) if isinstance(damage, dict) else str(damage)
+        kind = "tail" if "end of the newest segment" in text else "stretch"
+        soak.damage[kind] = soak.damage.get(kind, 0) + 1
+        if kind == "stretch":
+            soak.stretches.add(text)
     if count >= LIST_LIMIT:  # a long soak: ask for each one the list could not show
         held = {bulletin: True for bulletin in soak.saved
                 if bulletin in held or node_a.cli("show", bulletin, "--json", check=False).returncode == 0}
@@ -856,9 +862,11 @@ def step_soak(run):
         figure("open time", f"median {after * 1000:.1f} ms after a cut (worst {worst * 1000:.1f} ms, "
                f"{len(soak.after_cut_opens)} opens) vs {clean * 1000:.1f} ms clean ({len(soak.clean_opens)} opens): "
                f"{after / clean:.2f}x (issue 16's target: within 2x); from exec to the control socket answering")
-    if soak.damage_reports:
-        figure("damage reported", f"`status` named damage (store.damage) after {soak.damage_reports} of "
-               f"{cuts_done} cuts (a torn tail of unsynced records, or worse: see the logs)")
+    if soak.damage:
+        figure("damage named by status", f"after {soak.damage.get('tail', 0)} of {cuts_done} opens an unfinished "
+               f"write cut from the end of the newest segment; after {soak.damage.get('stretch', 0)} a bad stretch "
+               f"skipped inside a segment ({len(soak.stretches)} distinct, each named again at every open: "
+               "unsynced sectors kept out of order leave a hole before a whole record)")
     stats = fs.stats()
     figure("file system", f"{stats.get('writes')} writes ({int(stats.get('write_bytes', 0)) / 1e6:.1f} MB), "
            f"{stats.get('fsyncs')} fsyncs, {stats.get('fsyncdirs')} directory fsyncs, {stats.get('renames')} "
