@@ -40,13 +40,19 @@ public enum FileSystem {
         return FileStatus(raw)
     }
 
-    /// Creates the directory `path` with `mkdir(2)`. An existing directory is not an error.
+    /// Creates the directory `path` with `mkdir(2)` and makes its name durable (`fsync(2)` of
+    /// the folder that holds it: a power cut must not lose a store's folder with everything in
+    /// it). An existing directory is not an error.
     public static func makeDirectory(_ path: String, permissions: UInt32 = 0o700) throws {
         do {
             try Syscall.retrying("mkdir") { mkdir(path, mode_t(permissions)) }
         } catch let error as SystemError where error.code == EEXIST {
             guard try status(path)?.isDirectory == true else { throw error }
+            return
         }
+        let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
+        let parent = trimmed.lastIndex(of: "/").map { $0 == trimmed.startIndex ? "/" : String(trimmed[..<$0]) } ?? "."
+        try syncDirectory(parent)
     }
 
     /// Renames `source` to `destination` atomically with `rename(2)`, replacing it.

@@ -100,6 +100,11 @@ public final class FileStore: BulletinStore {
         self.index = index
         self.tombstones = tombstones
         self.unreadableRecords = unreadable
+        // A bad stretch inside a segment (a power cut that kept writes out of order, a flipped
+        // byte) would be found and reported again at every open: the next `removeExpired` (the
+        // node's first expiry tick, within a minute) compacts it away. Not here: an open after a
+        // crash must stay about as quick as a clean one.
+        repairPending = !report.skipped.isEmpty
     }
 
     // MARK: - BulletinStore
@@ -181,7 +186,7 @@ public final class FileStore: BulletinStore {
         let expired = index.expired(now: now)
         index.remove(contentsOf: expired)
         tombstones = tombstones.filter { $0.value > now }
-        if log.diskBytes > 2 * liveBytesEstimate + Int64(options.segmentBytesMax) { try compact(now: now) }
+        if repairPending || log.diskBytes > 2 * liveBytesEstimate + Int64(options.segmentBytesMax) { try compact(now: now) }
         return expired
     }
 
@@ -242,6 +247,9 @@ public final class FileStore: BulletinStore {
         return index.encodedBytes + Int64(index.count) * perRecord + Int64(tombstones.count) * (perRecord + 8)
     }
 
+    /// The last open stepped over a bad stretch that a compaction will rewrite away.
+    public private(set) var repairPending = false
+
     /// How many tombstones are held.
     public var tombstoneCount: Int { tombstones.count }
 
@@ -249,6 +257,7 @@ public final class FileStore: BulletinStore {
     /// Crash-safe at every step (StoreLog.compact).
     public func compact(now: UnixTime) throws {
         latestNow = max(latestNow, now)
+        repairPending = false
         index.remove(contentsOf: index.expired(now: now))
         tombstones = tombstones.filter { $0.value > now }
         var keptTombstones = Set<BulletinID>()

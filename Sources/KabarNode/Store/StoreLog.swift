@@ -110,6 +110,8 @@ public final class StoreLog {
         let number: UInt32
         let salt: UInt64
         let file: any StorageFile
+        /// Its name now (the file may have been opened under its temporary name).
+        let path: String
         var size: Int64
         /// What a sync (or the open) made durable: a failed sync cuts the file back to it.
         var syncedSize: Int64
@@ -187,7 +189,7 @@ public final class StoreLog {
         } catch {
             // A half-written record (no space left, say) must not stay in front of the next one.
             try? current.file.truncate(to: offset)
-            throw StoreError.wrapping(error, path: current.file.path)
+            throw StoreError.wrapping(error, path: current.path)
         }
         segments[segments.count - 1].size = offset + recordBytes
         unsynced.insert(current.number)
@@ -205,7 +207,7 @@ public final class StoreLog {
             do {
                 try segment.file.syncData()
             } catch {
-                throw takeBackUnsynced(after: StoreError.wrapping(error, path: segment.file.path))
+                throw takeBackUnsynced(after: StoreError.wrapping(error, path: segment.path))
             }
             segments[index].syncedSize = segment.size
             unsynced.remove(number)
@@ -224,7 +226,7 @@ public final class StoreLog {
                 try segment.file.truncate(to: segment.syncedSize)
                 try segment.file.syncData()
             } catch {
-                failedPath = segment.file.path
+                failedPath = segment.path
             }
             segments[index].size = segment.syncedSize
         }
@@ -248,7 +250,7 @@ public final class StoreLog {
     public func read(_ location: RecordLocation) throws(StoreError) -> [UInt8]? {
         guard let segment = segments.first(where: { $0.number == location.segment }) else { return nil }
         let count = LogFormat.recordHeaderBytes + Int(location.payloadBytes)
-        let bytes = try StoreError.wrap(segment.file.path) { try segment.file.read(count: count, at: location.offset) }
+        let bytes = try StoreError.wrap(segment.path) { try segment.file.read(count: count, at: location.offset) }
         return bytes.withUnsafeBytes { buffer -> [UInt8]? in
             guard let record = LogFormat.parseRecord(buffer, at: 0, salt: segment.salt) else { return nil }
             return Array(buffer[record.payload])
@@ -355,14 +357,14 @@ public final class StoreLog {
             return file
         }
         let size = Int64(LogFormat.firstRecordOffset)
-        segments.append(Segment(number: number, salt: salt, file: file, size: size, syncedSize: size))
+        segments.append(Segment(number: number, salt: salt, file: file, path: path(name), size: size, syncedSize: size))
         bytesAppended += size
     }
 
     private func readSegment(_ segment: Segment, into buffer: inout [UInt8]) throws(StoreError) {
         let size = Int(segment.size)
         if buffer.count < size { buffer = [UInt8](repeating: 0, count: size) }
-        let got = try StoreError.wrap(segment.file.path) { () throws -> Int in
+        let got = try StoreError.wrap(segment.path) { () throws -> Int in
             try buffer.withUnsafeMutableBytes { try segment.file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<size]), at: 0) }
         }
         buffer.removeSubrange(got...)
@@ -411,7 +413,8 @@ public final class StoreLog {
                 report.skipped.append(.init(segment: number, offset: end, bytes: size - end))
             }
         }
-        segments.append(Segment(number: number, salt: salt, file: file, size: isNewest ? end : size, syncedSize: isNewest ? end : size))
+        segments.append(Segment(
+            number: number, salt: salt, file: file, path: filePath, size: isNewest ? end : size, syncedSize: isNewest ? end : size))
     }
 }
 
