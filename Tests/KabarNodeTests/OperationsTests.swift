@@ -117,6 +117,11 @@ import Testing
         #expect(try service.attachment(kept).1.count == 100_000)
         let marketHeld = [market1, market2].filter { (try? service.attachment($0)) != nil }
         #expect(marketHeld.count == 1)
+        // The file dropped for space keeps its manifest: its post still names it.
+        let dropped = try #require([market1, market2].first { !marketHeld.contains($0) })
+        let info = try service.attachmentInfo(AttachmentListParameters(ids: [dropped.hex]))
+        #expect(info.first?.name == "c.jpg" || info.first?.name == "d.jpg")
+        #expect(info.first.map { $0.have < 100_000 } == true)
         let after = try #require(service.openedBlocks).count
         #expect(before - after == report.blocksRemoved)
         // A second pass finds nothing more to do.

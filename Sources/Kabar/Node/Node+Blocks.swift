@@ -146,9 +146,15 @@ extension Node {
         return drain()
     }
 
-    /// The keeper's list of attachments it keeps that are not whole here (skipped while every
-    /// slot was busy, given up, or made room for by dropping older files): fetch them again.
-    public mutating func retryAttachments(_ retry: [(root: ContentID, channel: String)], at now: Instant) -> [NodeAction] {
+    /// The keeper's pass: attachments it keeps that are not whole here (skipped while every
+    /// slot was busy, given up, or made room for by dropping older files) are fetched again;
+    /// those it dropped for space stop being fetched (their blocks are going).
+    public mutating func retryAttachments(
+        _ retry: [(root: ContentID, channel: String)], dropping dropped: [ContentID] = [], at now: Instant
+    ) -> [NodeAction] {
+        let gone = Set(dropped)
+        for root in dropped { endFetch(root) }
+        blockFetch.deferred.removeAll { gone.contains($0.root) }
         for item in retry { startFetch(item.root, channel: item.channel, from: nil, demanded: false) }
         askForBlocks(at: now)
         return drain()

@@ -25,8 +25,8 @@ extension NodeService {
 
     /// One pass: lists the attachments of live posts (and of posts waiting for review), plans
     /// what to keep (`AttachmentKeeping.plan`), compacts the block log when at least an eighth of
-    /// it (or 64 blocks) is no longer kept, and tells the node each channel's usage and what to
-    /// fetch again. A node that never held a block does nothing.
+    /// it (or 64 blocks) is no longer kept, and tells the node what to fetch again and what to
+    /// stop fetching.
     @discardableResult
     public func keepAttachments() throws(ServiceError) -> AttachmentKeepingReport {
         var report = AttachmentKeepingReport()
@@ -69,7 +69,9 @@ extension NodeService {
         let plan = AttachmentKeeping.plan(held, policy: policy)
         report.kept = plan.kept.count
         report.dropped = plan.dropped.count
-        var live: Set<ContentID> = []
+        // Kept files keep every block; a file dropped for space keeps its manifest (under a
+        // kilobyte), so its post still names it and opening it fetches the rest.
+        var live: Set<ContentID> = Set(plan.dropped.filter { blocks.contains($0) })
         for root in plan.kept { live.formUnion(blocksOf[root] ?? []) }
         let dead = blocks.count - live.count
         if unreadable == 0, dead >= max(64, blocks.count / 8) {
@@ -88,7 +90,7 @@ extension NodeService {
         }
         report.retried = retry.count
         keptAttachmentChannels = listed.mapValues(\.channel)
-        host.withNode { node, now in ((), node.retryAttachments(retry, at: now.monotonic)) }
+        host.withNode { node, now in ((), node.retryAttachments(retry, dropping: plan.dropped, at: now.monotonic)) }
         return report
     }
 
