@@ -29,12 +29,14 @@ import Testing
     }
 
     /// A post carrying `bytes` as an attachment, its blocks put in `storage` (the poster's).
-    static func post(_ bytes: [UInt8], into storage: MemoryBlockStorage) throws -> (Bulletin, AttachmentManifest) {
+    static func post(
+        _ bytes: [UInt8], into storage: MemoryBlockStorage, channel: String = "warga", created: TimeSpan = .seconds(1)
+    ) throws -> (Bulletin, AttachmentManifest) {
         let (manifest, blocks) = try AttachmentTree.build(bytes, type: "image/jpeg", name: "banjir.jpg")
         try storage.put(manifest.id, manifest.encoded)
         for block in blocks { try storage.put(block.id, block.bytes) }
         let key = AuthorKey(bytes: author.publicKey.rawRepresentation)!
-        var content = BulletinContent(kind: .post, author: key, created: epoch + .seconds(1), expires: epoch + .days(3), channel: "warga")
+        var content = BulletinContent(kind: .post, author: key, created: epoch + created, expires: epoch + .days(3), channel: channel)
         content.title = "Foto banjir"
         content.attachments = [manifest.id]
         return (try Bulletin.sign(content, with: author), manifest)
@@ -149,6 +151,32 @@ import Testing
         var opened = try #require(limited.endpoint(1))
         _ = opened.fetchAttachment(bigManifest.id, channel: "warga", at: limited.now)
         #expect(limitedStorages[1].count <= 1 && opened.attachmentFetchCount == 0, "\(limited.reproduction)")
+    }
+
+    /// When every fetch slot is busy, an official notice's file waits ahead of community files:
+    /// a late node given 80 community posts and then one official one (each with a file) has
+    /// the official file whole before most community files.
+    @Test func anOfficialFileWaitsAheadOfCommunityFiles() throws {
+        var prng = PRNG(seed: 7)
+        var (sim, storages, _) = Self.hall(2, seed: 69, late: [1], joinAt: .seconds(10))
+        var community: [AttachmentManifest] = []
+        for number in 0..<80 {
+            let (bulletin, manifest) = try Self.post(prng.bytes(30_000), into: storages[0], created: .seconds(Int64(number + 1)))
+            sim.schedule(at: .zero + .seconds(2), .post(host: 0, bulletin))
+            community.append(manifest)
+        }
+        // The oldest of all, so a sync sends it last.
+        let (notice, official) = try Self.post(prng.bytes(30_000), into: storages[0], channel: "resmi", created: .zero)
+        sim.schedule(at: .zero + .seconds(2), .post(host: 0, notice))
+        sim.run(until: .zero + .seconds(120))
+        let whole = { (manifest: AttachmentManifest) in sim.attachmentStores(of: manifest.id).first { $0.host == 1 }?.time }
+        let officialAt = try #require(whole(official), "\(sim.reproduction)")
+        let communityTimes = community.compactMap(whole)
+        #expect(communityTimes.count == 80, "\(sim.reproduction)")
+        let before = communityTimes.filter { $0 < officialAt }.count
+        print("an official file among 80 community files at a late node: \(before) community files whole before it; \(sim.reproduction)")
+        // The first 64 took every slot before the notice came; it goes first of the rest.
+        #expect(before <= 64, "\(before) community files were whole before the official one; \(sim.reproduction)")
     }
 
     /// A peer that keeps sending blocks nobody asked for is ignored for a while: its blocks and

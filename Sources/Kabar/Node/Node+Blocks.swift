@@ -179,17 +179,24 @@ extension Node {
             // Every slot is taken: it waits its turn, one someone opened first (past the bound,
             // it waits for the keeper's next pass).
             guard !blockFetch.deferred.contains(where: { $0.root == root }) else { return }
+            // In Transfer.md's order: what someone opened, then official channels' files, then
+            // community ones; in each, as they came (a sync sends the newest first).
             let waiting = DeferredFetch(root: root, channel: channel, source: source, demanded: demanded)
-            if demanded {
-                blockFetch.deferred.insert(waiting, at: 0)
-                if blockFetch.deferred.count > BlockFetchState.deferredMax { blockFetch.deferred.removeLast() }
-            } else if blockFetch.deferred.count < BlockFetchState.deferredMax {
-                blockFetch.deferred.append(waiting)
-            }
+            let rank = waitingRank(waiting)
+            let place = blockFetch.deferred.firstIndex { waitingRank($0) < rank } ?? blockFetch.deferred.count
+            guard place < BlockFetchState.deferredMax else { return }
+            blockFetch.deferred.insert(waiting, at: place)
+            if blockFetch.deferred.count > BlockFetchState.deferredMax { blockFetch.deferred.removeLast() }
             return
         }
         blockFetch.fetches[root] = AttachmentFetch(sources: source.map { [$0] } ?? [], channel: channel, demanded: demanded)
         refill(root, in: blocks)
+    }
+
+    /// A fetch's place in line, waiting or asking: opened 2, official 1, community 0.
+    private func waitingRank(_ waiting: DeferredFetch) -> Int {
+        if waiting.demanded { return 2 }
+        return configuration.policy.channels.rule(for: waiting.channel).access == .community ? 0 : 1
     }
 
     private func isComplete(_ root: ContentID, in blocks: any AttachmentBlockStorage) -> Bool {
@@ -306,7 +313,16 @@ extension Node {
             path.congestion.onTimeout(nextSeq: path.nextSequence)
             blockFetch.paths[peer] = path
         }
-        due.sort()
+        // Blocks of the files that matter most are asked first (Transfer.md's order: opened,
+        // official, community), then by id.
+        var ranks: [ContentID: Int] = [:]
+        for (root, fetch) in blockFetch.fetches {
+            ranks[root] = waitingRank(DeferredFetch(root: root, channel: fetch.channel, source: nil, demanded: fetch.demanded))
+        }
+        due.sort { first, second in
+            let a = blockFetch.wanted[first].flatMap { ranks[$0.root] } ?? 0, b = blockFetch.wanted[second].flatMap { ranks[$0.root] } ?? 0
+            return a != b ? a > b : first < second
+        }
         var total = inFlight.values.reduce(0, +)
         var batches: [PeerAddress: [ContentID]] = [:]
         for id in due {
