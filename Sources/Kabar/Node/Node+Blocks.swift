@@ -34,10 +34,11 @@ struct BlockPath: Sendable {
     /// by a millisecond or so. Doubled by each block that comes twice, up to the round trip.
     var reorderWindow = TimeSpan.milliseconds(1)
 
-    /// The reordering window now: at least half the smoothed round trip. Two requests sent
-    /// together may arrive swapped, and then a whole request's blocks come late; waiting half
-    /// a round trip more before asking again costs little next to a timeout.
-    var reorderAllowance: TimeSpan { max(reorderWindow, (congestion.smoothedRoundTrip ?? .zero) / 2) }
+    /// The reordering window now: at least the smoothed round trip. Two requests sent together
+    /// may arrive swapped, and then a whole request's blocks come late (half a round trip still
+    /// fetched 40 blocks twice in the simulator's resume test); waiting one round trip more
+    /// before asking again costs little next to a timeout.
+    var reorderAllowance: TimeSpan { max(reorderWindow, congestion.smoothedRoundTrip ?? .zero) }
 
     /// A block came twice: a loss was judged too early, so wait longer before the next.
     mutating func noteSpuriousLoss() {
@@ -88,7 +89,7 @@ struct BlockFetchState: Sendable {
     /// its attempts, since a peer may simply not hold the block.
     func due(_ want: WantedBlock) -> Instant? {
         guard let asked = want.askedAt else { return nil }
-        let timeout = want.askedOf.flatMap { paths[$0]?.congestion.retransmissionTimeout } ?? Self.askTimeout
+        let timeout = max(want.askedOf.flatMap { paths[$0]?.congestion.retransmissionTimeout } ?? Self.askTimeout, Self.firstAskTimeoutMin)
         return asked + (want.attempts <= 1 ? timeout : max(timeout, Self.askTimeout * Int64(want.attempts)))
     }
 
@@ -101,6 +102,10 @@ struct BlockFetchState: Sendable {
     static let inFlightMax = 512
     /// A block asked again waits at least this long times its attempts before the next ask.
     static let askTimeout = TimeSpan.milliseconds(500)
+    /// An ask times out no sooner than this (Linux TCP's minimum retransmission timeout):
+    /// losses are found sooner by order (RACK), and a node busy with its cores full reads its
+    /// answers late; a timeout that fires early fetches the block twice.
+    static let firstAskTimeoutMin = TimeSpan.milliseconds(200)
     /// A request carries at least this many ids (or a quarter of the window) unless nothing is
     /// in flight to its peer: asks one by one would cost a datagram per block.
     static let requestIDsMin = 8
@@ -315,13 +320,23 @@ extension Node {
         }
         // Blocks of the files that matter most are asked first (Transfer.md's order: opened,
         // official, community), then by id.
+        // Runs at every block that comes: the ranks are looked up once per id, and only when
+        // the fetches under way differ in rank at all.
         var ranks: [ContentID: Int] = [:]
         for (root, fetch) in blockFetch.fetches {
             ranks[root] = waitingRank(DeferredFetch(root: root, channel: fetch.channel, source: nil, demanded: fetch.demanded))
         }
-        due.sort { first, second in
-            let a = blockFetch.wanted[first].flatMap { ranks[$0.root] } ?? 0, b = blockFetch.wanted[second].flatMap { ranks[$0.root] } ?? 0
-            return a != b ? a > b : first < second
+        if Set(ranks.values).count > 1 {
+            var ranked: [(rank: Int, id: ContentID)] = []
+            ranked.reserveCapacity(due.count)
+            for id in due {
+                let root = blockFetch.wanted[id]?.root
+                ranked.append((root.flatMap { ranks[$0] } ?? 0, id))
+            }
+            ranked.sort { $0.rank != $1.rank ? $0.rank > $1.rank : $0.id < $1.id }
+            due = ranked.map(\.id)
+        } else {
+            due.sort()
         }
         var total = inFlight.values.reduce(0, +)
         var batches: [PeerAddress: [ContentID]] = [:]
