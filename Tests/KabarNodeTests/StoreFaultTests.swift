@@ -191,6 +191,30 @@ import Testing
         #expect(!store.contains(third.id) && !store.contains(fourth.id) && store.count == 2)
     }
 
+    /// A segment that fills syncs before the next one starts: when that sync fails, the lazy
+    /// inserts it held are taken back from the index too, not left pointing at cut bytes.
+    @Test func aFailedSyncAtARolloverTakesBackTheLazyInserts() throws {
+        let disk = SimulatedDisk(seed: 9)
+        let store = try FileStore(directory: Self.folder, options: Self.options(disk))
+        var pending: [BulletinID] = []
+        var failure: (any Error)?
+        disk.failSync = 1
+        for bulletin in Self.pool[20..<120] {
+            do {
+                if try store.insert(bulletin, durability: .lazy) == .added { pending.append(bulletin.id) }
+            } catch {
+                failure = error
+                break
+            }
+        }
+        #expect(failure != nil, "no rollover in 100 inserts")
+        let lost = Set(store.takeLost())
+        #expect(!lost.isEmpty && lost.isSubset(of: Set(pending)))
+        #expect(lost.allSatisfy { !store.contains($0) })
+        // What is still listed reads back.
+        for id in pending where store.contains(id) { #expect(store.bulletin(id) != nil) }
+    }
+
     /// A byte flipped on the card in a synced record loses that record only, and the open
     /// says so; a misdirected write loses the records it overwrote and itself, no more.
     @Test func damageLosesOnlyTheDamagedRecords() throws {

@@ -143,7 +143,7 @@ public final class FileStore: BulletinStore {
         if tombstones[bulletin.id] != nil { return .removed }
         // Assertions in pairs: the bytes we write must hash to the id, as they must when read.
         precondition(BulletinID(hashing: bulletin.encoded) == bulletin.id, "bulletin id does not match its bytes")
-        let location = try log.append(type: RecordType.bulletin, payload: bulletin.id.bytes + bulletin.encoded)
+        let location = try append(type: RecordType.bulletin, payload: bulletin.id.bytes + bulletin.encoded)
         index.insert(
             id: bulletin.id, summary: BulletinSummary(bulletin), encodedBytes: bulletin.encoded.count,
             location: Self.pack(location))
@@ -163,7 +163,7 @@ public final class FileStore: BulletinStore {
     @discardableResult
     public func remove(_ id: BulletinID) throws -> Bool {
         guard index.entry(id) != nil else { return false }
-        try log.append(type: RecordType.deletion, payload: id.bytes)
+        try append(type: RecordType.deletion, payload: id.bytes)
         index.remove(id)
         return true
     }
@@ -172,7 +172,7 @@ public final class FileStore: BulletinStore {
         let until = max(tombstones[id] ?? until, until)
         var payload = id.bytes
         withUnsafeBytes(of: until.milliseconds.littleEndian) { payload.append(contentsOf: $0) }
-        try log.append(type: RecordType.tombstone, payload: payload)
+        try append(type: RecordType.tombstone, payload: payload)
         tombstones[id] = until
         index.remove(id)
     }
@@ -203,18 +203,32 @@ public final class FileStore: BulletinStore {
         do {
             try log.sync()
         } catch {
-            let cuts = log.takeRolledBack()
-            if !cuts.isEmpty {
-                let gone = index.ids { entry in
-                    let location = Self.unpack(entry.location, payloadBytes: 0)
-                    return cuts[location.segment].map { location.offset >= $0 } ?? false
-                }
-                index.remove(contentsOf: gone)
-                lost += gone
-                if lost.count > Self.evictionsHeldMax { lost.removeFirst(lost.count - Self.evictionsHeldMax) }
-            }
+            forgetTakenBack()
             throw error
         }
+    }
+
+    /// Appends a record; an append that rolls the segment over syncs the full one first, and
+    /// when that sync fails the index forgets what it took back, as `syncLog` does.
+    private func append(type: UInt8, payload: [UInt8]) throws -> RecordLocation {
+        do {
+            return try log.append(type: type, payload: payload)
+        } catch {
+            forgetTakenBack()
+            throw error
+        }
+    }
+
+    private func forgetTakenBack() {
+        let cuts = log.takeRolledBack()
+        guard !cuts.isEmpty else { return }
+        let gone = index.ids { entry in
+            let location = Self.unpack(entry.location, payloadBytes: 0)
+            return cuts[location.segment].map { location.offset >= $0 } ?? false
+        }
+        index.remove(contentsOf: gone)
+        lost += gone
+        if lost.count > Self.evictionsHeldMax { lost.removeFirst(lost.count - Self.evictionsHeldMax) }
     }
 
     public func forEachItem(_ body: (UnixTime, BulletinID) -> Void) { index.forEachItem(body) }
