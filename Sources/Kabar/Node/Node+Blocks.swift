@@ -339,6 +339,13 @@ extension Node {
             due.sort()
         }
         var total = inFlight.values.reduce(0, +)
+        // Per call, not per block: whom each attachment may be asked of, and which peers are
+        // asked only when no other is left (they sent bad blocks, or their asks timed out twice
+        // running).
+        var candidatesByRoot: [ContentID: [PeerAddress]] = [:]
+        var struggling: Set<PeerAddress> = []
+        for (address, peer) in peers where peer.badBlocks >= BlockFetchState.slowAfterBadBlocks { struggling.insert(address) }
+        for (address, path) in blockFetch.paths where path.congestion.backoff >= 2 { struggling.insert(address) }
         var batches: [PeerAddress: [ContentID]] = [:]
         for id in due {
             guard var want = blockFetch.wanted[id] else { continue }
@@ -350,14 +357,17 @@ extension Node {
             // unasked, so its old ask time does not make every moment a deadline.
             want.askedAt = nil
             blockFetch.wanted[id] = want
-            let candidates = sources(for: want.root, at: now)
-            guard total < BlockFetchState.inFlightMax, !candidates.isEmpty else { continue }
-            let fresh = candidates.filter { !want.lackedBy.contains($0) }
-            // Asks go round the peers answering well; those that sent bad blocks or whose asks
-            // timed out twice running are asked only when no other is left.
-            let healthy = fresh.filter {
-                (peers[$0]?.badBlocks ?? 0) < BlockFetchState.slowAfterBadBlocks && (blockFetch.paths[$0]?.congestion.backoff ?? 0) < 2
+            guard total < BlockFetchState.inFlightMax else { continue }
+            let candidates: [PeerAddress]
+            if let known = candidatesByRoot[want.root] {
+                candidates = known
+            } else {
+                candidates = sources(for: want.root, at: now)
+                candidatesByRoot[want.root] = candidates
             }
+            guard !candidates.isEmpty else { continue }
+            let fresh = candidates.filter { !want.lackedBy.contains($0) }
+            let healthy = fresh.filter { !struggling.contains($0) }
             guard !fresh.isEmpty else {
                 // Every peer said it lacks the block (they may be fetching it themselves): a
                 // round of asks spent; ask again after `askTimeout` times the attempts.
