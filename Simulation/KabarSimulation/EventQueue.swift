@@ -26,6 +26,8 @@ struct SimulationEvent {
         case tick(host: Int32, generation: UInt32)
         /// The host's CPU is free: take the next datagram waiting for it (`CPUModel`).
         case cpuReady(host: Int32)
+        /// A LAN with `fairAccess` is free: the next waiting member, in turn, sends one frame.
+        case lanFree(lan: Int32)
         /// The scenario's scheduled change number `index` takes effect.
         case change(index: Int32)
     }

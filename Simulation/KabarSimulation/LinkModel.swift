@@ -49,15 +49,23 @@ public struct LANConfiguration: Sendable {
     public var broadcastBandwidth: Bandwidth
     /// Airtime rate for unicasts (negotiated rate, usually far higher).
     public var unicastBandwidth: Bandwidth
-    /// Drop-tail bound on the bytes waiting for airtime.
+    /// Drop-tail bound on the bytes waiting for airtime (with `fairAccess`: waiting at each
+    /// sender).
     public var queueBytesMax: Int
+    /// How members share the medium. False (the default): one FIFO queue for the whole LAN, a
+    /// datagram waits for everything sent before it by anyone. True: each member has its own
+    /// queue and the medium takes one frame from each waiting member in turn (802.11 DCF gives
+    /// stations about equal chances per frame), so a member that keeps its queue full (a flood)
+    /// slows another member's datagram by about one frame per turn, not by its whole backlog.
+    /// The two agree while no member has a backlog.
+    public var fairAccess: Bool
 
     /// A LAN; the defaults are a plausible hall hotspot.
     public init(
         broadcastLoss: Double = 0.05, unicastLoss: Double = 0.01,
         latency: TimeSpan = .milliseconds(2), jitter: TimeSpan = .milliseconds(1),
         broadcastBandwidth: Bandwidth = .megabitsPerSecond(2), unicastBandwidth: Bandwidth = .megabitsPerSecond(20),
-        queueBytesMax: Int = 256 * 1024
+        queueBytesMax: Int = 256 * 1024, fairAccess: Bool = false
     ) {
         self.broadcastLoss = broadcastLoss
         self.unicastLoss = unicastLoss
@@ -66,6 +74,7 @@ public struct LANConfiguration: Sendable {
         self.broadcastBandwidth = broadcastBandwidth
         self.unicastBandwidth = unicastBandwidth
         self.queueBytesMax = queueBytesMax
+        self.fairAccess = fairAccess
     }
 
     /// A perfect LAN: no loss, no delay, no airtime. For tests of logic, not of performance.

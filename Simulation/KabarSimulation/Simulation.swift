@@ -283,6 +283,8 @@ extension Simulation {
             wake(Int(host), generation: generation)
         case .cpuReady(let host):
             serveCPUQueue(Int(host))
+        case .lanFree(let lan):
+            network.serveFairLAN(Int(lan), at: clock.now.microseconds, queue: &queue)
         case .change(let index):
             apply(changes[Int(index)])
         }

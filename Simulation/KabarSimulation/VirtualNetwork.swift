@@ -34,6 +34,49 @@ struct VirtualNetwork {
         /// When the shared medium is next free, in microseconds.
         var airtimeFreeAt: Int64 = 0
         var prng: PRNG
+        /// With `fairAccess`: the frames each member has waiting, the members with frames
+        /// waiting in turn order, whose turn is next, and whether a `lanFree` event is booked.
+        var waiting: [Int32: SenderQueue] = [:]
+        var turns: [Int32] = []
+        var turn = 0
+        var freeBooked = false
+    }
+
+    /// A datagram waiting for a fair LAN's medium.
+    struct WaitingFrame {
+        var datagram: [UInt8]
+        var from: Int32
+        /// The unicast target, or -1 for a broadcast.
+        var target: Int32
+        var sendNumber: UInt64
+    }
+
+    /// One member's frames waiting for a fair LAN's medium, oldest first (from `start`).
+    struct SenderQueue {
+        var frames: [WaitingFrame] = []
+        var start = 0
+        var bytes = 0
+
+        var isEmpty: Bool { start == frames.count }
+
+        mutating func append(_ frame: WaitingFrame) {
+            frames.append(frame)
+            bytes += frame.datagram.count
+        }
+
+        mutating func popFirst() -> WaitingFrame {
+            let frame = frames[start]
+            start += 1
+            bytes -= frame.datagram.count
+            if start == frames.count {
+                frames.removeAll(keepingCapacity: true)
+                start = 0
+            } else if start >= 64 && start * 2 >= frames.count {
+                frames.removeFirst(start)
+                start = 0
+            }
+            return frame
+        }
     }
 
     struct LinkState {
@@ -130,6 +173,11 @@ struct VirtualNetwork {
         for membership in memberships[source] where membership.isEffective {
             let lan = Int(membership.lan)
             let configuration = lans[lan].configuration
+            if configuration.fairAccess {
+                let frame = WaitingFrame(datagram: datagram, from: Int32(source), target: -1, sendNumber: sendNumber)
+                sendFairly(frame, on: lan, at: now, queue: &queue)
+                continue
+            }
             guard let end = occupyAirtime(lan: lan, bytes: datagram.count, bandwidth: configuration.broadcastBandwidth, now: now) else { continue }
             let arrival = end + configuration.latency.microseconds + Self.jitter(configuration.jitter, &lans[lan].prng)
             queue.push(at: arrival, .deliverToLAN(from: Int32(source), lan: membership.lan, datagram: datagram, sendNumber: sendNumber))
@@ -165,6 +213,11 @@ struct VirtualNetwork {
         for membership in memberships[source] where membership.isEffective && isEffectiveMember(target, of: membership.lan) {
             let lan = Int(membership.lan)
             let configuration = lans[lan].configuration
+            if configuration.fairAccess {
+                let frame = WaitingFrame(datagram: datagram, from: Int32(source), target: Int32(target), sendNumber: sendNumber)
+                sendFairly(frame, on: lan, at: now, queue: &queue)
+                return
+            }
             guard let end = occupyAirtime(lan: lan, bytes: datagram.count, bandwidth: configuration.unicastBandwidth, now: now) else { return }
             if configuration.unicastLoss > 0 && lans[lan].prng.chance(configuration.unicastLoss) {
                 drops.loss += 1
@@ -201,6 +254,75 @@ struct VirtualNetwork {
         }
         let arrival = end + configuration.latency.microseconds + Self.jitter(configuration.jitter, &links[link].prng)
         queue.push(at: arrival, .deliver(from: Int32(source), to: target, datagram: datagram, sendNumber: sendNumber))
+    }
+
+    // MARK: fair access
+
+    /// On a LAN with `fairAccess`: sends `frame` at once if the medium is free and nobody
+    /// waits, else queues it behind the sender's own frames (drop-tail at `queueBytesMax` per
+    /// sender) and makes sure a `lanFree` event will serve the queues.
+    private mutating func sendFairly(_ frame: WaitingFrame, on lan: Int, at now: Int64, queue: inout EventQueue) {
+        if lans[lan].airtimeFreeAt <= now && lans[lan].turns.isEmpty {
+            transmit(frame, on: lan, start: now, queue: &queue)
+            return
+        }
+        let waitingBytes = lans[lan].waiting[frame.from]?.bytes ?? 0
+        guard waitingBytes + frame.datagram.count <= lans[lan].configuration.queueBytesMax else {
+            drops.queueFull += 1
+            return
+        }
+        // A member that starts waiting goes next: it has counted its backoff down while the
+        // medium was busy, while the member that just sent draws a new one.
+        if lans[lan].waiting[frame.from]?.isEmpty ?? true {
+            if lans[lan].turn > lans[lan].turns.count { lans[lan].turn = 0 }
+            lans[lan].turns.insert(frame.from, at: lans[lan].turn)
+        }
+        lans[lan].waiting[frame.from, default: SenderQueue()].append(frame)
+        if !lans[lan].freeBooked {
+            lans[lan].freeBooked = true
+            queue.push(at: max(now, lans[lan].airtimeFreeAt), .lanFree(lan: Int32(lan)))
+        }
+    }
+
+    /// A fair LAN's medium came free: the member whose turn it is sends its oldest frame, and
+    /// the next turn is booked for when that frame ends.
+    mutating func serveFairLAN(_ lan: Int, at now: Int64, queue: inout EventQueue) {
+        lans[lan].freeBooked = false
+        guard !lans[lan].turns.isEmpty else { return }
+        if lans[lan].turn >= lans[lan].turns.count { lans[lan].turn = 0 }
+        let sender = lans[lan].turns[lans[lan].turn]
+        guard let frame = lans[lan].waiting[sender]?.popFirst() else { return }
+        if lans[lan].waiting[sender]?.isEmpty ?? true {
+            lans[lan].waiting[sender] = nil
+            lans[lan].turns.remove(at: lans[lan].turn)
+        } else {
+            lans[lan].turn += 1
+        }
+        transmit(frame, on: lan, start: max(now, lans[lan].airtimeFreeAt), queue: &queue)
+        if !lans[lan].turns.isEmpty {
+            lans[lan].freeBooked = true
+            queue.push(at: lans[lan].airtimeFreeAt, .lanFree(lan: Int32(lan)))
+        }
+    }
+
+    /// `frame` takes the medium from `start`; it lands (broadcast: on every member; unicast: on
+    /// its target, after the loss draw) after its airtime plus latency and jitter.
+    private mutating func transmit(_ frame: WaitingFrame, on lan: Int, start: Int64, queue: inout EventQueue) {
+        let configuration = lans[lan].configuration
+        let bandwidth = frame.target < 0 ? configuration.broadcastBandwidth : configuration.unicastBandwidth
+        let end = start + bandwidth.transmissionTime(bytes: frame.datagram.count).microseconds
+        lans[lan].airtimeFreeAt = end
+        if frame.target < 0 {
+            let arrival = end + configuration.latency.microseconds + Self.jitter(configuration.jitter, &lans[lan].prng)
+            queue.push(at: arrival, .deliverToLAN(from: frame.from, lan: Int32(lan), datagram: frame.datagram, sendNumber: frame.sendNumber))
+            return
+        }
+        if configuration.unicastLoss > 0 && lans[lan].prng.chance(configuration.unicastLoss) {
+            drops.loss += 1
+            return
+        }
+        let arrival = end + configuration.latency.microseconds + Self.jitter(configuration.jitter, &lans[lan].prng)
+        queue.push(at: arrival, .deliver(from: frame.from, to: frame.target, datagram: frame.datagram, sendNumber: frame.sendNumber))
     }
 
     /// Queues `bytes` for the LAN's airtime; returns when the transmission ends, or nil (and

@@ -53,6 +53,40 @@ import Testing
         #expect(sim.endpoint(1)?.receipts.map(\.time.monotonic) == [.ms(9)])
     }
 
+    @Test func fairAccessServesAWaitingMemberBetweenAFloodersFrames() {
+        func arrival(fair: Bool) -> [Instant] {
+            var sim = scripted(3, name: fair ? "lan-fair" : "lan-fifo")
+            let lan = LANConfiguration(broadcastLoss: 0, unicastLoss: 0, latency: .milliseconds(1), jitter: .zero,
+                                       broadcastBandwidth: .megabitsPerSecond(1), unicastBandwidth: .megabitsPerSecond(2),
+                                       fairAccess: fair)
+            sim.addLAN(0..<3, lan)
+            // Host 0 queues ten 8 ms broadcasts at once; host 1 has one 4 ms unicast a moment later.
+            sim.schedule(at: .zero, .post(host: 0, Array(repeating: .send(datagram(1_000), to: .broadcast), count: 10)))
+            sim.schedule(at: .ms(1), .post(host: 1, [.send(datagram(1_000, tag: 9), to: .peer(.simulated(2)))]))
+            sim.run(until: .ms(200))
+            return sim.endpoint(2)?.receipts.filter { $0.datagram.first == 9 }.map(\.time.monotonic) ?? []
+        }
+        // FIFO: behind all ten broadcasts (80 ms), then 4 ms and the latency.
+        #expect(arrival(fair: false) == [.ms(85)])
+        // Fair: the first broadcast ends at 8 ms, then it is host 1's turn: 12 ms and the latency.
+        #expect(arrival(fair: true) == [.ms(13)])
+    }
+
+    @Test func fairAccessDropsOnlyTheFloodersOwnTail() {
+        var sim = scripted(3, name: "lan-fair-drops")
+        let lan = LANConfiguration(broadcastLoss: 0, unicastLoss: 0, latency: .zero, jitter: .zero,
+                                   broadcastBandwidth: .megabitsPerSecond(1), unicastBandwidth: .megabitsPerSecond(1),
+                                   queueBytesMax: 3_000, fairAccess: true)
+        sim.addLAN(0..<3, lan)
+        sim.schedule(at: .zero, .post(host: 0, Array(repeating: .send(datagram(1_000), to: .broadcast), count: 6)))
+        sim.schedule(at: .ms(1), .post(host: 1, [.send(datagram(1_000, tag: 9), to: .broadcast)]))
+        sim.run(until: .ms(200))
+        // Host 0: one on the air, three wait, two dropped; host 1's own queue was empty.
+        #expect(sim.metrics.drops.queueFull == 2)
+        #expect(sim.endpoint(2)?.receipts.map(\.time.monotonic) == [.ms(8), .ms(16), .ms(24), .ms(32), .ms(40)])
+        #expect(sim.endpoint(2)?.receipts.map { $0.datagram.first } == [7, 9, 7, 7, 7])
+    }
+
     @Test func broadcastReachesEveryOtherMemberOfEachOfTheSendersLANs() {
         var sim = scripted(7, name: "broadcast-members")
         sim.addLAN([0, 1, 2, 3], .ideal)
