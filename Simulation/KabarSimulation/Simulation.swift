@@ -59,6 +59,9 @@ public struct Simulation<Endpoint: SimulatedEndpoint> {
     private var topologyChanged = true
     /// What signature checks cost each host; nil: nothing (the default, for logic tests).
     public var cpu: CPUModel?
+    /// Called with every node event as it happens: the host, the event and the virtual time
+    /// (for measurements the metrics do not keep); nil by default.
+    public var eventObserver: ((Int, NodeEvent, Instant) -> Void)?
     /// Per host: when its CPU is next free (microseconds), the datagrams waiting for it (from
     /// `cpuQueueStart` on), their bytes, and whether a `cpuReady` event is booked.
     private var cpuFreeAt: [Int64] = []
@@ -413,6 +416,7 @@ extension Simulation {
             case .event(let event):
                 digest.combine(event, host: host, at: now)
                 recorder.record(event, host: host, at: now, reachable: reachableFrom)
+                eventObserver?(host, event, clock.now)
             }
         }
     }

@@ -18,6 +18,9 @@ enum SimCommand: Command {
             .json,
             .value("--csv", "FILE", help: Localized(en: "write one row per bulletin to FILE", id: "tulis satu baris per buletin ke FILE")),
             .value("--svg", "FILE", help: Localized(en: "write the coverage and traffic chart to FILE", id: "tulis grafik jangkauan dan lalu lintas ke FILE")),
+            .flag("--no-flood", help: Localized(
+                en: "leave the scenario's attackers out (flood, spam): the same honest traffic alone",
+                id: "tanpa penyerang skenario (flood, spam): lalu lintas jujur yang sama saja")),
         ],
         discussion: Localized(
             en: "Runs real nodes (real signatures) over the scenario's virtual network until every bulletin reaches every node that could get it, then for an idle window. The limit is the earliest possible arrival on the same time-varying graph (latency and serialisation, no loss, floored at 1 s for the stretch). Same seed, same run. Build with -c release.",
@@ -25,7 +28,7 @@ enum SimCommand: Command {
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
         let name = arguments.positional(0) ?? ""
-        let definition: ScenarioDefinition
+        var definition: ScenarioDefinition
         do {
             if name.hasSuffix(".scenario") {
                 definition = try readScenario(at: name)
@@ -40,6 +43,10 @@ enum SimCommand: Command {
         } catch let error as ScenarioFileError {
             throw CLIError.failed(Localized(en: error.text(.english), id: error.text(.indonesian)))
         }
+        if arguments.flag("--no-flood") {
+            definition.flood = nil
+            definition.spam = nil
+        }
         let seedText = arguments.value("--seed") ?? "1"
         guard let seed = UInt64(seedText) else {
             throw CLIError.usage(Localized(en: "--seed needs a whole number from 0 to 2^64-1, not \(seedText)",
@@ -49,9 +56,9 @@ enum SimCommand: Command {
         let duration = try arguments.value("--duration").map(parseDuration)
         let clock = ContinuousClock()
         let started = clock.now
-        var world = StudioWorld(definition, seed: seed, nodes: nodes, duration: duration)
         let showProgress = isatty(STDERR_FILENO) == 1 && !arguments.flag("--json")
-        let result = StudioRunner.run(&world) { progress in
+        // With a spam flood the same honest traffic runs first without it, for the comparison.
+        let result = StudioRunner.runComparingWithoutFlood(definition, seed: seed, nodes: nodes, duration: duration) { progress in
             guard showProgress else { return }
             let share = progress.pairs == 0 ? 100 : progress.delivered * 100 / progress.pairs
             FileHandle.standardError.write(Data("\r\(context.text(Localized(en: "virtual", id: "virtual"))) \(progress.now) / \(progress.deadline)  \(share)%   ".utf8))
@@ -62,6 +69,7 @@ enum SimCommand: Command {
         var reproduce = "kabar sim \(name) --seed \(seed)"
         if let nodes { reproduce += " --nodes \(nodes)" }
         if let text = arguments.value("--duration") { reproduce += " --duration \(text)" }
+        if arguments.flag("--no-flood") { reproduce += " --no-flood" }
         if let path = arguments.value("--csv") { try write(SimReport.csv(result), to: path) }
         if let path = arguments.value("--svg") { try write(StudioChart.svg(result), to: path) }
         if arguments.flag("--json") {
@@ -140,7 +148,7 @@ enum SimReport {
             + "\"forged_stored\": \(result.forgedStored), \"events\": \(result.metrics.eventsProcessed), "
             + "\"goodput_ratio\": \(value(result.firstSync?.goodputRatio ?? result.attachments?.goodputRatio ?? result.muleGoodputRatio)), "
             + attachmentKeys(result.attachments)
-            + "\"mule_goodput_ratio\": \(value(result.muleGoodputRatio)), \(firstSync(result.firstSync))"
+            + "\"mule_goodput_ratio\": \(value(result.muleGoodputRatio)), \(firstSync(result.firstSync))\(spamKeys(result))"
             + "\"classes\": {\(classes)}, \"digest\": \"\(result.digest)\", \"reproduce\": \"\(reproduce)\"}"
     }
 
@@ -159,6 +167,23 @@ enum SimReport {
         return "\"attachment_pairs\": \(attachments.pairs), \"attachment_delivery_ratio\": \(value(attachments.deliveryRatio)), "
             + "\"attachment_coverage_p100_s\": \(value(attachments.coverageP100)), \"attachment_limit_p100_s\": \(value(attachments.limitP100)), "
             + "\"attachment_goodput_ratio\": \(value(attachments.goodputRatio)), "
+    }
+
+    /// The spam flood's keys (issue 17), each followed by a comma; nothing without a flood.
+    static func spamKeys(_ result: StudioResult) -> String {
+        guard let spam = result.spam else { return "" }
+        let ratio = spam.stretchP99WithoutFlood.map { result.all.stretchP99 / max($0, 1e-9) }
+        return "\"honest_delivery_ratio\": \(value(result.all.deliveryRatio)), \"honest_stretch_p99\": \(value(result.all.stretchP99)), "
+            + "\"honest_delivery_ratio_without_flood\": \(value(spam.deliveryRatioWithoutFlood)), "
+            + "\"honest_stretch_p99_without_flood\": \(value(spam.stretchP99WithoutFlood)), \"honest_stretch_ratio\": \(value(ratio)), "
+            + "\"honest_evicted\": \(spam.honestEvicted), \"honest_evictions\": \(spam.honestEvictions), "
+            + "\"honest_removals\": \(spam.honestRemovals), \"honest_refusals\": \(spam.honestRefusals), "
+            + "\"stranger_bytes_stored_per_node\": \(spam.strangerBytesMax), \"stranger_bytes_stored_per_node_mean\": \(value(spam.strangerBytesMean)), "
+            + "\"stranger_bytes_stored_per_node_peak\": \(spam.strangerBytesPeak), \"stranger_bulletins_stored_per_node\": \(spam.strangerBulletinsMax), "
+            + "\"stranger_budget_bytes\": \(spam.budgetBytes.map(String.init) ?? "null"), \"store_quota_bytes\": \(spam.quotaBytes.map(String.init) ?? "null"), "
+            + "\"honest_store_bytes_max\": \(spam.honestStoreBytesMax), \"stranger_refusals\": \(spam.strangerRefusals), "
+            + "\"spam_keys\": \(spam.keys), \"spam_keys_used\": \(spam.keysUsed), \"spam_posts\": \(spam.posts), "
+            + "\"spam_bytes_posted\": \(spam.bytesPosted), \"spam_posts_stored\": \(spam.postsStored), "
     }
 
     static func firstSync(_ sync: StudioFirstSync?) -> String {
@@ -204,6 +229,16 @@ enum SimReport {
                          "(waktu: median antar buletin, dari kiriman sampai 50/90/100% node yang bisa menerimanya sudah punya; p100/batas dan rasio memakai batas minimal 1 dtk)"))
         lines.append(say("traffic: \(Int(result.loadBytesPerNodePerHour)) bytes/node/hour under load, idle \(String(format: "%.1f", result.idleBytesPerNodePerSecond)) bytes/node/s (\(Int(result.idleBytesPerNodePerSecond * 3_600)) bytes/node/hour)",
                          "lalu lintas: \(Int(result.loadBytesPerNodePerHour)) byte/node/jam saat sibuk, diam \(String(format: "%.1f", result.idleBytesPerNodePerSecond)) byte/node/dtk (\(Int(result.idleBytesPerNodePerSecond * 3_600)) byte/node/jam)"))
+        if let spam = result.spam {
+            let budget = spam.budgetBytes.map { say("budget \($0) bytes", "anggaran \($0) byte") } ?? say("no budget", "tanpa anggaran")
+            let without = spam.stretchP99WithoutFlood.map { String(format: "%.2f", $0) } ?? "-"
+            lines.append(say("spam: \(spam.posts) posts (\(spam.bytesPosted) bytes) from \(spam.keysUsed) of \(spam.keys) fresh keys; \(spam.postsStored) reached an honest node",
+                             "spam: \(spam.posts) kiriman (\(spam.bytesPosted) byte) dari \(spam.keysUsed) dari \(spam.keys) kunci baru; \(spam.postsStored) sampai di node jujur"))
+            lines.append(say("strangers' bytes per honest node: at most \(spam.strangerBytesMax) at the end, \(spam.strangerBytesPeak) at the peak (\(budget)); refused \(spam.strangerRefusals) times",
+                             "byte orang asing per node jujur: paling banyak \(spam.strangerBytesMax) di akhir, \(spam.strangerBytesPeak) di puncak (\(budget)); ditolak \(spam.strangerRefusals) kali"))
+            lines.append(say("honest bulletins evicted, removed or refused: \(spam.honestEvicted); honest stretch p99 \(String(format: "%.2f", result.all.stretchP99)) with the flood, \(without) without",
+                             "buletin jujur tergusur, dihapus atau ditolak: \(spam.honestEvicted); rasio p99 jujur \(String(format: "%.2f", result.all.stretchP99)) dengan banjir, \(without) tanpa"))
+        }
         if result.attackers > 0 || result.forgedStored > 0 {
             lines.append(say("forged or altered bulletins stored by honest nodes: \(result.forgedStored)",
                              "buletin palsu atau diubah yang disimpan node jujur: \(result.forgedStored)"))

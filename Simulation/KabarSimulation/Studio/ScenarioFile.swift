@@ -98,6 +98,26 @@ public struct ScenarioFlood: Sendable, Equatable {
     public var duration: TimeSpan
 }
 
+/// A flood of valid bulletins from fresh keys (`spam` in a file): one attacker on one hall's LAN
+/// runs a node that applies no rules and posts, from `keys` keys in turn, one bulletin after the
+/// other, each as soon as the LAN has carried the last (`rate=LAN`), or `postsPerSecond`.
+public struct ScenarioSpam: Sendable, Equatable {
+    /// Fresh keys the attacker posts from, in turn (key `n mod keys` signs post `n`).
+    public var keys: Int
+    /// Posts a second; nil: as fast as the LAN's broadcast rate carries them (`rate=LAN`).
+    public var postsPerSecond: Double?
+    /// When the flood starts, and how long it lasts.
+    public var start: TimeSpan
+    /// See `start`.
+    public var duration: TimeSpan
+    /// The hall (by index, 0 the office's) whose LAN the attacker joins.
+    public var hall: Int
+    /// Body bytes of each post, drawn uniformly.
+    public var body: ClosedRange<Int>
+    /// Community channels the posts go to, in turn.
+    public var channels: [String]
+}
+
 /// Live bulletins every hall node holds before the run starts (`Backlog.make`): the volume a
 /// real regency carries, which the posts of a run alone never reach.
 public struct ScenarioBacklog: Sendable, Equatable {
@@ -107,6 +127,16 @@ public struct ScenarioBacklog: Sendable, Equatable {
     public var authors: Int
     /// Body bytes of each.
     public var bodyBytes: Int
+}
+
+/// The room honest nodes give bulletins of keys nobody vouched for (`TrustRules.strangers`).
+public struct ScenarioStrangers: Sendable, Equatable {
+    /// Bytes strangers' bulletins may hold at a node.
+    public var bytes: Int64
+    /// Strangers' bulletins taken a second, sustained; nil: the node's default.
+    public var perSecond: Double?
+    /// Strangers' bulletins taken at once; nil: the node's default.
+    public var burst: Int?
 }
 
 /// Everything a scenario file says. Sizes are the defaults `--nodes` scales.
@@ -133,6 +163,18 @@ public struct ScenarioDefinition: Sendable {
     public var partition: ScenarioPartition?
     /// Attackers.
     public var flood: ScenarioFlood?
+    /// A flood of valid bulletins from fresh keys.
+    public var spam: ScenarioSpam?
+    /// Each honest node's disk quota in bytes (`store quota=`); nil: none.
+    public var storeQuotaBytes: Int64?
+    /// The room honest nodes give strangers (`strangers bytes= rate= burst=`); nil: no budget.
+    public var strangers: ScenarioStrangers?
+    /// The office (host 0, an authority) vouches at the start for every hall node's key and
+    /// the backlog's authors (`vouch halls`).
+    public var vouchHalls = false
+    /// Whether honest nodes apply trust rules (the office an authority, quotas, strangers):
+    /// set by `store`, `strangers` and `vouch`; otherwise they admit every valid bulletin.
+    public var trust: Bool { storeQuotaBytes != nil || strangers != nil || vouchHalls }
     /// Bulletins the halls hold at the start.
     public var backlog: ScenarioBacklog?
     /// When a new node with an empty store joins the first hall's LAN (a mule returning, a
@@ -210,6 +252,12 @@ public enum ScenarioFile {
             definition.lan.jitter = try reader.span("jitter") ?? definition.lan.jitter
             definition.lan.broadcastBandwidth = try reader.rate("broadcast-rate") ?? definition.lan.broadcastBandwidth
             definition.lan.unicastBandwidth = try reader.rate("unicast-rate") ?? definition.lan.unicastBandwidth
+            if let access = reader.word("access") {
+                guard access == "fair" || access == "fifo" else {
+                    throw reader.error(en: "access= is fair or fifo, not \(access)", id: "access= adalah fair atau fifo, bukan \(access)")
+                }
+                definition.lan.fairAccess = access == "fair"
+            }
         case "link":
             definition.link.loss = try reader.fraction("loss") ?? definition.link.loss
             definition.link.latency = try reader.span("latency") ?? definition.link.latency
@@ -250,6 +298,35 @@ public enum ScenarioFile {
             definition.flood = ScenarioFlood(
                 attackers: try reader.integer("attackers", in: 1...100) ?? 3, rate: try reader.integer("rate", in: 1...1_000) ?? 50,
                 duration: try reader.span("for") ?? .minutes(2))
+        case "spam":
+            let rate = reader.word("rate") ?? "LAN"
+            var postsPerSecond: Double?
+            if rate != "LAN" {
+                guard let number = Double(rate), number > 0, number <= 100_000 else {
+                    throw reader.error(en: "rate= is LAN or posts a second such as 50, not \(rate)",
+                                       id: "rate= adalah LAN atau kiriman per detik seperti 50, bukan \(rate)")
+                }
+                postsPerSecond = number
+            }
+            let channels = (reader.word("channels") ?? "pasar,warga").split(separator: ",").map(String.init)
+            guard !channels.isEmpty, channels.allSatisfy({ ChannelRules.defaults.rule(for: $0).access == .community }) else {
+                throw reader.error(en: "channels= names community channels such as pasar,warga", id: "channels= berisi kanal warga seperti pasar,warga")
+            }
+            definition.spam = ScenarioSpam(
+                keys: try reader.integer("keys", in: 1...10_000_000) ?? 100_000, postsPerSecond: postsPerSecond,
+                start: try reader.span("start") ?? .seconds(10), duration: try reader.span("for") ?? .hours(1),
+                hall: try reader.integer("from", in: 0...100_000) ?? 0,
+                body: try reader.integerRange("body", in: 1...15_000) ?? 200...200, channels: channels)
+        case "store":
+            definition.storeQuotaBytes = try reader.bytes("quota") ?? 64_000_000
+        case "strangers":
+            definition.strangers = ScenarioStrangers(
+                bytes: try reader.bytes("bytes") ?? 6_400_000, perSecond: try reader.number("rate", in: 0.001...1_000_000),
+                burst: try reader.integer("burst", in: 1...100_000_000))
+        case "vouch":
+            let word = try reader.bareWord("halls")
+            guard word == "halls" else { throw reader.error(en: "vouch takes `halls`", id: "vouch menerima `halls`") }
+            definition.vouchHalls = true
         case "backlog":
             definition.backlog = ScenarioBacklog(
                 count: try reader.integer("count", in: 1...1_000_000) ?? 10_000,
@@ -271,8 +348,8 @@ public enum ScenarioFile {
         case "sample": definition.sample = try reader.bareSpan()
         default:
             throw reader.error(
-                en: "unknown keyword \(keyword) (known: nodes topology lan link mules posts backlog newcomer cpu churn partition flood faults idle deadline sample)",
-                id: "kata kunci \(keyword) tidak dikenal (yang dikenal: nodes topology lan link mules posts backlog newcomer cpu churn partition flood faults idle deadline sample)")
+                en: "unknown keyword \(keyword) (known: nodes topology lan link mules posts backlog newcomer cpu churn partition flood spam store strangers vouch faults idle deadline sample)",
+                id: "kata kunci \(keyword) tidak dikenal (yang dikenal: nodes topology lan link mules posts backlog newcomer cpu churn partition flood spam store strangers vouch faults idle deadline sample)")
         }
     }
 
@@ -363,6 +440,44 @@ struct LineReader {
     mutating func integer(_ key: String, in range: ClosedRange<Int>) throws(ScenarioFileError) -> Int? {
         guard let value = word(key) else { return nil }
         return try Self.integer(value, in: range, reader: self, key: key)
+    }
+
+    /// `200..15000`, or one number for a fixed value.
+    mutating func integerRange(_ key: String, in range: ClosedRange<Int>) throws(ScenarioFileError) -> ClosedRange<Int>? {
+        guard let value = word(key) else { return nil }
+        let parts = value.split(separator: ".", omittingEmptySubsequences: true).map(String.init)
+        if parts.count == 1 {
+            let number = try Self.integer(value, in: range, reader: self, key: key)
+            return number...number
+        }
+        guard parts.count == 2, value.contains("..") else {
+            throw error(en: "\(key)=\(value) must be a range such as 200..15000", id: "\(key)=\(value) harus rentang seperti 200..15000")
+        }
+        let low = try Self.integer(parts[0], in: range, reader: self, key: key), high = try Self.integer(parts[1], in: range, reader: self, key: key)
+        guard low <= high else { throw error(en: "\(key)=\(value) runs backwards", id: "\(key)=\(value) terbalik") }
+        return low...high
+    }
+
+    /// A number such as `20` or `2.5`.
+    mutating func number(_ key: String, in range: ClosedRange<Double>) throws(ScenarioFileError) -> Double? {
+        guard let value = word(key) else { return nil }
+        guard let number = Double(value), range.contains(number) else {
+            throw error(en: "\(key)=\(value) must be a number from \(range.lowerBound) to \(range.upperBound)",
+                        id: "\(key)=\(value) harus angka \(range.lowerBound) sampai \(range.upperBound)")
+        }
+        return number
+    }
+
+    /// `64MB`, `500KB`, `2GB` (powers of 1000) or bytes.
+    mutating func bytes(_ key: String) throws(ScenarioFileError) -> Int64? {
+        guard let value = word(key) else { return nil }
+        let word = value.uppercased()
+        let (digits, unit): (Substring, Double) = word.hasSuffix("GB") ? (word.dropLast(2), 1e9)
+            : word.hasSuffix("MB") ? (word.dropLast(2), 1e6) : word.hasSuffix("KB") ? (word.dropLast(2), 1e3) : (Substring(word), 1)
+        guard let number = Double(digits), number > 0, number * unit <= 1e13 else {
+            throw error(en: "\(key)=\(value) must be a size such as 500KB, 64MB or 2GB", id: "\(key)=\(value) harus ukuran seperti 500KB, 64MB atau 2GB")
+        }
+        return Int64(number * unit)
     }
 
     /// `15%` or `0.15`.

@@ -132,6 +132,23 @@ idle 5s
 deadline 30m
 sample 500ms
 """#),
+        ("spam", #"""
+# spam: 4 halls of 4 nodes in a ring, the regency office (node 0) an authority that vouches for
+# every hall's key. An attacker on hall 1's Wi-Fi runs a node that applies no rules and posts
+# valid bulletins (2-15 KB) from 100,000 fresh keys, one after the other as fast as the hall's
+# broadcast rate carries them, for an hour, while the halls post as usual. Stations share the
+# air in turn (802.11). Run beside the same honest traffic without the flood.
+nodes 16
+topology ring hall=4
+lan access=fair
+posts official count=6 from=office start=20s spacing=10m
+posts market count=120 from=any start=25s spacing=30s
+spam keys=100000 rate=LAN for=1h from=1 body=2000..15000
+vouch halls
+idle 60s
+deadline 75m
+sample 1s
+"""#),
         ("swarm", #"""
 # swarm: 4 halls of 5 nodes in a ring; the seed draws the faults: loss 0-30%, a partition and
 # its heal, restarts and clock skew. The swarm test runs many seeds of it.

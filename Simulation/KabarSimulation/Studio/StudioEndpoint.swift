@@ -5,18 +5,29 @@ import KabarCrypto
 ///
 /// A struct with the node stored plainly rather than an enum or an optional: a stored property is
 /// reached in place, while reading an enum's (or an optional's) payload copies the whole node
-/// (every table retained and released) on every input and every deadline read. An attacker
-/// carries an empty node it never uses.
+/// (every table retained and released) on every input and every deadline read. A flooding
+/// attacker carries an empty node it never uses; a spammer runs its node (with no trust rules)
+/// and posts through it.
 public struct StudioEndpoint: SimulatedEndpoint {
-    /// The honest node, with the lazy writes a power cut would lose (unused for an attacker).
+    /// The honest node, with the lazy writes a power cut would lose (unused for a flooding
+    /// attacker; a spammer's own node, which applies no rules).
     public private(set) var studioNode: StudioNode
     /// The attacker, if this host is one.
     public private(set) var attacker: FloodAttacker?
+    /// The spammer's posts, if this host is one.
+    public private(set) var spam: SpamSource?
 
     /// An honest host.
-    public static func node(_ node: StudioNode) -> StudioEndpoint { StudioEndpoint(studioNode: node, attacker: nil) }
+    public static func node(_ node: StudioNode) -> StudioEndpoint { StudioEndpoint(studioNode: node, attacker: nil, spam: nil) }
     /// A hostile host, with `idle` as its unused node.
-    public static func attacker(_ attacker: FloodAttacker, idle: StudioNode) -> StudioEndpoint { StudioEndpoint(studioNode: idle, attacker: attacker) }
+    public static func attacker(_ attacker: FloodAttacker, idle: StudioNode) -> StudioEndpoint {
+        StudioEndpoint(studioNode: idle, attacker: attacker, spam: nil)
+    }
+    /// A spammer: `node` (no trust rules: it stores, serves, announces and syncs whatever it
+    /// holds) posting what `spam` makes.
+    public static func spammer(_ spam: SpamSource, node: StudioNode) -> StudioEndpoint {
+        StudioEndpoint(studioNode: node, attacker: nil, spam: spam)
+    }
 
     public mutating func receive(_ datagram: [UInt8], from source: PeerAddress, at now: NodeTime) -> [NodeAction] {
         if attacker != nil { return attacker?.receive(datagram, from: source, at: now) ?? [] }
@@ -25,7 +36,25 @@ public struct StudioEndpoint: SimulatedEndpoint {
 
     public mutating func tick(at now: NodeTime) -> [NodeAction] {
         if attacker != nil { return attacker?.tick(at: now) ?? [] }
+        if spam != nil { return spamTick(at: now) }
         return studioNode.tick(at: now)
+    }
+
+    /// The spammer's tick: its node's timers, then its next post when due.
+    private mutating func spamTick(at now: NodeTime) -> [NodeAction] {
+        var actions = studioNode.tick(at: now)
+        guard let due = spam?.nextDeadline, due <= now.monotonic, let bulletin = spam?.next(at: now) else { return actions }
+        let posted = (try? studioNode.node.post(bulletin, durability: .lazy, at: now)) ?? []
+        var broadcast = 0
+        for action in posted {
+            if case .send(let datagram, .broadcast) = action { broadcast += datagram.count }
+        }
+        actions += posted
+        // Its disk keeps its latest posts: the oldest go (their events come out with the next input).
+        if let removals = spam?.posted(bulletin, broadcastBytes: broadcast, at: now.monotonic), !removals.isEmpty {
+            studioNode.node.remove(removals)
+        }
+        return actions
     }
 
     public mutating func joinedNetwork(at now: NodeTime) {
@@ -33,23 +62,24 @@ public struct StudioEndpoint: SimulatedEndpoint {
     }
 
     public mutating func operatorPost(_ bulletin: Bulletin, at now: NodeTime) throws -> [NodeAction] {
-        if attacker != nil { return [] }
+        if attacker != nil || spam != nil { return [] }
         return try studioNode.node.post(bulletin, at: now)
     }
 
     public var nextDeadline: Instant {
         if let attacker { return attacker.nextDeadline }
+        if let due = spam?.nextDeadline { return min(due, studioNode.nextDeadline) }
         return studioNode.nextDeadline
     }
 
-    /// Signatures the honest node checked so far.
-    public var signatureChecks: Int { attacker == nil ? studioNode.node.counters.signatureChecks : 0 }
+    /// Signatures the honest node checked so far (an attacker's CPU is not modelled).
+    public var signatureChecks: Int { attacker == nil && spam == nil ? studioNode.node.counters.signatureChecks : 0 }
 
     /// What survives a power cut: the store less its lazy writes not yet flushed.
     public var durableState: MemoryStore { studioNode.durableStore }
 
     /// The honest node, if this host is one.
-    public var honestNode: Node<MemoryStore>? { attacker == nil ? studioNode.node : nil }
+    public var honestNode: Node<MemoryStore>? { attacker == nil && spam == nil ? studioNode.node : nil }
 }
 
 /// A `Node` plus the ids it stored lazily within the last `flush` (lost by a power cut).

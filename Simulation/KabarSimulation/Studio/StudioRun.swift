@@ -103,6 +103,8 @@ public struct StudioResult: Sendable {
     /// Over every mule stop that had posts to take: the time the LAN needs for what the mule
     /// stored there over the time it took (at most 1); nil when no stop had any.
     public var muleGoodputRatio: Double?
+    /// What a spam flood did, when the scenario has one.
+    public var spam: StudioSpam?
 }
 
 /// How the attachments of a run's posts reached the nodes.
@@ -124,6 +126,7 @@ public enum StudioRunner {
     /// Runs `world` until every reachable (bulletin, node) pair is delivered or the deadline,
     /// then for the idle window, calling `progress` after each sample.
     public static func run(_ world: inout StudioWorld, progress: ((StudioProgress) -> Void)? = nil) -> StudioResult {
+        let spamWatch = watchSpam(&world)
         let hostCount = world.sim.hostCount
         let honestHosts = (0..<hostCount).filter { world.honest[$0] }
         let posts = world.posts
@@ -206,6 +209,7 @@ public enum StudioRunner {
         result.firstSync = firstSync(world)
         result.attachments = attachments(world, arrivals: arrivals, targets: targets, end: convergedAt)
         result.muleGoodputRatio = muleGoodput(world)
+        if let spamWatch { result.spam = spamFigures(world, watch: spamWatch) }
         return result
     }
 
@@ -314,7 +318,9 @@ public enum StudioRunner {
 
     /// Honest hosts holding any id that was neither posted nor in the preloaded backlog.
     static func forgedStored(_ world: StudioWorld) -> Int {
-        let posted = Set(world.posts.map(\.bulletin.id)).union(world.backlog.map(\.id))
+        var posted = Set(world.posts.map(\.bulletin.id)).union(world.backlog.map(\.id)).union(world.vouches.map(\.id))
+        // A spammer's posts are valid bulletins it posted: not forged.
+        if let ledger = world.spamLedger { posted.formUnion(ledger.sizes.keys) }
         var count = 0
         for host in 0..<world.sim.hostCount {
             guard let node = world.sim.endpoint(host)?.honestNode else { continue }

@@ -51,6 +51,15 @@ public struct StudioWorld {
     /// Each honest host's attachment blocks, when a post of the scenario attaches files
     /// (`attach=`); empty otherwise (nodes then carry no attachments).
     public var blockStorages: [MemoryBlockStorage] = []
+    /// The spam attacker's host and what it posted (`spam` in the file).
+    public var spamHost: Int?
+    /// See `spamHost`.
+    public var spamLedger: SpamLedger?
+    /// Bulletins every honest node held at the start besides the backlog: the office's vouches.
+    public var vouches: [Bulletin] = []
+    /// The trust rules honest nodes apply, when the scenario has any (`store`, `strangers`,
+    /// `vouch`); nil: they admit every valid bulletin.
+    public var trustRules: TrustRules?
 
     /// Builds `definition` for `seed`, with `nodes` hall nodes (nil: the file's) and `duration`
     /// as the deadline (nil: the file's).
@@ -72,7 +81,7 @@ public struct StudioWorld {
         let attackers = definition.flood?.attackers ?? 0
         let newcomers = definition.newcomer == nil ? 0 : 1
         let honestCount = hallHosts + muleCount + newcomers
-        let hostCount = honestCount + attackers
+        let hostCount = honestCount + attackers + (definition.spam == nil ? 0 : 1)
         honest = (0..<hostCount).map { $0 < honestCount }
         isMule = (0..<hostCount).map { $0 >= hallHosts && $0 < hallHosts + muleCount }
 
@@ -88,8 +97,14 @@ public struct StudioWorld {
                 count: wanted.count, authors: wanted.authors, officialShare: 0, bodyBytes: wanted.bodyBytes,
                 span: .days(10), now: sim.epoch, seed: Simulation<StudioEndpoint>.derivedSeed(seed, stream: 19, index: 0))
         }
+        let rules = definition.trust ? Self.trustRules(definition, hallHosts: hallHosts, seed: seed) : nil
+        trustRules = rules
+        if definition.vouchHalls {
+            vouches = Self.vouches(definition, hallHosts: hallHosts, seed: seed, epoch: sim.epoch)
+        }
         // One store value for every hall node: copies share their storage until one changes.
-        let preloaded = Backlog.store(backlog)
+        let preloaded = Backlog.store(backlog + vouches)
+        let held = vouches
         let cache = VerifiedSignatures()
         let flush = definition.churn?.flush ?? .zero
         let peers = staticPeers
@@ -102,10 +117,11 @@ public struct StudioWorld {
         sim.addHosts(honestCount) { boot in
             var configuration = NodeConfiguration()
             configuration.staticPeers = peers[boot.host]
-            let store = boot.durable ?? (boot.host < hallHosts ? preloaded : MemoryStore())
+            let store = boot.durable ?? (boot.host < hallHosts ? preloaded : Backlog.store(held))
             var node = Node(configuration: configuration, key: nodeKeys[boot.host], store: store, seed: boot.seed, now: boot.time)
             node.verifiedSignatures = cache
             if boot.host < storages.count { node.blocks = storages[boot.host] }
+            if let rules { node.installTrust(TrustPolicy(rules: rules), at: boot.time) }
             return .node(StudioNode(node: node, flush: flush))
         }
         var plan = ContactPlan()
@@ -131,6 +147,17 @@ public struct StudioWorld {
         if attackers > 0, let flood = definition.flood {
             quietFrom = .zero + .seconds(10) + flood.duration
             Self.addAttackers(flood, halls: layout.halls, honestCount: hallHosts, seed: seed, sim: &sim)
+        }
+        if let spam = definition.spam, !layout.halls.isEmpty {
+            let hall = min(spam.hall, layout.halls.count - 1)
+            quietFrom = max(quietFrom, .zero + spam.start + spam.duration)
+            let ledger = SpamLedger()
+            spamLedger = ledger
+            var keyRandom = PRNG(seed: Simulation<StudioEndpoint>.derivedSeed(seed, stream: 23, index: 0))
+            if let key = AuthorKey(bytes: keyRandom.bytes(32)) {
+                spamHost = Self.addSpammer(spam, key: key, lan: LANID(index: hall), rate: definition.lan.broadcastBandwidth,
+                                           ledger: ledger, cache: cache, seed: seed, sim: &sim)
+            }
         }
         for (host, skew) in skews.sorted(by: { $0.key < $1.key }) { sim.setClockSkew(host: host, skew) }
         if let partition = definition.partition {
@@ -211,6 +238,45 @@ public struct StudioWorld {
             // The attacker joins a hall's own Wi-Fi (LANs are added first, one per hall, in order).
             sim.schedule(at: sim.now, .join(host: first + index, LANID(index: index * halls.count / flood.attackers)))
         }
+    }
+
+    /// The spam attacker: a node with no trust rules and no send budgets of its own (nothing
+    /// makes an attacker pace itself), on `lan` from the start, posting what `SpamSource` makes.
+    private static func addSpammer(_ spam: ScenarioSpam, key: AuthorKey, lan: LANID, rate: Bandwidth, ledger: SpamLedger,
+                                    cache: VerifiedSignatures, seed: UInt64, sim: inout Simulation<StudioEndpoint>) -> Int {
+        let source = SpamSource(spam, broadcastRate: rate, seed: seed, ledger: ledger)
+        let host = sim.hostCount
+        sim.addHosts(1) { boot in
+            var configuration = NodeConfiguration()
+            configuration.totalBytesPerSecond = 100_000_000
+            configuration.peerBytesPerSecond = 100_000_000
+            var node = Node(configuration: configuration, key: key, store: MemoryStore(), seed: boot.seed, now: boot.time)
+            node.verifiedSignatures = cache
+            return .spammer(source, node: StudioNode(node: node, flush: .zero))
+        }
+        sim.markHostile(host)
+        sim.schedule(at: sim.now, .join(host: host, lan))
+        return host
+    }
+
+    // MARK: trust
+
+    /// The post-signing key of hall host `host` (what its operator signs with).
+    static func authorPublicKey(_ host: Int, seed: UInt64) -> AuthorKey? {
+        authorKey(host, seed: seed).flatMap { AuthorKey(bytes: $0.publicKey.rawRepresentation) }
+    }
+
+    /// The rules of every honest node: the office's key (host 0) is the authority; quotas as
+    /// the node's defaults; strangers get the scenario's budget.
+    static func trustRules(_ definition: ScenarioDefinition, hallHosts: Int, seed: UInt64) -> TrustRules {
+        let office = authorPublicKey(0, seed: seed)
+        return TrustRules(authorities: office.map { [$0] } ?? [])
+    }
+
+    /// The office's vouches for every hall host's key and the backlog's authors, signed at the
+    /// start: what the regency does when it sets the halls up. Empty until vouches exist.
+    static func vouches(_ definition: ScenarioDefinition, hallHosts: Int, seed: UInt64, epoch: UnixTime) -> [Bulletin] {
+        []
     }
 
     private static func scheduleChurn(_ churn: ScenarioChurn, hallHosts: Int, seed: UInt64, sim: inout Simulation<StudioEndpoint>,
