@@ -81,6 +81,27 @@ import Testing
         #expect(mesh.rejections(at: 1).count == 9, "each over-quota post refused once, not at every sync")
     }
 
+    @Test func aRefusedBulletinIsNotAskedForWhenItsSenderAnnouncesIt() throws {
+        let rules = trustRules(quota: Quota(countPerDayMax: 1, bytesPerDayMax: 1_000_000))
+        var mesh = trustMesh(count: 2, rules: rules, line: false, lawless: [0])
+        mesh.run(for: .seconds(6))
+        let posts = (0..<2).map { makePost(by: TrustKeys.outsider, title: "spam \($0)") }
+        for post in posts { try mesh.post(post, at: 0) }
+        mesh.run(for: .seconds(1))
+        #expect(mesh.rejections(at: 1).map(\.id) == [posts[1].id])
+        // The sender announces both again (a flood's node announces every post it made): the
+        // refused one is not asked for, to be fetched and refused once more.
+        let network = mesh.nodes[1].configuration.networkID
+        let actions = mesh.nodes[1].receive(
+            MessageCodec.encode(.announce(posts.map(\.id)), network: network), from: .simulated(0), at: mesh.time(mesh.now))
+        let requests = actions.compactMap { action -> [BulletinID]? in
+            guard case .send(let datagram, _) = action, case .request(let ids)? = try? MessageCodec.decode(datagram, network: network)
+            else { return nil }
+            return ids
+        }
+        #expect(requests.isEmpty, "asked again for \(requests)")
+    }
+
     @Test func anOfficialPostRefusedBeforeItsGrantIsPulledOnceTheGrantArrives() throws {
         var mesh = trustMesh(count: 2, line: false, lawless: [0])
         mesh.run(for: .seconds(6))

@@ -164,7 +164,9 @@ extension Node {
         var toRequest: [BulletinID] = []
         for id in ids {
             heardOnLink(id, from: source)
-            guard !store.contains(id), !store.isRemoved(id), reassemblies[id] == nil else { continue }
+            // Refused lately: asking again would only fetch it to refuse it again (a flood's
+            // sender announces every post it made to every node that refused it).
+            guard !store.contains(id), !store.isRemoved(id), reassemblies[id] == nil, !refused.contains(id, at: now) else { continue }
             if var want = wanted[id] {
                 if !want.sources.contains(source), want.sources.count < Want.sourcesMax { want.sources.append(source) }
                 wanted[id] = want
