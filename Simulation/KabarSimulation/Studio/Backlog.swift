@@ -12,7 +12,7 @@ public enum Backlog {
         span: TimeSpan = .days(10), now: UnixTime, seed: UInt64
     ) -> [Bulletin] {
         var prng = PRNG(seed: seed)
-        let keys = (0..<max(1, authors)).map { _ in try! Ed25519.PrivateKey(seed: prng.bytes(32)) }
+        let keys = signingKeys(authors: authors, prng: &prng)
         let authorKeys = keys.map { AuthorKey(bytes: $0.publicKey.rawRepresentation)! }
         let filler = Array("Dijual beras, ikan salai dan kelapa; hubungi balai desa. ".utf8)
         var contents: [(content: BulletinContent, author: Int)] = []
@@ -29,6 +29,17 @@ public enum Backlog {
             contents.append((content, author))
         }
         return sign(contents, keys: keys)
+    }
+
+    /// The keys `make(authors:seed:)` signs with: the first draws of its random stream.
+    private static func signingKeys(authors: Int, prng: inout PRNG) -> [Ed25519.PrivateKey] {
+        (0..<max(1, authors)).map { _ in try! Ed25519.PrivateKey(seed: prng.bytes(32)) }
+    }
+
+    /// The authors of `make(count:authors:...:seed:)`'s bulletins (to vouch for them).
+    public static func authorKeys(authors: Int, seed: UInt64) -> [AuthorKey] {
+        var prng = PRNG(seed: seed)
+        return signingKeys(authors: authors, prng: &prng).compactMap { AuthorKey(bytes: $0.publicKey.rawRepresentation) }
     }
 
     /// Signs on every core (a 100,000-bulletin backlog is seconds of signing on one); the

@@ -116,6 +116,9 @@ public struct ScenarioSpam: Sendable, Equatable {
     public var body: ClosedRange<Int>
     /// Community channels the posts go to, in turn.
     public var channels: [String]
+    /// The bytes of its latest posts the attacker's node keeps (its disk, `keep=`): older ones
+    /// it drops, and no longer serves or reconciles.
+    public var keepBytes: Int64 = 8_000_000
 }
 
 /// Live bulletins every hall node holds before the run starts (`Backlog.make`): the volume a
@@ -130,13 +133,28 @@ public struct ScenarioBacklog: Sendable, Equatable {
 }
 
 /// The room honest nodes give bulletins of keys nobody vouched for (`TrustRules.strangers`).
+/// Without a `strangers` line they have the node's defaults (a tenth of the disk quota,
+/// `StrangerBudget.defaultShareOfQuota`, 20 a second, bursts of 100,000), as the daemon does.
 public struct ScenarioStrangers: Sendable, Equatable {
-    /// Bytes strangers' bulletins may hold at a node.
-    public var bytes: Int64
+    /// No budget at all (`strangers none`): strangers are held to nothing but the quotas.
+    public var none = false
+    /// Bytes strangers' bulletins may hold at a node (half of it without a stamp); nil: the
+    /// node's default share of the quota.
+    public var bytes: Int64?
     /// Strangers' bulletins taken a second, sustained; nil: the node's default.
     public var perSecond: Double?
     /// Strangers' bulletins taken at once; nil: the node's default.
     public var burst: Int?
+
+    /// The budget a node with a disk quota of `quotaBytes` (nil: none) gets.
+    public func budget(quotaBytes: Int64?) -> StrangerBudget {
+        if none { return .unlimited }
+        let share = quotaBytes.map { Int64(Double($0) * StrangerBudget.defaultShareOfQuota) }
+        var budget = StrangerBudget(bytesMax: bytes ?? share ?? StrangerBudget.unlimited.bytesMax)
+        if let perSecond { budget.perSecond = perSecond }
+        if let burst { budget.burst = burst }
+        return budget
+    }
 }
 
 /// Everything a scenario file says. Sizes are the defaults `--nodes` scales.
@@ -167,8 +185,11 @@ public struct ScenarioDefinition: Sendable {
     public var spam: ScenarioSpam?
     /// Each honest node's disk quota in bytes (`store quota=`); nil: none.
     public var storeQuotaBytes: Int64?
-    /// The room honest nodes give strangers (`strangers bytes= rate= burst=`); nil: no budget.
+    /// The room honest nodes give strangers (`strangers bytes= rate= burst=`, `strangers none`);
+    /// nil: the node's defaults.
     public var strangers: ScenarioStrangers?
+    /// The budget honest nodes apply.
+    public var strangerBudget: StrangerBudget { (strangers ?? ScenarioStrangers()).budget(quotaBytes: storeQuotaBytes) }
     /// The office (host 0, an authority) vouches at the start for every hall node's key and
     /// the backlog's authors (`vouch halls`).
     public var vouchHalls = false
@@ -316,13 +337,20 @@ public enum ScenarioFile {
                 keys: try reader.integer("keys", in: 1...10_000_000) ?? 100_000, postsPerSecond: postsPerSecond,
                 start: try reader.span("start") ?? .seconds(10), duration: try reader.span("for") ?? .hours(1),
                 hall: try reader.integer("from", in: 0...100_000) ?? 0,
-                body: try reader.integerRange("body", in: 1...15_000) ?? 200...200, channels: channels)
+                body: try reader.integerRange("body", in: 1...15_000) ?? 200...200, channels: channels,
+                keepBytes: try reader.bytes("keep") ?? 8_000_000)
         case "store":
             definition.storeQuotaBytes = try reader.bytes("quota") ?? 64_000_000
         case "strangers":
-            definition.strangers = ScenarioStrangers(
-                bytes: try reader.bytes("bytes") ?? 6_400_000, perSecond: try reader.number("rate", in: 0.001...1_000_000),
-                burst: try reader.integer("burst", in: 1...100_000_000))
+            var strangers = ScenarioStrangers()
+            if let word = reader.bareWordIfAny() {
+                guard word == "none" else { throw reader.error(en: "strangers takes `none` or bytes= rate= burst=", id: "strangers menerima `none` atau bytes= rate= burst=") }
+                strangers.none = true
+            }
+            strangers.bytes = try reader.bytes("bytes")
+            strangers.perSecond = try reader.number("rate", in: 0.001...1_000_000)
+            strangers.burst = try reader.integer("burst", in: 1...100_000_000)
+            definition.strangers = strangers
         case "vouch":
             let word = try reader.bareWord("halls")
             guard word == "halls" else { throw reader.error(en: "vouch takes `halls`", id: "vouch menerima `halls`") }
@@ -420,6 +448,8 @@ struct LineReader {
         guard !bare.isEmpty else { throw error(en: "missing \(what)", id: "\(what) tidak ada") }
         return bare.removeFirst()
     }
+
+    mutating func bareWordIfAny() -> String? { bare.isEmpty ? nil : bare.removeFirst() }
 
     mutating func bareInteger(in range: ClosedRange<Int>) throws(ScenarioFileError) -> Int {
         let word = try bareWord("a number")

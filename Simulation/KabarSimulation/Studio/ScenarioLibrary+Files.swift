@@ -133,18 +133,22 @@ deadline 30m
 sample 500ms
 """#),
         ("spam", #"""
-# spam: 4 halls of 4 nodes in a ring, the regency office (node 0) an authority that vouches for
-# every hall's key. An attacker on hall 1's Wi-Fi runs a node that applies no rules and posts
-# valid bulletins (2-15 KB) from 100,000 fresh keys, one after the other as fast as the hall's
-# broadcast rate carries them, for an hour, while the halls post as usual. Stations share the
-# air in turn (802.11). Run beside the same honest traffic without the flood.
-nodes 16
-topology ring hall=4
+# spam: 5 halls of 3 nodes in a ring; the regency office (node 0) is the authority and vouches
+# for every hall's key and the backlog's authors. Each node holds 5,000 live bulletins (2.4 MB)
+# in a 4 MB disk quota, with the node's default room for strangers (a tenth of it, half of that
+# without a stamp). An attacker on hall 1's Wi-Fi runs a node that applies no rules and posts
+# valid bulletins (1.5-14.5 KB) from 100,000 fresh keys, each as soon as its queue on the hall's
+# air is empty, for an hour, while the halls post as usual; its node keeps its last 8 MB of
+# posts. Stations share the air in turn (802.11). Run beside the same honest traffic without it.
+nodes 15
+topology ring hall=3
 lan access=fair
+backlog count=5000 authors=100 body=300
+store quota=4MB
+vouch halls
 posts official count=6 from=office start=20s spacing=10m
 posts market count=120 from=any start=25s spacing=30s
-spam keys=100000 rate=LAN for=1h from=1 body=2000..15000
-vouch halls
+spam keys=100000 rate=LAN for=1h from=1 body=1500..14500 keep=8MB
 idle 60s
 deadline 75m
 sample 1s

@@ -31,7 +31,9 @@ public struct StudioEndpoint: SimulatedEndpoint {
 
     public mutating func receive(_ datagram: [UInt8], from source: PeerAddress, at now: NodeTime) -> [NodeAction] {
         if attacker != nil { return attacker?.receive(datagram, from: source, at: now) ?? [] }
-        return studioNode.receive(datagram, from: source, at: now)
+        let actions = studioNode.receive(datagram, from: source, at: now)
+        if spam != nil { spam?.account(actions, at: now.monotonic) }
+        return actions
     }
 
     public mutating func tick(at now: NodeTime) -> [NodeAction] {
@@ -43,15 +45,13 @@ public struct StudioEndpoint: SimulatedEndpoint {
     /// The spammer's tick: its node's timers, then its next post when due.
     private mutating func spamTick(at now: NodeTime) -> [NodeAction] {
         var actions = studioNode.tick(at: now)
+        spam?.account(actions, at: now.monotonic)
         guard let due = spam?.nextDeadline, due <= now.monotonic, let bulletin = spam?.next(at: now) else { return actions }
         let posted = (try? studioNode.node.post(bulletin, durability: .lazy, at: now)) ?? []
-        var broadcast = 0
-        for action in posted {
-            if case .send(let datagram, .broadcast) = action { broadcast += datagram.count }
-        }
+        spam?.account(posted, at: now.monotonic)
         actions += posted
         // Its disk keeps its latest posts: the oldest go (their events come out with the next input).
-        if let removals = spam?.posted(bulletin, broadcastBytes: broadcast, at: now.monotonic), !removals.isEmpty {
+        if let removals = spam?.posted(bulletin, at: now.monotonic), !removals.isEmpty {
             studioNode.node.remove(removals)
         }
         return actions

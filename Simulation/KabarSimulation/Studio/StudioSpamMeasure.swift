@@ -90,7 +90,11 @@ extension StudioRunner {
         guard let ledger = world.spamLedger else { return nil }
         let honestIDs = Set(world.posts.map(\.bulletin.id)).union(world.backlog.map(\.id)).union(world.vouches.map(\.id))
         let watch = SpamWatch(ledger: ledger, honestIDs: honestIDs, isHonest: world.honest)
-        world.sim.eventObserver = { host, event, time in watch.observe(host, event, time) }
+        let earlier = world.sim.eventObserver
+        world.sim.eventObserver = { host, event, time in
+            watch.observe(host, event, time)
+            earlier?(host, event, time)
+        }
         return watch
     }
 
@@ -103,14 +107,13 @@ extension StudioRunner {
             guard let node = world.sim.endpoint(host)?.honestNode else { continue }
             nodes += 1
             var bytes: Int64 = 0, bulletins = 0, all: Int64 = 0
-            let store = node.store
-            store.forEachItem { _, id in
+            node.store.forEachItem { _, id in
                 if let size = ledger.size(of: id) {
                     bytes += Int64(size)
                     bulletins += 1
                 }
-                all += Int64(store.bulletin(id)?.encoded.count ?? 0)
             }
+            all = node.store.encodedBytes
             bytesMax = max(bytesMax, bytes)
             bytesTotal += bytes
             bulletinsMax = max(bulletinsMax, bulletins)
@@ -123,7 +126,8 @@ extension StudioRunner {
             keys: world.definition.spam?.keys ?? 0, keysUsed: ledger.keysUsed, posts: ledger.posts, bytesPosted: ledger.bytes,
             postsStored: postsStored, strangerBytesMax: bytesMax, strangerBytesMean: Double(bytesTotal) / Double(max(1, nodes)),
             strangerBytesPeak: watch.peak.max() ?? 0, strangerBulletinsMax: bulletinsMax, strangerRefusals: watch.strangerRefusals,
-            budgetBytes: world.definition.strangers?.bytes, quotaBytes: world.definition.storeQuotaBytes, honestStoreBytesMax: storeMax)
+            budgetBytes: world.trustRules.map(\.strangers.bytesMax).flatMap { $0 == StrangerBudget.unlimited.bytesMax ? nil : $0 },
+            quotaBytes: world.definition.storeQuotaBytes, honestStoreBytesMax: storeMax)
         figures.honestEvictions = watch.evictions
         figures.honestRemovals = watch.removals
         figures.honestRefusals = watch.refusals

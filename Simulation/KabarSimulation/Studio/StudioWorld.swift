@@ -97,14 +97,18 @@ public struct StudioWorld {
                 count: wanted.count, authors: wanted.authors, officialShare: 0, bodyBytes: wanted.bodyBytes,
                 span: .days(10), now: sim.epoch, seed: Simulation<StudioEndpoint>.derivedSeed(seed, stream: 19, index: 0))
         }
-        let rules = definition.trust ? Self.trustRules(definition, hallHosts: hallHosts, seed: seed) : nil
+        let rules = definition.trust ? Self.trustRules(definition, seed: seed) : nil
         trustRules = rules
         if definition.vouchHalls {
-            vouches = Self.vouches(definition, hallHosts: hallHosts, seed: seed, epoch: sim.epoch)
+            vouches = Self.vouches(hallHosts: hallHosts, backlog: definition.backlog, seed: seed, epoch: sim.epoch)
         }
         // One store value for every hall node: copies share their storage until one changes.
-        let preloaded = Backlog.store(backlog + vouches)
-        let held = vouches
+        var preloaded = Backlog.store(backlog + vouches)
+        preloaded.quotaBytes = definition.storeQuotaBytes
+        var held = Backlog.store(vouches)
+        held.quotaBytes = definition.storeQuotaBytes
+        let (hallStore, otherStore) = (preloaded, held)
+        let ownKeys = (0..<honestCount).map { $0 < hallHosts ? Self.authorPublicKey($0, seed: seed) : nil }
         let cache = VerifiedSignatures()
         let flush = definition.churn?.flush ?? .zero
         let peers = staticPeers
@@ -117,11 +121,15 @@ public struct StudioWorld {
         sim.addHosts(honestCount) { boot in
             var configuration = NodeConfiguration()
             configuration.staticPeers = peers[boot.host]
-            let store = boot.durable ?? (boot.host < hallHosts ? preloaded : Backlog.store(held))
+            let store = boot.durable ?? (boot.host < hallHosts ? hallStore : otherStore)
             var node = Node(configuration: configuration, key: nodeKeys[boot.host], store: store, seed: boot.seed, now: boot.time)
             node.verifiedSignatures = cache
             if boot.host < storages.count { node.blocks = storages[boot.host] }
-            if let rules { node.installTrust(TrustPolicy(rules: rules), at: boot.time) }
+            if var rules {
+                // Each hall node knows its own operator's key.
+                if let own = ownKeys[boot.host] { rules.known = [own] }
+                node.installTrust(TrustPolicy(rules: rules), at: boot.time)
+            }
             return .node(StudioNode(node: node, flush: flush))
         }
         var plan = ContactPlan()
@@ -155,7 +163,11 @@ public struct StudioWorld {
             spamLedger = ledger
             var keyRandom = PRNG(seed: Simulation<StudioEndpoint>.derivedSeed(seed, stream: 23, index: 0))
             if let key = AuthorKey(bytes: keyRandom.bytes(32)) {
-                spamHost = Self.addSpammer(spam, key: key, lan: LANID(index: hall), rate: definition.lan.broadcastBandwidth,
+                // It has been on the hall's LAN before the hour and synced what the hall holds:
+                // the run measures the flood, not a newcomer's first sync.
+                var synced = hallStore
+                synced.quotaBytes = nil
+                spamHost = Self.addSpammer(spam, key: key, lan: LANID(index: hall), configuration: definition.lan, store: synced,
                                            ledger: ledger, cache: cache, seed: seed, sim: &sim)
             }
         }
@@ -240,17 +252,17 @@ public struct StudioWorld {
         }
     }
 
-    /// The spam attacker: a node with no trust rules and no send budgets of its own (nothing
-    /// makes an attacker pace itself), on `lan` from the start, posting what `SpamSource` makes.
-    private static func addSpammer(_ spam: ScenarioSpam, key: AuthorKey, lan: LANID, rate: Bandwidth, ledger: SpamLedger,
-                                    cache: VerifiedSignatures, seed: UInt64, sim: inout Simulation<StudioEndpoint>) -> Int {
-        let source = SpamSource(spam, broadcastRate: rate, seed: seed, ledger: ledger)
+    /// The spam attacker: a stock node without trust rules, on `lan` from the start, posting
+    /// what `SpamSource` makes. It keeps the node's send budgets: its posts fit them (the LAN's
+    /// broadcast rate is below the node's total), and without them its node, serving pulls of
+    /// large bulletins as unpaced fragments, bursts far past what the air carries.
+    private static func addSpammer(_ spam: ScenarioSpam, key: AuthorKey, lan: LANID, configuration lanConfiguration: LANConfiguration,
+                                    store: MemoryStore, ledger: SpamLedger, cache: VerifiedSignatures, seed: UInt64,
+                                    sim: inout Simulation<StudioEndpoint>) -> Int {
+        let source = SpamSource(spam, lan: lanConfiguration, seed: seed, ledger: ledger, cache: cache)
         let host = sim.hostCount
         sim.addHosts(1) { boot in
-            var configuration = NodeConfiguration()
-            configuration.totalBytesPerSecond = 100_000_000
-            configuration.peerBytesPerSecond = 100_000_000
-            var node = Node(configuration: configuration, key: key, store: MemoryStore(), seed: boot.seed, now: boot.time)
+            var node = Node(configuration: NodeConfiguration(), key: key, store: store, seed: boot.seed, now: boot.time)
             node.verifiedSignatures = cache
             return .spammer(source, node: StudioNode(node: node, flush: .zero))
         }
@@ -268,15 +280,24 @@ public struct StudioWorld {
 
     /// The rules of every honest node: the office's key (host 0) is the authority; quotas as
     /// the node's defaults; strangers get the scenario's budget.
-    static func trustRules(_ definition: ScenarioDefinition, hallHosts: Int, seed: UInt64) -> TrustRules {
+    static func trustRules(_ definition: ScenarioDefinition, seed: UInt64) -> TrustRules {
         let office = authorPublicKey(0, seed: seed)
-        return TrustRules(authorities: office.map { [$0] } ?? [])
+        return TrustRules(authorities: office.map { [$0] } ?? [], strangers: definition.strangerBudget)
     }
 
-    /// The office's vouches for every hall host's key and the backlog's authors, signed at the
-    /// start: what the regency does when it sets the halls up. Empty until vouches exist.
-    static func vouches(_ definition: ScenarioDefinition, hallHosts: Int, seed: UInt64, epoch: UnixTime) -> [Bulletin] {
-        []
+    /// The office's vouches for every hall host's key and the backlog's authors, made a day
+    /// before the run and good for 180 days: what the regency does when it sets the halls up.
+    static func vouches(hallHosts: Int, backlog: ScenarioBacklog?, seed: UInt64, epoch: UnixTime) -> [Bulletin] {
+        guard let office = authorKey(0, seed: seed), let signer = AuthorKey(bytes: office.publicKey.rawRepresentation) else { return [] }
+        var keys = (0..<hallHosts).compactMap { authorPublicKey($0, seed: seed) }
+        if let backlog {
+            keys += Backlog.authorKeys(authors: backlog.authors, seed: Simulation<StudioEndpoint>.derivedSeed(seed, stream: 19, index: 0))
+        }
+        let created = epoch - .days(1)
+        return stride(from: 0, to: keys.count, by: Vouch.keysMax).compactMap { start in
+            let vouch = Vouch(keys: keys[start..<min(keys.count, start + Vouch.keysMax)])
+            return vouch.flatMap { try? Bulletin.sign($0.content(author: signer, created: created, expires: created + .days(180)), with: office) }
+        }
     }
 
     private static func scheduleChurn(_ churn: ScenarioChurn, hallHosts: Int, seed: UInt64, sim: inout Simulation<StudioEndpoint>,
