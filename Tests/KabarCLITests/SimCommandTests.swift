@@ -37,6 +37,40 @@ import Testing
         #expect(indonesian.lines.last == "ulangi: kabar sim hall --seed 1 --nodes 6")
     }
 
+    /// A scenario with a spam flood adds the flood's keys (issue 17), with the same honest
+    /// traffic run without it; `--no-flood` runs that traffic alone.
+    @Test func spamAddsTheFloodsKeys() throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        let text = """
+            # tiny-spam: a hall of three and a short flood.
+            nodes 3
+            topology lan
+            lan access=fair
+            store quota=400KB
+            vouch halls
+            posts market count=4 from=any start=12s spacing=3s
+            spam keys=300 for=15s body=1500..3000
+            idle 5s
+            deadline 2m
+            """
+        try Data(text.utf8).write(to: URL(fileURLWithPath: folder.file("tiny-spam.scenario")))
+        let run = KabarRun(["sim", folder.file("tiny-spam.scenario"), "--json"])
+        #expect(run.code == 0, "\(run.error)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.output.utf8)) as? [String: Any])
+        for key in ["honest_delivery_ratio", "honest_stretch_p99", "honest_stretch_p99_without_flood", "honest_stretch_ratio",
+                    "stranger_bytes_stored_per_node", "stranger_bytes_stored_per_node_peak", "stranger_budget_bytes",
+                    "honest_evicted", "spam_posts", "spam_keys_used"] {
+            #expect(object[key] != nil && !(object[key] is NSNull), "missing \(key)")
+        }
+        #expect(object["honest_evicted"] as? Int == 0)
+        #expect((object["spam_posts"] as? Int ?? 0) > 0)
+        let quiet = KabarRun(["sim", folder.file("tiny-spam.scenario"), "--json", "--no-flood"])
+        let alone = try #require(try JSONSerialization.jsonObject(with: Data(quiet.output.utf8)) as? [String: Any])
+        #expect(alone["spam_posts"] == nil && alone["attackers"] as? Int == 0)
+        #expect((alone["reproduce"] as? String)?.hasSuffix("--no-flood") == true)
+    }
+
     /// An unknown scenario or a bad option is a usage error that lists what is valid.
     @Test func badScenarioOrOptionIsAUsageError() {
         let unknown = KabarRun(["sim", "halls"])
