@@ -14,28 +14,13 @@ enum ReachCommand: Command {
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
         let request = ControlRequest.reach(TargetParameters(id: arguments.positionals[0]))
-        guard let reach = try ServiceCommand.perform(request, arguments, context).reach else { return 1 }
+        let result = try ServiceCommand.perform(request, arguments, context)
+        guard let reach = result.reach else { return 1 }
         if arguments.flag("--json") {
             context.print(NodeCommandSupport.json(reach))
             return 0
         }
-        context.print(context.text(Localized(
-            en: "\(String(reach.id.prefix(12))): \(reach.hallsReached) of \(reach.hallsKnown) halls",
-            id: "\(String(reach.id.prefix(12))): \(reach.hallsReached) dari \(reach.hallsKnown) balai")))
-        for hall in reach.halls {
-            let name = hall.label.isEmpty ? String(hall.node.prefix(12)) : hall.label
-            let state: Localized
-            switch hall.status {
-            case "reached":
-                let when = TimeText.local(UnixTime(milliseconds: hall.firstSeen ?? 0), seconds: false)
-                state = Localized(en: "has it since \(when)", id: "memilikinya sejak \(when)")
-            case "not_reached": state = Localized(en: "does not have it", id: "belum memilikinya")
-            case "not_reported_since": state = Localized(en: "not reported since it was posted", id: "belum melapor sejak dikirim")
-            default: state = Localized(en: "cannot tell (older than its report covers)", id: "tidak dapat diketahui (lebih lama dari cakupan laporannya)")
-            }
-            let last = TimeText.local(UnixTime(milliseconds: hall.lastReport), seconds: false)
-            context.print("  \(TimeText.clip(name, to: 32).reachPadded(to: 32))  \(context.text(state))  (\(context.text(Localized(en: "report", id: "laporan"))) \(last))")
-        }
+        ServiceCommand.printWords(request, result, context)
         return 0
     }
 }
@@ -51,29 +36,12 @@ enum HallsCommand: Command {
             id: "Setiap node yang laporan balainya dipegang node ini, dengan laporan terbarunya. --json mencetak larik {node, label, software, last_report, expires, store_count, store_bytes, clock_offset_s, heard_age_s, mule_age_s, holdings, report}."))
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
-        let halls = try ServiceCommand.perform(.halls, arguments, context).halls ?? []
+        let result = try ServiceCommand.perform(.halls, arguments, context)
         if arguments.flag("--json") {
-            context.print(NodeCommandSupport.json(halls))
+            context.print(NodeCommandSupport.json(result.halls ?? []))
             return 0
         }
-        if halls.isEmpty {
-            context.print(context.text(Localized(en: "no hall reports yet", id: "belum ada laporan balai")))
-            return 0
-        }
-        for hall in halls {
-            let name = hall.label.isEmpty ? String(hall.node.prefix(12)) : hall.label
-            let last = TimeText.local(UnixTime(milliseconds: hall.lastReport), seconds: false)
-            context.print(context.text(Localized(
-                en: "\(TimeText.clip(name, to: 32).reachPadded(to: 32))  \(String(hall.node.prefix(12)))  report \(last)  \(hall.holdings) official  \(hall.storeCount) stored  \(hall.software)",
-                id: "\(TimeText.clip(name, to: 32).reachPadded(to: 32))  \(String(hall.node.prefix(12)))  laporan \(last)  \(hall.holdings) resmi  \(hall.storeCount) tersimpan  \(hall.software)")))
-        }
+        ServiceCommand.printWords(.halls, result, context)
         return 0
-    }
-}
-
-extension String {
-    /// The text padded with spaces to `width` characters.
-    fileprivate func reachPadded(to width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
     }
 }

@@ -59,6 +59,54 @@ import Testing
         #expect(try control(.reach(TargetParameters(id: postID.hex)), to: a, stepping: daemons).get().reach?.hallsKnown == 2)
     }
 
+    /// After a restart a node takes its first-seen times from its own newest report in the
+    /// store; an official bulletin stored after that report is dated at the restart.
+    @Test func afterARestartFirstSeenTimesComeFromTheNodesOwnLastReport() throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        var settings = NodeSettings()
+        settings.authorities = [OperationsTests.identity.author]
+        let (service, node) = try OperationsTests.offlineService(folder, settings: settings)
+        let notice = try service.post(PostParameters(channel: "resmi", title: "Posyandu", body: "Senin"))
+        service.reports.firstSeen[notice.id] = notice.created + .seconds(30)
+        let report = try service.makeReport(at: notice.created + .minutes(5))
+        #expect(try HallReport(report).holding(of: notice.id)?.age == 270)
+        let later = try service.post(PostParameters(channel: "resmi", title: "Rapat", body: "Selasa"))
+        try node.close()
+
+        let (restarted, reopened) = try OperationsTests.offlineService(folder, settings: settings)
+        defer { try? reopened.close() }
+        let restart = notice.created + .hours(1)
+        restarted.startReports(at: restart)
+        #expect(restarted.reports.firstSeen[notice.id] == notice.created + .seconds(30))
+        #expect(restarted.reports.firstSeen[later.id] == restart)
+        #expect(restarted.reports.schedule?.lastReport == report.created)
+        #expect(restarted.reports.schedule?.nextReport(at: restart) == report.created + .hours(12))
+    }
+
+    /// The CLI and the REPL word `reach` and `halls` with the same `ResultWords`.
+    @Test func theReplAsksForReachAndTheWordsAreShared() throws {
+        #expect(try Repl.trustRequest("reach", ["3fa2b9c1"]) == .reach(TargetParameters(id: "3fa2b9c1")))
+        #expect(try Repl.trustRequest("reach", ["2"], listing: ["aa", "bb"]) == .reach(TargetParameters(id: "bb")))
+        #expect(try Repl.trustRequest("halls", []) == .halls)
+        #expect(throws: ReplCommandError.self) { try Repl.trustRequest("reach", ["a", "b"]) }
+        let record = ReachRecord(id: String(repeating: "ab", count: 32), hallsReached: 1, hallsKnown: 2, halls: [
+            ReachHall(node: String(repeating: "01", count: 32), label: "Bagan", firstSeen: 1_793_491_200_000, lastReport: 1_793_491_300_000, status: "reached"),
+            ReachHall(node: String(repeating: "02", count: 32), label: "", firstSeen: nil, lastReport: 1_793_491_100_000, status: "not_reported_since"),
+        ])
+        var result = ControlResult()
+        result.reach = record
+        let words = ResultWords(.reach(TargetParameters(id: record.id)), result)
+        #expect(words.lines.count == 3)
+        #expect(words.lines.first?.en == "abababababab: 1 of 2 halls" && words.lines.first?.id == "abababababab: 1 dari 2 balai")
+        #expect(words.lines[1].en.contains("Bagan") && words.lines[1].en.contains("has it since"))
+        #expect(words.lines[2].en.contains("010101010101") == false && words.lines[2].en.contains("020202020202"))
+        #expect(words.lines[2].id.contains("belum melapor sejak dikirim"))
+        // null first_seen stays in the JSON.
+        #expect(String(decoding: ControlProtocol.encodeLine(record), as: UTF8.self).contains("\"first_seen\":null"))
+        #expect(ResultWords(.halls, ControlResult()).lines.first?.en == "no hall reports yet")
+    }
+
     @Test func reportSettingsAreReadFromKabarConf() throws {
         let text = "report = off\nreport_interval = 6h\nreport_delay = 30s\nreport_budget = 4KB\nreport_window = 3d\nreport_holdings = 10\n"
         let settings = try ConfigFile.parse(text, path: "/d/kabar.conf")

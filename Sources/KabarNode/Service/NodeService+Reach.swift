@@ -229,7 +229,7 @@ extension NodeService {
     /// Builds, signs and writes this node's report through the one door.
     func makeReport(at clockNow: UnixTime) throws(ServiceError) -> Bulletin {
         let identity = try identity()
-        let now = max(clockNow, (reports.lastCreated ?? clockNow) + .milliseconds(1))
+        let now = reports.lastCreated.map { max(clockNow, $0 + .milliseconds(1)) } ?? clockNow
         // Forget bulletins no longer held (expired, retracted).
         reports.firstSeen = reports.firstSeen.filter { store.contains($0.key) }
         let (holdings, horizon) = HallReport.holdings(
