@@ -312,6 +312,14 @@ import Testing
         // 800 of 1,000 bytes spent: a third report of 400 waits until the first leaves the day.
         schedule.officialStored(at: start + .hours(2))
         #expect(schedule.nextReport(at: start + .hours(2)) == start + .days(1))
+        // Past half the budget, reports keep to its pace: 300 bytes of 1,000 a day, one every
+        // 7.2 hours after the last.
+        var paced = ReportSchedule(settings: settings, lastReport: start, bytes: 300, start: start)
+        paced.officialStored(at: start + .hours(1))
+        #expect(paced.nextReport(at: start + .hours(1)) == start + .hours(1) + .minutes(2))
+        paced.didReport(bytes: 300, at: start + .hours(1) + .minutes(2))
+        paced.officialStored(at: start + .hours(2))
+        #expect(paced.nextReport(at: start + .hours(2)) == start + .hours(1) + .minutes(2) + .minutes(432))
         // After a restart, the node's own last report in the store seeds the budget.
         let restarted = ReportSchedule(settings: settings, lastReport: start + .hours(1), bytes: 300, start: start + .hours(2))
         #expect(restarted.nextReport(at: start + .hours(2)) == start + .hours(13))

@@ -7,7 +7,8 @@
 /// meanwhile go in the same report), and a sync with a peer not heard for `muleQuiet` (a mule:
 /// it may have brought news, and it will carry the report away). A budget caps the bytes of
 /// reports a node makes in any 24 hours: when the next report would pass it, it waits until
-/// older reports leave the window. The driver asks `nextReport(at:)`, makes the report when
+/// older reports leave the window, and once half of it is spent, reports keep to the budget's
+/// pace (`paced(at:)`). The driver asks `nextReport(at:)`, makes the report when
 /// that time has come, and tells `didReport(bytes:at:)`. Pure: `now` is a parameter everywhere.
 public struct ReportSchedule: Sendable {
     /// The settings (kabar.conf `report`, `report_interval`, `report_delay`, `report_budget`).
@@ -87,7 +88,19 @@ public struct ReportSchedule: Sendable {
         guard settings.enabled else { return nil }
         var due = lastReport.map { $0 + settings.interval }
         if let triggeredAt { due = min(due ?? triggeredAt + settings.delay, triggeredAt + settings.delay) }
-        return max(due ?? now, budgetAllows(at: now))
+        return max(due ?? now, budgetAllows(at: now), paced(at: now))
+    }
+
+    /// Once half the budget is spent in the window, reports keep to the budget's own pace: one
+    /// of the last report's size every `budgetWindow x size / budget` (319 bytes of a 2,048-byte
+    /// budget: one every 3.7 hours), so a busy day's reports spread over it rather than going
+    /// all at once and then waiting for the window.
+    func paced(at now: UnixTime) -> UnixTime {
+        guard let lastReport else { return now }
+        let used = recent.filter { $0.at + Self.budgetWindow > now }.reduce(0) { $0 + $1.bytes }
+        guard used * 2 > settings.bytesPerDayMax else { return now }
+        let spacing = Self.budgetWindow.microseconds * Int64(lastBytes) / Int64(max(1, settings.bytesPerDayMax))
+        return lastReport + TimeSpan(microseconds: spacing)
     }
 
     /// True when a report is due at `now`.
