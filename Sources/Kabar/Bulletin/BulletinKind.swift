@@ -44,6 +44,7 @@ public enum BulletinKind: Hashable, Sendable, CustomStringConvertible {
         case .grant: return "grant"
         case .hide: return "hide"
         case .unknown(5): return "vouch"
+        case .unknown(6): return "report"
         case .unknown(let code): return "kind-\(code)"
         }
     }
