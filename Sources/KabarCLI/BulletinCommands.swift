@@ -18,6 +18,9 @@ enum PostCommand: Command {
             .value("--attach", "FILE", repeatable: true, help: Localized(
                 en: "attach a file: a photo, a document, a voice note (repeatable, at most 16; 2 MB each by default)",
                 id: "lampirkan berkas: foto, dokumen, pesan suara (boleh berulang, paling banyak 16; bawaan 2 MB masing-masing)")),
+            .value("--stamp", "BITS", help: Localized(
+                en: "add a proof-of-work stamp of BITS (0 to 32; 20 takes about a second on a Pi): room at nodes that ration keys nobody vouched for (default: only under a flood, when this key is not vouched)",
+                id: "tambahkan stempel bukti kerja BITS (0 sampai 32; 20 sekitar satu detik di Pi): tempat di node yang menjatah kunci yang belum dijamin (bawaan: hanya saat banjir, bila kunci ini belum dijamin)")),
         ] + bodyOptions,
         discussion: Localized(
             en: "Without --body or --body-file the text is read from standard input. The new bulletin's id is printed once it is safely on disk, attachments included.",
@@ -34,7 +37,7 @@ enum PostCommand: Command {
         let attachments = arguments.values("--attach").map { ServiceCommand.absolute($0) }
         let request = ControlRequest.post(PostParameters(
             channel: channel, title: title, body: try readBody(arguments, context), expiresInMs: lifetime,
-            attach: attachments.isEmpty ? nil : attachments))
+            attach: attachments.isEmpty ? nil : attachments, stamp: try arguments.integer("--stamp", in: 0...Stamp.bitsMax)))
         ServiceCommand.printWords(request, try ServiceCommand.perform(request, arguments, context), context)
         return 0
     }

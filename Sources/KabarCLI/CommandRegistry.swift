@@ -32,6 +32,8 @@ enum CommandRegistry {
         CommandEntry(HideCommand.self),
         CommandEntry(BlockCommand.self),
         CommandEntry(BlockListCommand.self),
+        CommandEntry(KnownCommand.self),
+        CommandEntry(VouchCommand.self),
         CommandEntry(UnblockCommand.self),
         CommandEntry(RunCommand.self),
         CommandEntry(PeersCommand.self),

@@ -239,3 +239,60 @@ enum BlockListCommand: Command {
         return 0
     }
 }
+
+/// `kabar known add|remove|list`: keys this node knows.
+enum KnownCommand: Command {
+    static let spec = CommandSpec(
+        path: ["known"],
+        summary: Localized(en: "keys this node knows: never strangers here, and they may vouch", id: "kunci yang dikenal node ini: bukan orang asing di sini, dan boleh menjamin"),
+        positionals: [PositionalSpec("add|remove|list"), PositionalSpec("KEY", optional: true)],
+        options: [.data, .json],
+        discussion: Localized(
+            en: "A known key (DIR/known, with the 'known =' lines of kabar.conf; this node's own key always) is held to no strangers' budget here, and its vouches count here. Other nodes decide for themselves: to vouch for a key across the network, use 'kabar vouch'.",
+            id: "Kunci yang dikenal (DIR/known, bersama baris 'known =' di kabar.conf; kunci node ini selalu) tidak dikenai jatah orang asing di sini, dan jaminannya berlaku di sini. Node lain memutuskan sendiri: untuk menjamin kunci di seluruh jaringan, pakai 'kabar vouch'."))
+
+    static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
+        let action = arguments.positionals[0]
+        guard ["add", "remove", "list"].contains(action) else {
+            throw CLIError.usage(Localized(en: "known takes add, remove or list, not '\(action)'", id: "known menerima add, remove atau list, bukan '\(action)'"))
+        }
+        let key = arguments.positionals.count > 1 ? arguments.positionals[1] : nil
+        guard action == "list" || key != nil else {
+            throw CLIError.usage(Localized(en: "known \(action) needs a KEY", id: "known \(action) perlu KEY"))
+        }
+        let request = ControlRequest.known(KeyListParameters(action: action, key: key))
+        let result = try ServiceCommand.perform(request, arguments, context)
+        if action == "list", arguments.flag("--json") {
+            context.print(NodeCommandSupport.json(result.keys ?? []))
+            return 0
+        }
+        ServiceCommand.printWords(request, result, context)
+        return 0
+    }
+}
+
+/// `kabar vouch KEY...`: a signed vouch by this node's key.
+enum VouchCommand: Command {
+    static let spec = CommandSpec(
+        path: ["vouch"],
+        summary: Localized(en: "vouch for keys: they are no strangers wherever this key may vouch", id: "jamin kunci: mereka bukan orang asing di mana pun kunci ini boleh menjamin"),
+        positionals: [PositionalSpec("KEY", variadic: true)],
+        options: [
+            .data,
+            .value("--expires", "DURATION", help: Localized(
+                en: "how long the vouch lasts, such as 30d (default 90d, at most 365d)",
+                id: "lama jaminan berlaku, seperti 30d (bawaan 90d, paling lama 365d)")),
+        ],
+        discussion: Localized(
+            en: "Signs a vouch (1 to 64 keys) with this node's key; it travels like any bulletin. A node counts it when this key is an authority, holds a grant, was vouched for by an authority, or is known there. The regency vouches for its halls' keys; a hall vouches for its villagers'. Prints the vouch's id.",
+            id: "Menandatangani jaminan (1 sampai 64 kunci) dengan kunci node ini; jaminan menyebar seperti buletin lain. Node menghitungnya bila kunci ini otoritas, memegang izin, dijamin otoritas, atau dikenal di sana. Pemkab menjamin kunci balai-balainya; balai menjamin kunci warganya. Mencetak id jaminan."))
+
+    static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
+        guard !arguments.positionals.isEmpty else {
+            throw CLIError.usage(Localized(en: "vouch needs at least one KEY", id: "vouch perlu sedikitnya satu KEY"))
+        }
+        let request = ControlRequest.vouch(VouchParameters(keys: arguments.positionals, expiresInMs: try ServiceCommand.lifetime(arguments)))
+        ServiceCommand.printWords(request, try ServiceCommand.perform(request, arguments, context), context)
+        return 0
+    }
+}

@@ -20,6 +20,23 @@ public enum SHA256 {
         return state.finish(tail: UnsafeRawBufferPointer(rebasing: buffer[wholeBytes...]), totalByteCount: UInt64(buffer.count))
     }
 
+    /// The digests of the first `prefixCount` bytes of `buffer` and of all of it, in one pass:
+    /// the whole blocks they share are compressed once, so the prefix's digest costs one or two
+    /// compressions more than the whole's. (A bulletin's stamp is the digest of its unsigned
+    /// part, its id the digest of all of it: Documentation/Trust.md, "Stamps".)
+    public static func hashes(_ buffer: UnsafeRawBufferPointer, prefixCount: Int) -> (prefix: [UInt8], whole: [UInt8]) {
+        precondition(prefixCount >= 0 && prefixCount <= buffer.count, "prefix longer than the buffer")
+        var state = SHA256State.initial
+        let shared = prefixCount / blockByteCount * blockByteCount
+        state.compress(blocks: UnsafeRawBufferPointer(rebasing: buffer[0..<shared]))
+        let prefix = state.finish(
+            tail: UnsafeRawBufferPointer(rebasing: buffer[shared..<prefixCount]), totalByteCount: UInt64(prefixCount))
+        let wholeEnd = shared + (buffer.count - shared) / blockByteCount * blockByteCount
+        state.compress(blocks: UnsafeRawBufferPointer(rebasing: buffer[shared..<wholeEnd]))
+        let whole = state.finish(tail: UnsafeRawBufferPointer(rebasing: buffer[wholeEnd...]), totalByteCount: UInt64(buffer.count))
+        return (prefix, whole)
+    }
+
     /// Streaming SHA-256: `update` any number of times, then `finalize` once.
     public struct Hasher: Sendable {
         @usableFromInline var state: SHA256State = .initial

@@ -58,8 +58,10 @@ import Testing
                 switch prng.int(below: 20) {
                 case 0..<12:
                     if try store.insert(bulletin, durability: .immediate) == .added { told.saved.insert(bulletin.id) }
+                    try store.enforceQuota(now: now)
                 case 12..<15:
                     if try store.insert(bulletin, durability: .lazy) == .added { lazy.append(bulletin.id) }
+                    try store.enforceQuota(now: now)
                 case 15, 16:
                     try store.flush()
                     told.saved.formUnion(lazy)

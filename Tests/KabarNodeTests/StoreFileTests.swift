@@ -98,7 +98,10 @@ import Testing
         defer { try? store.close() }
         let official = (1...10).map { B.make($0, channel: "resmi", body: String(repeating: "r", count: 200)) }
         let community = (11...40).map { B.make($0, channel: "pasar", body: String(repeating: "p", count: 200)) }
-        for bulletin in official + community { _ = try store.insert(bulletin, durability: .lazy) }
+        for bulletin in official + community {
+            _ = try store.insert(bulletin, durability: .lazy)
+            try store.enforceQuota(now: bulletin.created)
+        }
         #expect(store.diskBytes <= 8_000 + 1_000)
         #expect(official.allSatisfy { store.contains($0.id) })
         #expect(store.contains(community.last!.id))

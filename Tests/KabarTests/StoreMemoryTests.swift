@@ -134,8 +134,12 @@ import Testing
         for bulletin in [official, oldCommunity, newCommunity, expired] {
             index.insert(id: bulletin.id, summary: BulletinSummary(bulletin), encodedBytes: 100, location: 0)
         }
-        let order = index.evictionOrder(now: expired.expires) { $0 == "resmi" || $0 == "pengumuman" }
-        #expect(order == [expired.id, oldCommunity.id, newCommunity.id, official.id])
+        let rank = EvictionCandidate.plainRank(now: expired.expires) { $0 != "resmi" && $0 != "pengumuman" }
+        let order = index.evictionOrder(overhead: 10, rank: rank)
+        #expect(order.map(\.id) == [expired.id, oldCommunity.id, newCommunity.id, official.id])
+        #expect(order.allSatisfy { $0.bytes == 110 })
+        // A nil rank keeps an entry out of the order altogether.
+        #expect(index.evictionOrder(overhead: 0) { $0.channel == "resmi" ? nil : 1 }.map(\.id) == [oldCommunity.id, newCommunity.id])
         #expect(index.encodedBytes == 400)
         index.remove(contentsOf: [expired.id, official.id])
         #expect(index.encodedBytes == 200)

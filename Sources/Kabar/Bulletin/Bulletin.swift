@@ -75,12 +75,16 @@ public struct Bulletin: Hashable, Sendable, CustomStringConvertible {
     public let encoded: [UInt8]
     /// SHA-256 of `encoded`.
     public let id: BulletinID
+    /// The work its stamp proves: leading zero bits of SHA-256 of its unsigned part
+    /// (`BulletinDigest`; Documentation/Trust.md, "Stamps").
+    public let stampBits: UInt8
 
-    init(content: BulletinContent, signature: [UInt8], encoded: [UInt8], id: BulletinID) {
+    init(content: BulletinContent, signature: [UInt8], encoded: [UInt8], digest: BulletinDigest) {
         self.content = content
         self.signature = signature
         self.encoded = encoded
-        self.id = id
+        self.id = digest.id
+        self.stampBits = digest.stampBits
     }
 
     /// Signs `content` with `key`. Fails when the content breaks a format rule, or when

@@ -59,14 +59,14 @@ public enum BulletinCodec {
         return unsigned
     }
 
-    /// Decodes and fully checks the structure of `bytes`; `id`, when given, is their hash already
-    /// computed by the caller.
-    static func decode(_ bytes: [UInt8], id: BulletinID? = nil) throws(BulletinError) -> Bulletin {
+    /// Decodes and fully checks the structure of `bytes`; `digest`, when given, is their digests
+    /// already computed by the caller.
+    static func decode(_ bytes: [UInt8], digest: BulletinDigest? = nil) throws(BulletinError) -> Bulletin {
         let (content, signature) = try parse(bytes)
         // Belt and braces: the parse rules above should make this impossible to fail, but a
         // canonical form is a promise to every other node, so check it directly.
         guard encodeFields(content) + signature == bytes else { throw .nonCanonical("decode then encode differs") }
-        return Bulletin(content: content, signature: signature, encoded: bytes, id: id ?? BulletinID(hashing: bytes))
+        return Bulletin(content: content, signature: signature, encoded: bytes, digest: digest ?? BulletinDigest(of: bytes))
     }
 
     /// Writes the header and fields of `content` as they are, in order.

@@ -26,7 +26,12 @@ public struct BulletinID: Hashable, Comparable, Sendable, CustomStringConvertibl
 
     /// The id of `encoding`: its SHA-256.
     public init(hashing encoding: [UInt8]) {
-        let digest = SHA256.hash(encoding)
+        self.init(digest: SHA256.hash(encoding))
+    }
+
+    /// The id whose digest is `digest` (32 bytes).
+    init(digest: [UInt8]) {
+        precondition(digest.count == Self.byteCount, "a digest is 32 bytes")
         var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         for index in 0..<8 {
             words.0 = words.0 << 8 | UInt64(digest[index])

@@ -35,7 +35,7 @@ extension Node {
         guard datagrams.count > 1 else {
             return datagrams.first.map { receive($0.bytes, from: $0.source, at: now) } ?? []
         }
-        verifyAhead(datagrams)
+        verifyAhead(datagrams, wall: lastClock?.now ?? now.wall)
         deferringAcknowledgements = true
         var actions: [NodeAction] = []
         for datagram in datagrams { actions += receive(datagram.bytes, from: datagram.source, at: now) }
@@ -47,14 +47,14 @@ extension Node {
     }
 
     /// Decodes the new bulletins `datagrams` carry and checks their signatures in one batch.
-    private mutating func verifyAhead(_ datagrams: [(bytes: [UInt8], source: PeerAddress)]) {
+    private mutating func verifyAhead(_ datagrams: [(bytes: [UInt8], source: PeerAddress)], wall: UnixTime) {
         guard let signatureVerifier else { return }
         var candidates: [Bulletin] = []
         for datagram in datagrams {
             guard let message = try? MessageCodec.decode(datagram.bytes, network: configuration.networkID) else { continue }
             switch message {
-            case .bulletin(let bytes): noteCandidate(bytes, into: &candidates)
-            case .transferData(let data): for record in data.records { noteCandidate(record, into: &candidates) }
+            case .bulletin(let bytes): noteCandidate(bytes, wall: wall, into: &candidates)
+            case .transferData(let data): for record in data.records { noteCandidate(record, wall: wall, into: &candidates) }
             default: break
             }
         }
@@ -64,10 +64,14 @@ extension Node {
         for (bulletin, verdict) in zip(candidates, verdicts) { batchVerdicts[bulletin.id] = .some(verdict) }
     }
 
-    private mutating func noteCandidate(_ bytes: [UInt8], into candidates: inout [Bulletin]) {
-        let id = BulletinID(hashing: bytes)
+    private mutating func noteCandidate(_ bytes: [UInt8], wall: UnixTime, into candidates: inout [Bulletin]) {
+        let digest = BulletinDigest(of: bytes)
+        let id = digest.id
         guard batchBulletins[id] == nil, !store.contains(id), !store.isRemoved(id) else { return }
-        guard let bulletin = try? BulletinCodec.decode(bytes, id: id) else { return }
+        guard let bulletin = try? BulletinCodec.decode(bytes, digest: digest) else { return }
+        // A stranger's bulletin with no room is refused before its signature (`write`): not
+        // worth verifying ahead either.
+        if let admission, (try? admission.precheck(bulletin, at: wall)) == nil { return }
         batchBulletins[id] = bulletin
         candidates.append(bulletin)
     }

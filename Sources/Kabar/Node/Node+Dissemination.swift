@@ -44,7 +44,8 @@ extension Node {
     mutating func receiveBulletin(_ bytes: [UInt8], from source: PeerAddress, at now: NodeTime, spread: Bool = true) -> Bool {
         // The id is the hash of the bytes: a copy of a stored bulletin is known before any
         // decoding (most copies on a busy LAN are duplicates or repairs).
-        let id = BulletinID(hashing: bytes)
+        let digest = BulletinDigest(of: bytes)
+        let id = digest.id
         if store.contains(id) || store.isRemoved(id) {
             heardOnLink(id, from: source)
             guard store.contains(id) else { return false }
@@ -57,7 +58,7 @@ extension Node {
             bulletin = decoded
         } else {
             do {
-                bulletin = try BulletinCodec.decode(bytes, id: id)
+                bulletin = try BulletinCodec.decode(bytes, digest: digest)
             } catch {
                 reject(id: nil, source: source, error: error)
                 peers[source]?.rejectedDatagrams += 1
@@ -308,6 +309,7 @@ extension Node {
         do { expired = try store.removeExpired(now: wallNow(now)) } catch { return }
         for id in expired {
             sync.remove(id)
+            admission?.didRemove(id)
         }
     }
 }

@@ -5,6 +5,22 @@ extension BulletinAdmission {
     public mutating func didStore(_ bulletin: Bulletin, at now: UnixTime, store: some BulletinStore) -> [BulletinRemoval] {
         []
     }
+
+    /// By default nothing is checked before the signature.
+    public func precheck(_ bulletin: Bulletin, at now: UnixTime) throws(TrustError) {}
+
+    /// By default a removal changes nothing.
+    public mutating func didRemove(_ id: BulletinID) {}
+
+    /// By default: expired, then community, then the rest.
+    public func evictionClass(of id: BulletinID, channel: String, expires: UnixTime, at now: UnixTime) -> Int {
+        expires <= now ? 0 : ChannelRules.defaults.rule(for: channel).access == .community ? 3 : 4
+    }
+
+    /// By default: as if held.
+    public func evictionClass(ofIncoming bulletin: Bulletin, at now: UnixTime) -> Int {
+        evictionClass(of: bulletin.id, channel: bulletin.channel, expires: bulletin.expires, at: now)
+    }
 }
 
 extension Node {
@@ -27,6 +43,7 @@ extension Node {
     public mutating func remove(_ removals: [BulletinRemoval]) {
         for removal in removals {
             do { try store.markRemoved(removal.id, until: removal.until) } catch { continue }
+            admission?.didRemove(removal.id)
             sync.remove(removal.id)
             pendingRepairs[removal.id] = nil
             wanted[removal.id] = nil
@@ -36,8 +53,8 @@ extension Node {
 
     /// Called once for every bulletin stored: lets the trust layer act on it.
     mutating func applyTrust(after bulletin: Bulletin, at now: NodeTime) {
-        // A new grant may make a refused post admissible: let reconciliation pull again.
-        if bulletin.kind == .grant { refused.clear() }
+        // A new grant or vouch may make a refused post admissible: let reconciliation pull again.
+        if bulletin.kind == .grant || Vouch.isVouchKind(bulletin) { refused.clear() }
         let wall = wallNow(now)
         guard let removals = admission?.didStore(bulletin, at: wall, store: store), !removals.isEmpty else { return }
         remove(removals)
@@ -77,8 +94,10 @@ extension ClockEstimate {
 /// the set is cleared when a grant is stored or the rules change, since a refused post may
 /// then be admissible. Bounded: at most `countMax` ids (expired ones dropped first, then all).
 struct RefusedIDs: Sendable {
-    /// Ids remembered at most.
-    static let countMax = 16_384
+    /// Ids remembered at most: a flood of fresh keys past the strangers' share is refused by
+    /// the hundred thousand, and a node that forgot them would pull them all again at the next
+    /// reconciliation (about 60 bytes each: 16 MB at most).
+    static let countMax = 262_144
     /// How long a refusal is remembered.
     static let memory = TimeSpan.minutes(30)
 

@@ -99,6 +99,15 @@ extension Node {
         // The wall time and the check are computed without calling a method on `self`, which
         // here would copy the whole node for the call.
         let wall = lastClock?.now ?? now.wall
+        // The cheap trust checks (the block list; a stranger's room, stamp and rate) before
+        // the signature: a flood of fresh keys past the strangers' share costs no verification.
+        if let admission {
+            do throws(TrustError) {
+                try admission.precheck(bulletin, at: wall)
+            } catch {
+                return refuse(bulletin, from: source, because: error, at: now)
+            }
+        }
         do throws(BulletinError) {
             counters.signatureChecks += 1
             if let verdict = batchVerdicts[id] {
@@ -117,7 +126,7 @@ extension Node {
             try admission?.admit(bulletin, at: wall, store: store)
             switch try store.insert(bulletin, durability: durability) {
             case .added:
-                let evicted = store.takeEvictions()
+                let evicted = enforceQuota(making: bulletin, at: wall)
                 guard !evicted.contains(id) else {
                     forgetEvicted(evicted, at: now)
                     wanted[id] = nil
@@ -131,8 +140,7 @@ extension Node {
             case .removed: return .refused(.removed(id))
             }
         } catch let error as TrustError {
-            refused.note(id, at: now.monotonic)
-            refusal = .notAdmitted(error)
+            return refuse(bulletin, from: source, because: error, at: now)
         } catch {
             let message = (error as? any LocalizedError)?.localizedMessage ?? Localized(verbatim: "\(error)")
             refusal = .storeFailed(reason: message)
@@ -144,11 +152,55 @@ extension Node {
         return .refused(refusal)
     }
 
+    /// A refusal by the trust rules: remembered (`refused`), so that reconciliation neither
+    /// pulls it again nor checks a pushed copy, counted and reported.
+    private mutating func refuse(_ bulletin: Bulletin, from source: PeerAddress?, because error: TrustError, at now: NodeTime) -> WriteOutcome {
+        let id = bulletin.id
+        refused.note(id, at: now.monotonic)
+        wanted[id] = nil
+        counters.rejectedBulletins += 1
+        switch error {
+        case .strangersFull, .strangerRate: counters.strangersRefused += 1
+        default: break
+        }
+        let refusal = WriteRefusal.notAdmitted(error)
+        emit(.bulletinRejected(BulletinRejection(id: id, source: source, error: nil, message: refusal.localizedMessage)))
+        return .refused(refusal)
+    }
+
+    /// After an insert: when the store is over its disk quota, evicts by the trust rules'
+    /// classes (expired, strangers' without a stamp, with one, the rest of community traffic,
+    /// official and system last), oldest first within a class, and never a bulletin of a
+    /// higher class than the one just stored (`bulletin`): community traffic never pushes out
+    /// official bulletins or grants, strangers never push out anyone else. Returns what the
+    /// store dropped (the caller books it: `forgetEvicted`), `bulletin` itself when nothing
+    /// it may displace is left.
+    mutating func enforceQuota(making bulletin: Bulletin, at wall: UnixTime) -> [BulletinID] {
+        let policy = admission
+        let incoming = policy?.evictionClass(ofIncoming: bulletin, at: wall) ?? 3
+        let id = bulletin.id
+        do {
+            _ = try store.enforceQuota(now: wall) { candidate in
+                if candidate.id == id { return incoming }
+                let rank = policy?.evictionClass(of: candidate.id, channel: candidate.channel, expires: candidate.expires, at: wall)
+                    ?? (candidate.expires <= wall ? 0 : 3)
+                return rank == 0 || rank <= incoming ? rank : nil
+            }
+        } catch {
+            // A compaction cut short: what it dropped is dropped all the same (taken below);
+            // the next insert tries again.
+        }
+        return store.takeEvictions()
+    }
+
     /// Books what a failed sync took back (`BulletinStore.takeLost`): out of the reconciliation
     /// set, so the next reconciliation fetches them again. The driver calls this after a failed
     /// flush too.
     public mutating func forgetLostWrites() {
-        for id in store.takeLost() { sync.remove(id) }
+        for id in store.takeLost() {
+            sync.remove(id)
+            admission?.didRemove(id)
+        }
     }
 
     /// Books what the store evicted for its quota: out of the reconciliation set, and not pulled
@@ -157,6 +209,7 @@ extension Node {
     mutating func forgetEvicted(_ evicted: [BulletinID], at now: NodeTime) {
         for id in evicted {
             sync.remove(id)
+            admission?.didRemove(id)
             refused.note(id, at: now.monotonic)
             counters.evictedBulletins += 1
             emit(.bulletinEvicted(id))

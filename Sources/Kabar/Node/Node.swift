@@ -298,6 +298,9 @@ public struct NodeCounters: Sendable, Equatable {
     public var duplicateBulletins = 0
     /// Bulletins the store evicted for its disk quota.
     public var evictedBulletins = 0
+    /// Bulletins of strangers refused for want of room or rate (Documentation/Trust.md,
+    /// "Strangers"); also in `rejectedBulletins`.
+    public var strangersRefused = 0
     public var amplificationLimited = 0
     public var budgetLimited = 0
     public var datagramsSent = 0
@@ -321,6 +324,14 @@ public protocol BulletinAdmission {
     /// Called after `bulletin` was stored; returns bulletins the node must now drop
     /// (a default implementation returns none: see Node+Trust.swift).
     mutating func didStore(_ bulletin: Bulletin, at now: UnixTime, store: some BulletinStore) -> [BulletinRemoval]
+    /// The checks worth making before the signature (cheap, from the bulletin's own bytes).
+    func precheck(_ bulletin: Bulletin, at now: UnixTime) throws(TrustError)
+    /// The store no longer holds `id`.
+    mutating func didRemove(_ id: BulletinID)
+    /// The class of a held bulletin for quota eviction (`TrustPolicy.evictionClass`).
+    func evictionClass(of id: BulletinID, channel: String, expires: UnixTime, at now: UnixTime) -> Int
+    /// The class `bulletin`, about to be stored, will have.
+    func evictionClass(ofIncoming bulletin: Bulletin, at now: UnixTime) -> Int
 }
 
 /// Why a local post or import was refused by the node itself.

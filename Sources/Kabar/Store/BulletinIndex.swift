@@ -156,16 +156,19 @@ public struct BulletinIndex: Sendable {
         entries.values.filter { $0.expires <= now }.map(\.id).sorted()
     }
 
-    /// Every id in the order to evict when over a disk quota: expired first (earliest expiry
-    /// first), then community bulletins oldest first, official ones (`isOfficial(channel)`)
-    /// last, oldest first. Ties by id. O(n log n).
-    public func evictionOrder(now: UnixTime, isOfficial: (String) -> Bool) -> [BulletinID] {
-        let officialChannels = Set(channels.indices.filter { isOfficial(channels[$0]) }.map(UInt32.init))
-        func rank(_ entry: Entry) -> (Int, Int64, BulletinID) {
-            if entry.expires <= now { return (0, entry.expires.milliseconds, entry.id) }
-            return (officialChannels.contains(entry.channelNumber) ? 2 : 1, entry.created.milliseconds, entry.id)
+    /// The entries `rank` ranks (nil: never evicted), in the order to evict them: lowest rank
+    /// first, then oldest created, then id. `overhead` is added to each entry's bytes (the
+    /// store's record framing). O(n log n).
+    public func evictionOrder(overhead: Int64, rank: (EvictionCandidate) -> Int?) -> [EvictionCandidate] {
+        var ranked: [(Int, EvictionCandidate)] = []
+        for entry in entries.values {
+            let candidate = EvictionCandidate(
+                id: entry.id, channel: channels[Int(entry.channelNumber)], created: entry.created, expires: entry.expires,
+                bytes: Int64(entry.encodedBytes) + overhead)
+            if let value = rank(candidate) { ranked.append((value, candidate)) }
         }
-        return entries.values.map(rank).sorted { $0 < $1 }.map(\.2)
+        ranked.sort { ($0.0, $0.1.created, $0.1.id) < ($1.0, $1.1.created, $1.1.id) }
+        return ranked.map(\.1)
     }
 
     /// Traps if the order and the entries disagree. For tests.

@@ -35,6 +35,35 @@ public struct StoreItem: Hashable, Comparable, Sendable {
     }
 }
 
+/// A held bulletin as quota eviction sees it (`BulletinStore.enforceQuota`).
+public struct EvictionCandidate: Sendable {
+    /// Its id.
+    public let id: BulletinID
+    /// Its channel.
+    public let channel: String
+    /// When it says it was created.
+    public let created: UnixTime
+    /// When it expires.
+    public let expires: UnixTime
+    /// What dropping it frees, in the store's own count of bytes.
+    public let bytes: Int64
+
+    /// A candidate.
+    public init(id: BulletinID, channel: String, created: UnixTime, expires: UnixTime, bytes: Int64) {
+        self.id = id
+        self.channel = channel
+        self.created = created
+        self.expires = expires
+        self.bytes = bytes
+    }
+
+    /// The order a store uses with no other rule: expired first, then community bulletins,
+    /// then the rest (`isCommunity` false: official and system), oldest first within each.
+    public static func plainRank(now: UnixTime, isCommunity: @escaping (String) -> Bool) -> (EvictionCandidate) -> Int? {
+        { candidate in candidate.expires <= now ? 0 : isCommunity(candidate.channel) ? 3 : 4 }
+    }
+}
+
 /// The store behind a `Node`: content-addressed by `BulletinID`. The node validates every
 /// bulletin (signature, dates, policy) before it inserts it; a store checks only what it must
 /// to stay consistent, and refuses ids that were removed (`markRemoved`) until their time is up.
@@ -65,8 +94,13 @@ public protocol BulletinStore {
     /// Drops every bulletin whose `expires` is at or before `now`, and every tombstone whose
     /// time is up; returns the dropped bulletin ids, sorted.
     mutating func removeExpired(now: UnixTime) throws -> [BulletinID]
-    /// The ids the store evicted on its own to stay within its disk quota since the last call
-    /// (an insert may evict). The node takes them after every insert, so its books (the
+    /// When over its disk quota, drops bulletins until what is live fits well inside it,
+    /// lowest `rank` first (then oldest created, then id; a nil rank is never dropped), and
+    /// returns them. The node calls it after every insert with the trust rules' classes
+    /// (`Node.enforceQuota`); a store without a quota drops nothing.
+    mutating func enforceQuota(now: UnixTime, rank: (EvictionCandidate) -> Int?) throws -> [BulletinID]
+    /// The ids `enforceQuota` dropped since the last call, also when it then failed (a
+    /// compaction cut short). The node takes them after every insert, so its books (the
     /// reconciliation set) never list what the store no longer holds.
     mutating func takeEvictions() -> [BulletinID]
     /// The ids a failed sync took back since the last call: written, never confirmed durable,
@@ -87,6 +121,9 @@ public protocol BulletinStore {
 extension BulletinStore {
     /// A store without a quota never evicts.
     public mutating func takeEvictions() -> [BulletinID] { [] }
+
+    /// A store without a quota never evicts.
+    public mutating func enforceQuota(now: UnixTime, rank: (EvictionCandidate) -> Int?) throws -> [BulletinID] { [] }
 
     /// A store in memory never loses a write to the disk.
     public mutating func takeLost() -> [BulletinID] { [] }

@@ -8,9 +8,16 @@ public struct MemoryStore: BulletinStore, Sendable {
     /// Sorted by `StoreItem` order.
     private var order: [StoreItem] = []
     private var removed: [BulletinID: UnixTime] = [:]
+    /// Bytes of every encoding held.
+    public private(set) var encodedBytes: Int64 = 0
+    /// A quota on `encodedBytes` (the simulator's disk); nil for none.
+    public var quotaBytes: Int64?
+    private var evictions: [BulletinID] = []
 
-    /// An empty store.
-    public init() {}
+    /// An empty store, with a quota or none.
+    public init(quotaBytes: Int64? = nil) {
+        self.quotaBytes = quotaBytes
+    }
 
     public var count: Int { bulletins.count }
 
@@ -25,6 +32,7 @@ public struct MemoryStore: BulletinStore, Sendable {
         if bulletins[bulletin.id] != nil { return .duplicate }
         if removed[bulletin.id] != nil { return .removed }
         bulletins[bulletin.id] = bulletin
+        encodedBytes += Int64(bulletin.encoded.count)
         let item = StoreItem(created: bulletin.created, id: bulletin.id)
         order.insert(item, at: insertionIndex(of: item))
         return .added
@@ -33,6 +41,7 @@ public struct MemoryStore: BulletinStore, Sendable {
     @discardableResult
     public mutating func remove(_ id: BulletinID) -> Bool {
         guard let bulletin = bulletins.removeValue(forKey: id) else { return false }
+        encodedBytes -= Int64(bulletin.encoded.count)
         let index = insertionIndex(of: StoreItem(created: bulletin.created, id: id))
         if index < order.count, order[index].id == id { order.remove(at: index) }
         return true
@@ -48,7 +57,7 @@ public struct MemoryStore: BulletinStore, Sendable {
     public mutating func removeExpired(now: UnixTime) -> [BulletinID] {
         let expired = bulletins.values.filter { $0.expires <= now }.map(\.id).sorted()
         if !expired.isEmpty {
-            for id in expired { bulletins[id] = nil }
+            for id in expired { encodedBytes -= Int64(bulletins.removeValue(forKey: id)?.encoded.count ?? 0) }
             order.removeAll { bulletins[$0.id] == nil }
         }
         removed = removed.filter { $0.value > now }
@@ -56,6 +65,33 @@ public struct MemoryStore: BulletinStore, Sendable {
     }
 
     public mutating func flush() {}
+
+    /// Over the quota: drops in `rank`'s order until what is held fits in 90% of it.
+    public mutating func enforceQuota(now: UnixTime, rank: (EvictionCandidate) -> Int?) -> [BulletinID] {
+        guard let quotaBytes, encodedBytes > quotaBytes else { return [] }
+        let target = quotaBytes / 10 * 9
+        var ranked: [(Int, EvictionCandidate)] = []
+        for bulletin in bulletins.values {
+            let candidate = EvictionCandidate(
+                id: bulletin.id, channel: bulletin.channel, created: bulletin.created, expires: bulletin.expires,
+                bytes: Int64(bulletin.encoded.count))
+            if let value = rank(candidate) { ranked.append((value, candidate)) }
+        }
+        ranked.sort { ($0.0, $0.1.created, $0.1.id) < ($1.0, $1.1.created, $1.1.id) }
+        var evicted: [BulletinID] = []
+        for (_, candidate) in ranked {
+            guard encodedBytes > target else { break }
+            remove(candidate.id)
+            evicted.append(candidate.id)
+        }
+        evictions += evicted
+        return evicted
+    }
+
+    public mutating func takeEvictions() -> [BulletinID] {
+        defer { evictions.removeAll() }
+        return evictions
+    }
 
     public func forEachItem(_ body: (UnixTime, BulletinID) -> Void) {
         for item in order { body(item.created, item.id) }

@@ -27,6 +27,17 @@ public enum TrustError: Error, Equatable, Sendable, LocalizedError {
     case quotaCount(channel: String, limit: Int)
     /// The author already posted `limit` bytes on `channel` that day.
     case quotaBytes(channel: String, limit: Int)
+    /// A vouch signed by a key that may not vouch here (not an authority, a grantee, a key
+    /// an authority vouched for, or a key this node knows).
+    case vouchNotAllowed
+    /// A bulletin of the vouch kind that is not a well-formed vouch.
+    case vouchMalformed
+    /// The bulletins of unvouched keys already fill their share on `channel` (`limit` bytes
+    /// for bulletins without a stamp of `stampBits`, twice that with one); `stamped` says the
+    /// bulletin had the stamp (then even the stamped share is full).
+    case strangersFull(channel: String, limit: Int64, stampBits: Int, stamped: Bool)
+    /// This node takes at most `perSecond` bulletins of unvouched keys a second (after a burst).
+    case strangerRate(perSecond: Double)
 
     public var localizedMessage: Localized {
         switch self {
@@ -82,6 +93,28 @@ public enum TrustError: Error, Equatable, Sendable, LocalizedError {
             return Localized(
                 en: "this key has reached its quota on \(channel): \(limit) bytes a day",
                 id: "kunci ini sudah mencapai kuota di \(channel): \(limit) byte per hari")
+        case .vouchNotAllowed:
+            return Localized(
+                en: "vouch refused: only an authority, a grantee, a key an authority vouched for or a key this node knows may vouch",
+                id: "jaminan ditolak: hanya otoritas, penerima izin, kunci yang dijamin otoritas, atau kunci yang dikenal node ini yang boleh menjamin")
+        case .vouchMalformed:
+            return Localized(
+                en: "vouch refused: it must name 1 to 64 keys, sorted, in field 9, on channel kabar, and nothing else",
+                id: "jaminan ditolak: harus menyebut 1 sampai 64 kunci, terurut, di field 9, di kanal kabar, tanpa isi lain")
+        case .strangersFull(let channel, let limit, let stampBits, let stamped):
+            if stamped {
+                return Localized(
+                    en: "bulletins of unvouched keys fill their share on \(channel) here, stamped ones too (\(limit * 2) bytes): it waits until some expire",
+                    id: "buletin dari kunci yang belum dijamin sudah memenuhi jatahnya di \(channel), termasuk yang berstempel (\(limit * 2) byte): tunggu sampai ada yang kedaluwarsa")
+            }
+            return Localized(
+                en: "bulletins of unvouched keys fill their share on \(channel) here (\(limit) bytes): a stamp of \(stampBits) bits earns room (kabar post --stamp), or ask a hall to vouch for this key",
+                id: "buletin dari kunci yang belum dijamin sudah memenuhi jatahnya di \(channel) (\(limit) byte): stempel \(stampBits) bit memberi tempat (kabar post --stamp), atau minta balai menjamin kunci ini")
+        case .strangerRate(let perSecond):
+            let rate = perSecond >= 1 ? "\(Int(perSecond))" : String(perSecond)
+            return Localized(
+                en: "this node takes at most \(rate) bulletins of unvouched keys a second: it waits and comes again",
+                id: "node ini menerima paling banyak \(rate) buletin dari kunci yang belum dijamin per detik: tunggu dan kirim lagi")
         }
     }
 }

@@ -10,6 +10,10 @@ extension TrustPolicy {
     public func check(_ bulletin: Bulletin, at now: UnixTime, store: some BulletinStore) throws(TrustError) {
         if rules.blocked.contains(bulletin.author) { throw .blocked(bulletin.author) }
         if let action = withdrawingAction(for: bulletin, at: now) { throw .withdrawn(by: action) }
+        if Vouch.isVouchKind(bulletin) {
+            try checkVouch(bulletin, at: now)
+            return
+        }
         switch bulletin.kind {
         case .grant:
             try checkGrant(bulletin, at: now)
@@ -23,6 +27,15 @@ extension TrustPolicy {
             }
             try checkChannel(bulletin, at: now)
         }
+        if standing(ofAuthorOf: bulletin, at: now) == .stranger { try checkStrangerRoom(bulletin, at: now) }
+    }
+
+    /// A vouch must be well-formed and signed by a key that may vouch here; past the
+    /// authorities, vouches count against the signer's daily quota on `kabar`.
+    func checkVouch(_ bulletin: Bulletin, at now: UnixTime) throws(TrustError) {
+        guard Vouch(bulletin) != nil else { throw .vouchMalformed }
+        guard mayVouch(bulletin.author, at: now) else { throw .vouchNotAllowed }
+        if !rules.authorities.contains(bulletin.author) { try checkQuota(bulletin) }
     }
 
     /// The id of a held retraction or hide that withdraws `bulletin`, if any (smallest id).

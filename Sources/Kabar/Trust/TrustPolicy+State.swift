@@ -3,7 +3,10 @@ extension TrustPolicy {
     /// Records `bulletin` (just stored) and returns the bulletins the node must now drop:
     /// targets of a retraction or hide that this node honours.
     public mutating func didStore(_ bulletin: Bulletin, at now: UnixTime, store: some BulletinStore) -> [BulletinRemoval] {
+        recordStanding(of: bulletin, at: now)
         record(bulletin)
+        // A vouch or a grant can end strangers' standing: their bulletins leave the share.
+        if bulletin.kind == .grant || Vouch.isVouchKind(bulletin) { settleStrangers(store: store, at: now) }
         var removals: [BulletinRemoval] = []
         if bulletin.kind == .retraction || bulletin.kind == .hide {
             let isHide = bulletin.kind == .hide
@@ -27,6 +30,9 @@ extension TrustPolicy {
         grants = [:]
         actions = [:]
         usage = [:]
+        vouches = [:]
+        phoneHalls = [:]
+        strangers = StrangerLedger()
         var items: [(UnixTime, BulletinID)] = []
         store.forEachItem { created, id in items.append((created, id)) }
         items.sort { ($0.0, $0.1) < ($1.0, $1.1) }
@@ -38,6 +44,10 @@ extension TrustPolicy {
                 removals.append(removal)
             }
         }
+        // Vouches met later in the walk count for the bulletins met before them; the walk
+        // takes nothing from the rate, which starts full.
+        settleStrangers(store: store, at: now)
+        strangerRate = StrangerRate(tokens: 0, at: nil)
         return removals
     }
 
@@ -67,13 +77,23 @@ extension TrustPolicy {
             for reference in bulletin.references where !(actions[reference]?.contains { $0.id == bulletin.id } ?? false) {
                 actions[reference, default: []].append(record)
             }
-        case .post, .unknown:
+        case .unknown:
+            guard let vouch = Vouch(bulletin) else { return }
+            let record = VouchRecord(id: bulletin.id, signer: bulletin.author, expires: bulletin.expires)
+            for key in vouch.keys { vouches[key, default: []].append(record) }
+        case .post:
             return
         }
     }
 
     /// A withdrawn grant stops authorising at once.
     private mutating func forget(_ target: Bulletin) {
+        if let vouch = Vouch(target) {
+            for key in vouch.keys {
+                vouches[key]?.removeAll { $0.id == target.id }
+                if vouches[key]?.isEmpty == true { vouches[key] = nil }
+            }
+        }
         guard target.kind == .grant, let grant = target.content.grant else { return }
         grants[grant.grantee]?.removeAll { $0.id == target.id }
         if grants[grant.grantee]?.isEmpty == true { grants[grant.grantee] = nil }
@@ -87,6 +107,10 @@ extension TrustPolicy {
             return live.isEmpty ? nil : live
         }
         actions = actions.compactMapValues { records in
+            let live = records.filter { $0.expires > now }
+            return live.isEmpty ? nil : live
+        }
+        vouches = vouches.compactMapValues { records in
             let live = records.filter { $0.expires > now }
             return live.isEmpty ? nil : live
         }

@@ -1,5 +1,6 @@
 /// The trust rules every node applies before it stores (and so before it forwards) a bulletin:
-/// official channels, grants, retractions, hides, edits, quotas and the block list.
+/// official channels, grants, retractions, hides, edits, quotas, the block list, and the room
+/// given to strangers (keys nobody vouched for).
 ///
 /// # Theory of operation
 ///
@@ -56,7 +57,19 @@ public struct TrustPolicy: BulletinAdmission, Sendable {
     var grants: [AuthorKey: [GrantRecord]] = [:]
     var actions: [BulletinID: [ActionRecord]] = [:]
     var usage: [UsageKey: Usage] = [:]
+    /// Vouches held, by vouched key.
+    var vouches: [AuthorKey: [VouchRecord]] = [:]
+    /// Phones whose hall's voucher checked out, by phone key (a cache: bounded, and a key
+    /// missing here is only checked again).
+    var phoneHalls: [AuthorKey: AuthorKey] = [:]
+    /// Strangers' bulletins held.
+    var strangers = StrangerLedger()
+    /// Strangers' bulletins taken lately.
+    var strangerRate = StrangerRate(tokens: 0, at: nil)
     var storesSincePrune = 0
+
+    /// Phone keys remembered at most.
+    static let phoneHallsMax = 65_536
 
     /// How many stores between two sweeps of expired state.
     static let pruneInterval = 1_024

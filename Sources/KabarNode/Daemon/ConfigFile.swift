@@ -125,6 +125,44 @@ public enum ConfigFile {
             }
             settings.logLevel = level
         case "quota": settings.quotaBytes = try parseByteCount(value)
+        case "strangers":
+            if value.hasSuffix("%") {
+                let digits = String(value.dropLast()).trimmingSpaces
+                guard let percent = Int(digits), (0...100).contains(percent) else {
+                    throw ValueError(problem: Localized(
+                        en: "strangers is a size such as 50MB or a share of the quota such as 10%, not '\(value)'",
+                        id: "strangers adalah ukuran seperti 50MB atau bagian kuota seperti 10%, bukan '\(value)'"))
+                }
+                settings.strangerShare = Double(percent) / 100
+                settings.strangerBytes = nil
+            } else {
+                settings.strangerBytes = try parseByteCount(value)
+                settings.strangerShare = nil
+            }
+        case "stranger_rate":
+            let digits = value.hasSuffix("/s") ? String(value.dropLast(2)).trimmingSpaces : value
+            guard let rate = Double(digits), rate > 0, rate <= 1_000_000 else {
+                throw ValueError(problem: Localized(
+                    en: "stranger_rate is a number of bulletins a second such as 20/s, not '\(value)'",
+                    id: "stranger_rate adalah jumlah buletin per detik seperti 20/s, bukan '\(value)'"))
+            }
+            settings.strangerRate = rate
+        case "stranger_burst":
+            guard value.utf8.count <= 8, let burst = Int(value), burst >= 1 else {
+                throw ValueError(problem: Localized(
+                    en: "stranger_burst is a number of bulletins from 1 to 99999999, such as 100000, not '\(value)'",
+                    id: "stranger_burst adalah jumlah buletin dari 1 sampai 99999999, seperti 100000, bukan '\(value)'"))
+            }
+            settings.strangerBurst = burst
+        case "stamp": settings.stampBits = try parseStampBits("stamp", value)
+        case "known":
+            guard settings.known.count < NodeSettings.knownMax else { throw tooMany("known", NodeSettings.knownMax) }
+            guard let key = AuthorKey(hex: value.trimmingSpaces) else {
+                throw ValueError(problem: Localized(
+                    en: "known must be a public key of 64 hex digits, not '\(value)'",
+                    id: "known harus kunci publik 64 digit heksa, bukan '\(value)'"))
+            }
+            if !settings.known.contains(key) { settings.known.append(key) }
         case "attachment_max":
             let bytes = try parseByteCount(value)
             guard bytes <= Int64(AttachmentManifest.sizeMax) else {
@@ -161,14 +199,15 @@ public enum ConfigFile {
                     throw tooMany("channel", NodeSettings.channelRulesMax)
                 }
                 let (afterQuota, quota) = try parseChannelQuota(name: name, value: value)
-                let (rest, attachments) = try parseChannelAttachments(name: name, value: afterQuota)
+                let (afterAttachments, attachments) = try parseChannelAttachments(name: name, value: afterQuota)
+                let rest = try parseChannelStrangers(name: name, value: afterAttachments, into: &settings)
                 settings.channels.set(try parseChannelRule(name: name, value: rest, defaults: settings.channels))
                 if let quota { settings.channelQuotas[name] = quota }
                 if let attachments { settings.attachmentChannels[name] = attachments }
             } else {
                 throw ValueError(problem: Localized(
-                    en: "unknown key '\(key)' (known: port, network, peer, language, log_level, quota, attachment_max, channel.NAME, authority, web.*)",
-                    id: "kunci '\(key)' tidak dikenal (yang dikenal: port, network, peer, language, log_level, quota, attachment_max, channel.NAMA, authority, web.*)"))
+                    en: "unknown key '\(key)' (known: port, network, peer, language, log_level, quota, attachment_max, strangers, stranger_rate, stranger_burst, stamp, known, channel.NAME, authority, web.*)",
+                    id: "kunci '\(key)' tidak dikenal (yang dikenal: port, network, peer, language, log_level, quota, attachment_max, strangers, stranger_rate, stranger_burst, stamp, known, channel.NAMA, authority, web.*)"))
             }
         }
     }
@@ -275,6 +314,41 @@ public enum ConfigFile {
             throw ValueError(problem: Localized(en: "quota '\(text)' is too large", id: "kuota '\(text)' terlalu besar"))
         }
         return bytes
+    }
+
+    /// A stamp cost in bits: 0 to `Stamp.bitsMax`.
+    static func parseStampBits(_ name: String, _ text: String) throws(ValueError) -> Int {
+        guard let bits = Int(text.trimmingSpaces), (0...Stamp.bitsMax).contains(bits) else {
+            throw ValueError(problem: Localized(
+                en: "\(name) is a number of bits from 0 to \(Stamp.bitsMax), such as 20, not '\(text)'",
+                id: "\(name) adalah jumlah bit dari 0 sampai \(Stamp.bitsMax), seperti 20, bukan '\(text)'"))
+        }
+        return bits
+    }
+
+    /// Takes `strangers=SIZE` and `stamp=BITS` out of a `channel.NAME` value; returns the other
+    /// words.
+    static func parseChannelStrangers(name: String, value: String, into settings: inout NodeSettings) throws(ValueError) -> String {
+        var rest: [String] = []
+        for word in value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init) {
+            let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, parts[0] == "strangers" || parts[0] == "stamp" else {
+                rest.append(word)
+                continue
+            }
+            if parts[0] == "stamp" {
+                settings.channelStampBits[name] = try parseStampBits("channel.\(name): stamp=", parts[1])
+            } else {
+                do {
+                    settings.channelStrangerBytes[name] = try parseByteCount(parts[1])
+                } catch {
+                    throw ValueError(problem: Localized(
+                        en: "channel.\(name): strangers= takes a size, such as 20MB, not '\(parts[1])'",
+                        id: "channel.\(name): strangers= menerima ukuran, seperti 20MB, bukan '\(parts[1])'"))
+                }
+            }
+        }
+        return rest.joined(separator: " ")
     }
 
     /// Takes `posts=N` and `bytes=SIZE` (a community channel's per-author daily quota) out of a

@@ -48,9 +48,44 @@ public struct NodeSettings: Sendable, Equatable {
     /// The hall board (`web.*`).
     public var web = WebSettings()
 
+    /// Keys this node knows (`known = HEX` lines): never strangers here, and they may vouch.
+    public var known: [AuthorKey] = []
+    /// What strangers' bulletins may hold here (`strangers = SIZE`, in bytes); nil: the
+    /// default share of the quota.
+    public var strangerBytes: Int64?
+    /// The same as a share of the quota (`strangers = N%`), when given so.
+    public var strangerShare: Double?
+    /// Per-channel caps (`strangers=SIZE` on a `channel.NAME` line).
+    public var channelStrangerBytes: [String: Int64] = [:]
+    /// The base stamp cost (`stamp = BITS`).
+    public var stampBits = StrangerBudget.defaultStampBits
+    /// Per-channel stamp costs (`stamp=BITS` on a `channel.NAME` line).
+    public var channelStampBits: [String: Int] = [:]
+    /// Strangers' bulletins taken a second (`stranger_rate = N/s`).
+    public var strangerRate: Double = 20
+    /// ... at once (`stranger_burst = N`).
+    public var strangerBurst = 100_000
+
+    /// The room strangers get (Documentation/Trust.md, "Strangers"): `strangers` bytes, or its
+    /// share of the quota (a tenth by default; no quota, no limit).
+    public var strangerBudget: StrangerBudget {
+        let bytes: Int64
+        if let strangerBytes {
+            bytes = strangerBytes
+        } else if let quotaBytes {
+            bytes = Int64(Double(quotaBytes) * (strangerShare ?? StrangerBudget.defaultShareOfQuota))
+        } else {
+            bytes = StrangerBudget.unlimited.bytesMax
+        }
+        return StrangerBudget(
+            bytesMax: bytes, channelBytesMax: channelStrangerBytes, stampBits: stampBits, channelStampBits: channelStampBits,
+            perSecond: strangerRate, burst: strangerBurst)
+    }
+
     /// Limits on what a config file can grow.
     public static let peersMax = 64
     public static let authoritiesMax = 64
+    public static let knownMax = 1_024
     public static let channelRulesMax = 64
 
     /// The defaults.

@@ -165,6 +165,37 @@ public struct NodeStatus: Codable, Sendable, Equatable {
     public var counters: [String: Int]
     /// The board's TCP port, when it serves one (`web` in JSON; null when off).
     public var web: Int?
+    /// What strangers' bulletins hold against their budget (nil from a node without trust
+    /// rules installed).
+    public var strangers: StrangerStatus?
+}
+
+/// The strangers' share as `kabar status` shows it (Documentation/Trust.md, "Strangers").
+public struct StrangerStatus: Codable, Sendable, Equatable {
+    /// Encoded bytes of strangers' bulletins held.
+    public var bytes: Int64
+    /// Of those, bytes of stamped ones.
+    public var stampedBytes: Int64
+    /// Strangers' bulletins held.
+    public var count: Int
+    /// The budget: what they may hold, stamped (half of it without a stamp).
+    public var budgetBytes: Int64
+    /// The stamp a stranger's bulletin needs now on `warga`, the default community channel
+    /// (the base cost, raised under flood).
+    public var stampBits: Int
+    /// Strangers' bulletins refused so far for room or rate.
+    public var refused: Int
+
+    /// The status of `policy`'s books, with `refused` from the node's counters.
+    public init(_ policy: TrustPolicy, refused: Int) {
+        let usage = policy.strangerUsage
+        bytes = usage.bytes
+        stampedBytes = usage.stampedBytes
+        count = usage.count
+        budgetBytes = policy.rules.strangers.bytesMax
+        stampBits = policy.stampCost(on: "warga")
+        self.refused = refused
+    }
 }
 
 extension NodeCounters {
@@ -173,7 +204,7 @@ extension NodeCounters {
         [
             "rejected_datagrams": rejectedDatagrams, "rejected_bulletins": rejectedBulletins,
             "stored_bulletins": storedBulletins, "duplicate_bulletins": duplicateBulletins,
-            "evicted_bulletins": evictedBulletins,
+            "evicted_bulletins": evictedBulletins, "strangers_refused": strangersRefused,
             "amplification_limited": amplificationLimited, "budget_limited": budgetLimited,
             "datagrams_sent": datagramsSent, "bytes_sent": bytesSent,
             "blocks_stored": blocksStored, "duplicate_blocks": duplicateBlocks, "rejected_blocks": rejectedBlocks,
@@ -197,7 +228,8 @@ extension NodeDaemon {
                 ownMs: now.wall.milliseconds, estimatedMs: (now.wall + (estimate.now - estimate.ownClock)).milliseconds,
                 peerMedianOffsetMs: estimate.peerMedianOffset?.milliseconds, ownClockWrong: estimate.ownClockIsWrong,
                 uncorrectable: estimate.uncorrectable),
-            counters: node.counters.named, web: webPort.map(Int.init))
+            counters: node.counters.named, web: webPort.map(Int.init),
+            strangers: (node.admission as? TrustPolicy).map { StrangerStatus($0, refused: node.counters.strangersRefused) })
     }
 
     /// Every peer's status now, by address.

@@ -13,6 +13,7 @@ public enum BulletinOperations {
         var content = try checkedContent(request, author: identity.author, now: now, policy: policy)
         content.unknownFields += fields
         do {
+            if request.stampBits > 0 { content = try Stamp.stamp(content, bits: request.stampBits) }
             let bulletin = try Bulletin.sign(content, with: identity.key)
             // The pair of the checks above: what we sign must pass what every peer will check.
             try bulletin.verifySignature()

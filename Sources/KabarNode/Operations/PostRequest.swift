@@ -14,6 +14,8 @@ public struct PostRequest: Sendable, Equatable {
     public var references: [BulletinID] = []
     /// Attachments' content ids (their blocks already stored).
     public var attachments: [ContentID] = []
+    /// The proof-of-work stamp to make, in bits (0: none; Documentation/Trust.md, "Stamps").
+    public var stampBits = 0
 
     /// A request.
     public init(channel: String, title: String, body: String, lifetime: TimeSpan? = nil) {

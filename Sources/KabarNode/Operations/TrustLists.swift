@@ -6,7 +6,8 @@ import KabarPlatform
 ///
 /// - `DIR/authorities`: keys added by `kabar authority add` (merged with the config's
 ///   `authority =` lines);
-/// - `DIR/blocked`: keys added by `kabar block`.
+/// - `DIR/blocked`: keys added by `kabar block`;
+/// - `DIR/known`: keys added by `kabar known add` (merged with the config's `known =` lines).
 ///
 /// One key (64 hex digits) per line; `#` starts a comment; blank lines are ignored. Written
 /// whole to a temporary file, synced and renamed, so a crash leaves the old list or the new.
@@ -17,6 +18,8 @@ public enum TrustLists {
         case authorities
         /// Blocked keys.
         case blocked
+        /// Keys this node knows: never strangers here, and they may vouch.
+        case known
 
         /// The file's name inside the data folder.
         public var fileName: String { rawValue }

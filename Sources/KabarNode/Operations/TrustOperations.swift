@@ -30,14 +30,27 @@ public struct GrantRequest: Sendable, Equatable {
 public enum TrustOperations {
     // MARK: Rules
 
-    /// The trust rules of the node in `data`: the config's channels and authorities, plus the
-    /// authorities and blocked keys listed in the data folder (`TrustLists`).
-    public static func rules(settings: NodeSettings, data: DataDirectory) throws(TrustListError) -> TrustRules {
+    /// The trust rules of the node in `data`: the config's channels, authorities, known keys
+    /// and strangers' budget, plus the authorities, blocked and known keys listed in the data
+    /// folder (`TrustLists`). `own`, the node's key, is always known here.
+    public static func rules(settings: NodeSettings, data: DataDirectory, own: AuthorKey?) throws(TrustListError) -> TrustRules {
         let listed = try TrustLists.load(.authorities, in: data)
         let blocked = try TrustLists.load(.blocked, in: data)
+        let known = try TrustLists.load(.known, in: data)
         return TrustRules(
             authorities: Set(settings.authorities + listed), channels: settings.channels,
-            quotas: settings.channelQuotas, blocked: Set(blocked))
+            quotas: settings.channelQuotas, blocked: Set(blocked),
+            known: Set(settings.known + known + (own.map { [$0] } ?? [])), strangers: settings.strangerBudget)
+    }
+
+    /// A signed vouch for `keys` (1 to 64), lasting `lifetime` (default 90 days, at most the
+    /// system channel's maximum). Whether this key may vouch is the trust policy's call.
+    public static func vouch(
+        _ keys: [AuthorKey], lifetime: TimeSpan?, identity: Identity, now: UnixTime, policy: BulletinPolicy = BulletinPolicy()
+    ) throws -> Bulletin {
+        guard let vouch = Vouch(keys: keys) else { throw TrustOperationError.vouchKeys(limit: Vouch.keysMax) }
+        let content = vouch.content(author: identity.author, created: now, expires: now + (lifetime ?? .days(90)))
+        return try sign(content, identity: identity, now: now, policy: policy)
     }
 
     /// Every authority this node trusts, sorted by key, with where it comes from.
@@ -179,6 +192,8 @@ public enum TrustOperationError: Error, Equatable, Sendable, LocalizedError {
     case targetExpired(BulletinID)
     /// Only posts can be edited.
     case notAPost(BulletinID)
+    /// A vouch names no key or too many.
+    case vouchKeys(limit: Int)
 
     public var localizedMessage: Localized {
         switch self {
@@ -196,6 +211,9 @@ public enum TrustOperationError: Error, Equatable, Sendable, LocalizedError {
             return Localized(
                 en: "bulletin \(id.short) has expired; there is nothing left to act on",
                 id: "buletin \(id.short) sudah kedaluwarsa; tidak ada lagi yang perlu ditindak")
+        case .vouchKeys(let limit):
+            return Localized(
+                en: "a vouch names 1 to \(limit) keys", id: "satu jaminan menyebut 1 sampai \(limit) kunci")
         case .notAPost(let id):
             return Localized(
                 en: "bulletin \(id.short) is not a post; only posts can be edited",

@@ -77,6 +77,10 @@ public enum ControlRequest: Sendable, Equatable {
     case authority(KeyListParameters)
     case grant(GrantParameters)
     case block(KeyListParameters)
+    /// `known add|remove|list`: keys this node knows (never strangers here; they may vouch).
+    case known(KeyListParameters)
+    /// `vouch KEY...`: a signed vouch by this node's key.
+    case vouch(VouchParameters)
     case status
     case peers
     case sync
@@ -110,6 +114,8 @@ public enum ControlRequest: Sendable, Equatable {
         case .authority: "authority"
         case .grant: "grant"
         case .block: "block"
+        case .known: "known"
+        case .vouch: "vouch"
         case .status: "status"
         case .peers: "peers"
         case .sync: "sync"
@@ -142,12 +148,16 @@ public struct PostParameters: Codable, Sendable, Equatable {
     public var expiresInMs: Int64?
     /// Files to attach: absolute paths the node reads as its own user (like `import`).
     public var attach: [String]?
-    public init(channel: String, title: String, body: String, expiresInMs: Int64? = nil, attach: [String]? = nil) {
+    /// A proof-of-work stamp of this many bits (0: none); nil: the node decides
+    /// (`NodeService.automaticStampBits`).
+    public var stamp: Int?
+    public init(channel: String, title: String, body: String, expiresInMs: Int64? = nil, attach: [String]? = nil, stamp: Int? = nil) {
         self.channel = channel
         self.title = title
         self.body = body
         self.expiresInMs = expiresInMs
         self.attach = attach
+        self.stamp = stamp
     }
 }
 
@@ -278,6 +288,16 @@ public struct KeyListParameters: Codable, Sendable, Equatable {
     }
 }
 
+/// `vouch`: the keys (hex), and how long the vouch lasts.
+public struct VouchParameters: Codable, Sendable, Equatable {
+    public var keys: [String]
+    public var expiresInMs: Int64?
+    public init(keys: [String], expiresInMs: Int64? = nil) {
+        self.keys = keys
+        self.expiresInMs = expiresInMs
+    }
+}
+
 /// `grant`.
 public struct GrantParameters: Codable, Sendable, Equatable {
     public var key: String
@@ -316,6 +336,8 @@ extension ControlRequest: Codable {
         case "authority": self = .authority(try KeyListParameters(from: decoder))
         case "grant": self = .grant(try GrantParameters(from: decoder))
         case "block": self = .block(try KeyListParameters(from: decoder))
+        case "known": self = .known(try KeyListParameters(from: decoder))
+        case "vouch": self = .vouch(try VouchParameters(from: decoder))
         case "status": self = .status
         case "peers": self = .peers
         case "sync": self = .sync
@@ -343,7 +365,8 @@ extension ControlRequest: Codable {
         case .list(let parameters), .search(let parameters): try parameters.encode(to: encoder)
         case .export(let parameters): try parameters.encode(to: encoder)
         case .importBundle(let parameters): try parameters.encode(to: encoder)
-        case .authority(let parameters), .block(let parameters): try parameters.encode(to: encoder)
+        case .authority(let parameters), .block(let parameters), .known(let parameters): try parameters.encode(to: encoder)
+        case .vouch(let parameters): try parameters.encode(to: encoder)
         case .grant(let parameters): try parameters.encode(to: encoder)
         case .approve(let parameters), .reject(let parameters): try parameters.encode(to: encoder)
         case .attachments(let parameters): try parameters.encode(to: encoder)

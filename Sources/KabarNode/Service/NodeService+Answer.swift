@@ -71,6 +71,8 @@ extension NodeService {
             result.path = parameters.path
         case .authority(let parameters): result = try authority(parameters)
         case .block(let parameters): result = try block(parameters)
+        case .known(let parameters): result = try known(parameters)
+        case .vouch(let parameters): result.id = try vouch(parameters).id.hex
         case .status: result = status()
         case .peers:
             guard host.isRunning else { throw noNodeRunning() }

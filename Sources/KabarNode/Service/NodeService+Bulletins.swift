@@ -8,7 +8,31 @@ extension NodeService {
             channel: parameters.channel, title: parameters.title, body: parameters.body,
             lifetime: try lifetime(parameters.expiresInMs))
         request.attachments = try storeAttachments(parameters.attach ?? [], channel: parameters.channel)
+        if let bits = parameters.stamp {
+            guard (0...Stamp.bitsMax).contains(bits) else {
+                throw .invalidInput(Localized(
+                    en: "a stamp is 0 to \(Stamp.bitsMax) bits, not \(bits)", id: "stempel 0 sampai \(Stamp.bitsMax) bit, bukan \(bits)"))
+            }
+            request.stampBits = bits
+        } else {
+            request.stampBits = automaticStampBits(on: parameters.channel)
+        }
         return try signAndWrite(request)
+    }
+
+    /// The stamp a post on `channel` gets when the operator names none: when this node's key
+    /// is a stranger to the network (no authority, grant or authority's vouch makes it known
+    /// beyond this node) and strangers fill at least half their share here, so that peers
+    /// likely see the same flood, the channel's current stamp cost; else none.
+    func automaticStampBits(on channel: String) -> Int {
+        guard let own = try? identity().author else { return 0 }
+        return host.withNode { node, now in
+            guard let policy = node.admission as? TrustPolicy else { return (0, []) }
+            let wall = node.clock?.now ?? now.wall
+            let pressed = policy.strangerUsage.bytes * 2 >= policy.rules.strangers.bytesMax
+            let bits = pressed && !policy.isKnownBeyondThisNode(own, at: wall) ? policy.stampCost(on: channel) : 0
+            return (bits, [])
+        }
     }
 
     /// Signs and stores a post on the target's channel that references it.
@@ -77,6 +101,19 @@ extension NodeService {
                 en: error.message.en + ". If this node's key is the authority, trust it here first: kabar authority add \(key)",
                 id: error.message.id + ". Bila kunci node ini otoritasnya, percayai dulu di sini: kabar authority add \(key)"))
         }
+        return bulletin
+    }
+
+    /// `vouch KEY...`: signs a vouch by this node's key and writes it; it counts wherever this
+    /// key may vouch (Documentation/Trust.md, "Strangers").
+    public func vouch(_ parameters: VouchParameters) throws(ServiceError) -> Bulletin {
+        var keys: [AuthorKey] = []
+        for text in parameters.keys { keys.append(try Self.key(text)) }
+        let identity = try identity()
+        let now = try postingTime()
+        let lifetime = try lifetime(parameters.expiresInMs)
+        let bulletin = try Self.signing { try TrustOperations.vouch(keys, lifetime: lifetime, identity: identity, now: now, policy: policy) }
+        try write(bulletin)
         return bulletin
     }
 

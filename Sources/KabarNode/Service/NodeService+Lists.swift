@@ -34,6 +34,35 @@ extension NodeService {
         return result
     }
 
+    /// `known add|remove|list`: a known key is never a stranger here and may vouch; its
+    /// bulletins already held leave the strangers' share at once (the rules are installed
+    /// again, which books them anew).
+    func known(_ parameters: KeyListParameters) throws(ServiceError) -> ControlResult {
+        var result = ControlResult()
+        switch parameters.action {
+        case "list":
+            let listed = try lists { () throws(TrustListError) in try TrustLists.load(.known, in: host.data) }
+            result.keys = Set(listed + settings.known).sorted().map(\.hex)
+        case "add":
+            let key = try Self.key(parameters.key ?? "")
+            result.changed = try lists { () throws(TrustListError) in try TrustLists.add(key, to: .known, in: host.data) }
+            installTrust()
+        case "remove":
+            let key = try Self.key(parameters.key ?? "")
+            let removed = try lists { () throws(TrustListError) in try TrustLists.remove(key, from: .known, in: host.data) }
+            installTrust()
+            if settings.known.contains(key) {
+                throw .failed(Localized(
+                    en: "\(key.short) is named by a 'known =' line in \(host.data.file(ConfigFile.fileName)); remove that line too",
+                    id: "\(key.short) tertulis di baris 'known =' di \(host.data.file(ConfigFile.fileName)); hapus juga baris itu"))
+            }
+            guard removed else { throw .failed(Localized(en: "\(key.short) is not known here", id: "\(key.short) tidak dikenal di sini")) }
+            result.changed = true
+        default: throw Self.unknownAction(parameters.action)
+        }
+        return result
+    }
+
     /// `block add|remove|list`: a blocked key's bulletins are dropped at once, with tombstones.
     func block(_ parameters: KeyListParameters) throws(ServiceError) -> ControlResult {
         var result = ControlResult()

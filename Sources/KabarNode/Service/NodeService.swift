@@ -117,10 +117,11 @@ public final class NodeService {
     @discardableResult
     public func installTrust() -> TrustListError? {
         var rules = TrustRules(
-            authorities: Set(settings.authorities), channels: settings.channels, quotas: settings.channelQuotas)
+            authorities: Set(settings.authorities), channels: settings.channels, quotas: settings.channelQuotas,
+            known: Set(settings.known + ((try? identity().author).map { [$0] } ?? [])), strangers: settings.strangerBudget)
         var problem: TrustListError?
         do {
-            rules = try TrustOperations.rules(settings: settings, data: host.data)
+            rules = try TrustOperations.rules(settings: settings, data: host.data, own: try? identity().author)
         } catch {
             problem = error
         }

@@ -55,6 +55,23 @@ public struct ResultWords: Sendable, Equatable {
                     ? [Localized(en: "no blocked keys", id: "tidak ada kunci yang diblokir")]
                     : keys.map { Localized(verbatim: $0) }
             }
+        case .known(let parameters):
+            let short = String((parameters.key ?? "").prefix(12))
+            switch parameters.action {
+            case "add":
+                lines = [result.changed == true
+                    ? Localized(en: "\(short) is now known here: never a stranger, and it may vouch", id: "\(short) kini dikenal di sini: bukan orang asing, dan boleh menjamin")
+                    : Localized(en: "\(short) was already known here", id: "\(short) sudah dikenal di sini")]
+            case "remove":
+                lines = [Localized(en: "\(short) is no longer known here", id: "\(short) tidak lagi dikenal di sini")]
+            default:
+                let keys = result.keys ?? []
+                lines = keys.isEmpty
+                    ? [Localized(en: "no known keys besides this node's own", id: "tidak ada kunci yang dikenal selain milik node ini")]
+                    : keys.map { Localized(verbatim: $0) }
+            }
+        case .vouch:
+            lines = result.id.map { [Localized(verbatim: $0)] } ?? []
         case .sync:
             let count = result.count ?? 0
             lines = [Localized(en: "syncing with \(count) peers", id: "menyelaraskan dengan \(count) peer")]

@@ -17,8 +17,8 @@ public final class FileStore: BulletinStore {
     public struct Options: Sendable {
         /// Segment size before rolling over.
         public var segmentBytesMax = StoreLog.defaultSegmentBytesMax
-        /// Disk quota in bytes for the segments; nil for none. Over it, the store evicts
-        /// (expired first, then community posts oldest first, official posts last) and compacts.
+        /// Disk quota in bytes for the segments; nil for none. Over it, `enforceQuota` evicts
+        /// (in the node's order: Documentation/Store.md, "Quota") and compacts.
         public var quotaBytes: Int64?
         /// Which channels are official (evicted last). Default: the official channels of
         /// `ChannelRules.defaults` (`resmi`, `pengumuman`).
@@ -59,8 +59,6 @@ public final class FileStore: BulletinStore {
     /// Ids a failed sync took back and the node has not yet taken (`takeLost`); the same bound.
     private var lost: [BulletinID] = []
     static let evictionsHeldMax = 1 << 20
-    /// The latest `now` any call gave; the quota check inside `insert` uses it.
-    private var latestNow = UnixTime(milliseconds: 0)
 
     /// Takes a changed quota and set of official channels (`kabar reload`). A lower quota is
     /// enforced at the next insert, as any growth past it is.
@@ -148,7 +146,6 @@ public final class FileStore: BulletinStore {
             id: bulletin.id, summary: BulletinSummary(bulletin), encodedBytes: bulletin.encoded.count,
             location: Self.pack(location))
         if durability == .immediate { try syncLog() }
-        if let quota = options.quotaBytes, log.diskBytes > quota { try enforceQuota(now: latestNow) }
         return .added
     }
 
@@ -182,7 +179,6 @@ public final class FileStore: BulletinStore {
     /// Expiry needs no record: an expired bulletin found again at the next open is dropped by
     /// the next call. Compacts when the log holds more than twice what is live.
     public func removeExpired(now: UnixTime) throws -> [BulletinID] {
-        latestNow = max(latestNow, now)
         let expired = index.expired(now: now)
         index.remove(contentsOf: expired)
         tombstones = tombstones.filter { $0.value > now }
@@ -270,7 +266,6 @@ public final class FileStore: BulletinStore {
     /// Drops expired bulletins and tombstones, then rewrites the log with only what is live.
     /// Crash-safe at every step (StoreLog.compact).
     public func compact(now: UnixTime) throws {
-        latestNow = max(latestNow, now)
         repairPending = false
         index.remove(contentsOf: index.expired(now: now))
         tombstones = tombstones.filter { $0.value > now }
@@ -292,19 +287,19 @@ public final class FileStore: BulletinStore {
         })
     }
 
-    /// When the segments are over the quota: evicts (expired first, then community bulletins
-    /// oldest first, official last) until what is live fits in 90% of it, then compacts.
-    /// Returns the evicted ids.
+    /// When the segments are over the quota: evicts in `rank`'s order (`BulletinStore`) until
+    /// what is live fits in 90% of it, then compacts. Returns the evicted ids.
     @discardableResult
-    public func enforceQuota(now: UnixTime) throws -> [BulletinID] {
+    public func enforceQuota(now: UnixTime, rank: (EvictionCandidate) -> Int?) throws -> [BulletinID] {
         guard let quota = options.quotaBytes, log.diskBytes > quota else { return [] }
         let target = quota / 10 * 9
         var evicted: [BulletinID] = []
         if liveBytesEstimate > target {
-            for id in index.evictionOrder(now: now, isOfficial: options.isOfficial) {
+            let overhead = Int64(LogFormat.recordHeaderBytes + BulletinID.byteCount)
+            for candidate in index.evictionOrder(overhead: overhead, rank: rank) {
                 guard liveBytesEstimate > target else { break }
-                index.remove(id)
-                evicted.append(id)
+                index.remove(candidate.id)
+                evicted.append(candidate.id)
             }
         }
         evictions += evicted
@@ -314,6 +309,16 @@ public final class FileStore: BulletinStore {
         // which is harmless: eviction is only for space.
         try compact(now: now)
         return evicted
+    }
+
+    /// `enforceQuota` in the plain order (expired, community, official and system; for a store
+    /// used without a node, and tests).
+    @discardableResult
+    public func enforceQuota(now: UnixTime) throws -> [BulletinID] {
+        let isOfficial = options.isOfficial
+        return try enforceQuota(now: now, rank: EvictionCandidate.plainRank(now: now) {
+            !isOfficial($0) && $0 != ChannelRules.systemChannel
+        })
     }
 
     public func takeEvictions() -> [BulletinID] {

@@ -57,36 +57,9 @@ public struct PhoneIdentity: Sendable {
     }
 }
 
-/// The field a hall adds to a phone's bulletin: the hall's key and its signature over the
-/// phone's key. Field tag 8 (an unknown field to the bulletin format: carried and signed by the
-/// phone's key like any other), value 96 bytes:
-///
-/// ```
-/// +--------------------------+---------------------------------------------------------+
-/// | hall key (32)            | Ed25519 signature by the hall key (64) over             |
-/// |                          | "kabar-phone-voucher-v1" || 0x00 || phone key (32)      |
-/// +--------------------------+---------------------------------------------------------+
-/// ```
-public enum PhoneVoucher {
-    /// The bulletin field tag.
-    public static let tag: UInt8 = 8
-    /// The value's size.
-    public static let valueByteCount = 96
-
-    static func message(phone: AuthorKey) -> [UInt8] { Array("kabar-phone-voucher-v1".utf8) + [0] + phone.bytes }
-
+extension PhoneVoucher {
     /// The field `hall` adds to posts signed by `phone`.
     public static func field(hall: Identity, phone: AuthorKey) -> UnknownField {
         UnknownField(tag: tag, value: hall.author.bytes + hall.key.signature(for: message(phone: phone)))
-    }
-
-    /// The hall that vouched for `bulletin`'s author, when its voucher is there and checks out.
-    public static func hall(of bulletin: Bulletin) -> AuthorKey? {
-        guard let field = bulletin.content.unknownFields.first(where: { $0.tag == tag }), field.value.count == valueByteCount,
-            let hall = AuthorKey(bytes: Array(field.value[0..<32]))
-        else { return nil }
-        let signature = Array(field.value[32...])
-        guard Ed25519.isValidSignature(signature, for: message(phone: bulletin.author), publicKey: hall.bytes) else { return nil }
-        return hall
     }
 }
