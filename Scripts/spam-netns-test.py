@@ -47,6 +47,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -544,6 +545,8 @@ def main():
         print(f"spam netns test: no kabar binary at {kabar}; build it first (swift build -c release)")
         return 1
     probe_namespaces()
+    # A SIGTERM (a CI timeout) unwinds like a failure, so the daemons, namespaces and data go.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     work = tempfile.mkdtemp(prefix="ks")
     network = Network()
     started = time.monotonic()
