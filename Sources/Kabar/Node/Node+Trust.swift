@@ -12,6 +12,9 @@ extension BulletinAdmission {
     /// By default a removal changes nothing.
     public mutating func didRemove(_ id: BulletinID) {}
 
+    /// By default there are no books to settle.
+    public mutating func settle(store: some BulletinStore, at now: UnixTime) {}
+
     /// By default: expired, then community, then the rest.
     public func evictionClass(of id: BulletinID, channel: String, expires: UnixTime, at now: UnixTime) -> Int {
         expires <= now ? 0 : ChannelRules.defaults.rule(for: channel).access == .community ? 3 : 4
