@@ -22,7 +22,7 @@ enum BenchCryptoCommand: Command {
                     id: "detik untuk mengukur tiap angka (1 sampai 60, bawaan 1)")),
         ],
         discussion: Localized(
-            en: "Runs on one core, timed by this thread's CPU clock (as openssl speed times by CPU time). Build with -c release for meaningful figures. --json prints one object with ed25519_sign_per_s, ed25519_verify_per_s, sha256_1k_mb_per_s, sha256_16k_mb_per_s, sha512_1k_mb_per_s and sha512_16k_mb_per_s (MB = 10^6 bytes).",
+            en: "Runs on one core, timed by this thread's CPU clock (as openssl speed times by CPU time). Build with -c release for meaningful figures. --json prints one object with ed25519_sign_per_s, ed25519_verify_per_s, sha256_1k_mb_per_s, sha256_16k_mb_per_s, sha512_1k_mb_per_s and sha512_16k_mb_per_s (MB = 10^6 bytes), and the stamp figures: bulletin_id_us, bulletin_id_and_stamp_us, stamp_check_block_us, stamp_check_alone_us, verify_over_stamp_check, verify_over_stamp_alone, stamp_tries_per_s, stamp_20_bits_s.",
             id: "Berjalan pada satu inti, diukur dengan jam CPU utas ini (seperti openssl speed mengukur waktu CPU). Bangun dengan -c release agar angkanya bermakna. --json mencetak satu objek dengan ed25519_sign_per_s, ed25519_verify_per_s, sha256_1k_mb_per_s, sha256_16k_mb_per_s, sha512_1k_mb_per_s dan sha512_16k_mb_per_s (MB = 10^6 bita)."))
 
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
@@ -35,7 +35,7 @@ enum BenchCryptoCommand: Command {
             context.print("{" + fields.joined(separator: ", ") + "}")
         } else {
             for figure in figures {
-                let label = figure.key.padding(toLength: 24, withPad: " ", startingAt: 0)
+                let label = figure.key.padding(toLength: 26, withPad: " ", startingAt: 0)
                 context.print(label + format(figure.value))
             }
         }
@@ -65,8 +65,54 @@ enum BenchCryptoCommand: Command {
                 figures.append(Figure(key: "\(name)_\(size / 1024)k_mb_per_s", value: perSecond * Double(size) / 1e6))
             }
         }
+        figures += stampFigures(seconds: seconds, verifyPerSecond: verifies, sink: &sink)
         if sink == 0x5a { figures.append(Figure(key: "sink", value: 0)) }  // keeps the work observable
         return figures.filter { $0.key != "sink" }
+    }
+
+    /// Stamps (Documentation/Trust.md, "Stamps") on a 330-byte post, the size of a typical
+    /// stranger's bulletin: what a node pays to read a stamp (the digests a node takes of every
+    /// bulletin, id alone and id with stamp; the stamp on its own) against a verification, and
+    /// what an author pays to make one (tries a second; the expected time for 20 bits).
+    static func stampFigures(seconds: Double, verifyPerSecond: Double, sink: inout UInt8) -> [Figure] {
+        guard let key = try? Ed25519.PrivateKey(seed: [UInt8](repeating: 9, count: 32)),
+            let author = AuthorKey(bytes: key.publicKey.rawRepresentation)
+        else { return [] }
+        var content = BulletinContent(
+            kind: .post, author: author, created: UnixTime(milliseconds: 1_800_000_000_000),
+            expires: UnixTime(milliseconds: 1_800_086_400_000), channel: "warga")
+        content.title = "Jual bibit sawit unggul"
+        content.body = String(repeating: "x", count: 200)
+        guard let stamped = try? Stamp.stamp(content, bits: 0), let bulletin = try? Bulletin.sign(stamped, with: key) else { return [] }
+        let bytes = bulletin.encoded
+        let unsigned = Array(bytes.dropLast(64))
+        let idOnly = rate(seconds: seconds) { sink ^= UInt8(truncatingIfNeeded: BulletinID(hashing: bytes).prefix64) }
+        let both = rate(seconds: seconds) { sink ^= BulletinDigest(of: bytes).stampBits }
+        let alone = rate(seconds: seconds) { sink ^= SHA256.hash(unsigned)[0] }
+        // What the stamp adds to the id the node computes anyway is one finishing compression
+        // of the shared state (two when the unsigned part ends within 8 bytes of a block):
+        // timed as the SHA-256 of a one-block message, since the difference of the two digest
+        // timings above is below their noise.
+        let block = [UInt8](repeating: 0x5a, count: 40)
+        let oneBlock = rate(seconds: seconds) { sink ^= SHA256.hash(block)[0] }
+        let verifyUs = 1e6 / verifyPerSecond
+        let checkUs = 1e6 / oneBlock
+        let aloneUs = 1e6 / alone
+        let nonceAt = unsigned.count - 8
+        let tries: UInt64 = 1 << 16
+        let triesPerSecond = rate(seconds: seconds) {
+            sink ^= SHA256.searchNonce(in: unsigned, nonceOffset: nonceAt, bits: 64, tries: tries) == nil ? 1 : 0
+        } * Double(tries)
+        return [
+            Figure(key: "bulletin_id_us", value: 1e6 / idOnly),
+            Figure(key: "bulletin_id_and_stamp_us", value: 1e6 / both),
+            Figure(key: "stamp_check_block_us", value: checkUs),
+            Figure(key: "stamp_check_alone_us", value: aloneUs),
+            Figure(key: "verify_over_stamp_check", value: verifyUs / checkUs),
+            Figure(key: "verify_over_stamp_alone", value: verifyUs / aloneUs),
+            Figure(key: "stamp_tries_per_s", value: triesPerSecond),
+            Figure(key: "stamp_20_bits_s", value: Double(1 << 20) / triesPerSecond),
+        ]
     }
 
     /// Calls of `body` per second, timed over at least `seconds`.
@@ -94,7 +140,8 @@ enum BenchCryptoCommand: Command {
     }
 
     static func format(_ value: Double) -> String {
-        let rounded = (value * 10).rounded() / 10
+        let places = abs(value) < 10 ? 1000.0 : 10.0
+        let rounded = (value * places).rounded() / places
         return String(rounded)
     }
 }

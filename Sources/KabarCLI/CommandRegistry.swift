@@ -34,6 +34,8 @@ enum CommandRegistry {
         CommandEntry(BlockListCommand.self),
         CommandEntry(KnownCommand.self),
         CommandEntry(VouchCommand.self),
+        CommandEntry(ReachCommand.self),
+        CommandEntry(HallsCommand.self),
         CommandEntry(UnblockCommand.self),
         CommandEntry(RunCommand.self),
         CommandEntry(PeersCommand.self),

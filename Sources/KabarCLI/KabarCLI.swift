@@ -4,7 +4,7 @@ import KabarNode
 /// The `kabar` program: finds the command named by the arguments, parses, runs, reports errors.
 public enum KabarCLI {
     /// Kabar's version, printed by `kabar version` and `kabar --version`.
-    public static let version = "0.1.0"
+    public static let version = KabarVersion.string
 
     /// Runs `kabar` with `arguments` (without the program name) and returns the exit code: 1
     /// when standard output could not be written, whatever the command did (which stays done).

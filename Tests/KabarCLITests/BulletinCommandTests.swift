@@ -79,7 +79,7 @@ func awaitNextMillisecond() {
         #expect(objects.count == 3)
         #expect(objects.map { $0["id"] as? String } == ids.reversed())
         let newest = objects[0]
-        #expect(Set(newest.keys) == ["attachments", "id", "author", "kind", "channel", "title", "body", "created", "expires", "references", "supersedes"])
+        #expect(Set(newest.keys) == ["attachments", "id", "author", "kind", "channel", "title", "body", "created", "expires", "references", "stamp_bits", "supersedes"])
         #expect(newest["author"] as? String == key)
         #expect(newest["kind"] as? String == "post")
         #expect(newest["title"] as? String == "Banjir \"Sungai\" naik")

@@ -210,6 +210,47 @@ import Testing
         #expect(halls.village.run(["authority", "remove", halls.granteeKey]).code == 1)
         #expect(halls.village.run(["authority", "add", "xyz"]).code == 2)
     }
+
+    /// `known` and `vouch` as an operator uses them: a vouch by a hall the regency vouched for
+    /// makes a villager's key no stranger at a third node; a vouch by a key nobody trusts is
+    /// refused, naming its rule; and a stamped post carries its work.
+    @Test func knownKeysAndVouchesTravelAndCountOnlyFromKeysThatMayVouch() throws {
+        let halls = Halls()
+        defer { halls.remove() }
+        let villager = String(repeating: "5a", count: 32)
+        #expect(halls.village.run(["known", "add", villager]).output.contains("is now known here"))
+        #expect(halls.village.run(["known", "list", "--json"]).output.contains(villager))
+        #expect(halls.village.run(["known", "remove", villager]).code == 0)
+        #expect(halls.village.run(["known", "remove", villager]).code == 1)
+        #expect(halls.village.run(["known", "frob"]).code == 2)
+        // A node's own key may vouch there; elsewhere a vouch by a key nobody trusts is refused.
+        #expect(halls.grantee.run(["vouch", villager]).code == 0)
+        let stray = halls.carry(from: halls.grantee, to: halls.village)
+        #expect(stray.output.hasPrefix("added 0, already had 0, rejected 1"), "\(stray.output)")
+        #expect(stray.output.contains("vouch refused"), "\(stray.output)")
+        // The regency vouches for the hall; the hall vouches for the villager; the village node
+        // (trusting the regency) takes both.
+        for node in [halls.authority, halls.grantee, halls.village] { #expect(node.run(["authority", "add", halls.authorityKey]).code == 0) }
+        #expect(halls.authority.run(["vouch", halls.granteeKey]).code == 0)
+        #expect(halls.carry(from: halls.authority, to: halls.grantee).output.hasPrefix("added 1"))
+        #expect(halls.grantee.run(["vouch", villager, "--expires", "30d"]).code == 0)
+        let carried = halls.carry(from: halls.grantee, to: halls.village)
+        // The hall's first vouch, made before the regency's reached it, is refused again here
+        // (it was made by a key nobody vouched for); the regency's and the second count.
+        #expect(carried.output.hasPrefix("added 2, already had 0, rejected 1"), "\(carried.output)")
+        #expect(halls.village.run(["list", "--json"]).output.contains("\"kind\":\"vouch\""))
+        #expect(halls.village.run(["vouch", "zz"]).code == 2 || halls.village.run(["vouch", "zz"]).code == 1)
+        // A stamp on request.
+        let stamped = halls.village.run(["post", "--channel", "warga", "--title", "Panen", "--body", "x", "--stamp", "12"])
+        #expect(stamped.code == 0, "\(stamped.error)")
+        let id = stamped.output.trimmingCharacters(in: .newlines)
+        let shown = halls.village.run(["show", id, "--json"]).output
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(shown.utf8)) as? [String: Any])
+        #expect(object["id"] as? String == id)
+        #expect((object["stamp_bits"] as? Int ?? 0) >= 12)
+        let vouches = try parseList(halls.village.run(["list", "--json"]).output).compactMap { $0["vouch"] as? [String: Any] }
+        #expect(vouches.contains { ($0["keys"] as? [String]) == [villager] })
+    }
 }
 
 @Suite struct TrustQuotaCommandTests {
@@ -236,4 +277,5 @@ extension TestNode {
         defer { try? store.close() }
         return store.bulletin(id)
     }
+
 }

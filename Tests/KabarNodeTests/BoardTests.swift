@@ -238,7 +238,7 @@ import Testing
         let list = hall.send(.get, "/api/bulletins?channel=pasar&limit=5")
         #expect(list.status == 200 && list.headers["Content-Type"] == "application/json; charset=utf-8")
         let array = try #require(try JSONSerialization.jsonObject(with: Data(list.text.utf8)) as? [[String: Any]])
-        #expect(Set(array[0].keys) == ["attachments", "author", "body", "channel", "created", "expires", "id", "kind", "references", "supersedes", "title"])
+        #expect(Set(array[0].keys) == ["attachments", "author", "body", "channel", "created", "expires", "id", "kind", "references", "stamp_bits", "supersedes", "title"])
         let one = hall.send(.get, "/api/bulletins/\(post.id.hex)")
         #expect(one.status == 200 && one.text.contains(post.id.hex))
         #expect(hall.send(.get, "/api/bulletins?limit=0").status == 400)

@@ -116,4 +116,35 @@ import Testing
         #expect(throws: ConfigFile.ValueError.self) { try ConfigFile.parseByteCount("99999999999TB") }
         #expect(throws: ConfigFile.ValueError.self) { try ConfigFile.parseByteCount("0MB") }
     }
+
+    /// Strangers' settings (Trust.md, "Strangers"): a size or a share of the quota, the rate, the
+    /// burst, the stamp, known keys, and per-channel caps and stamps; bad values name the key.
+    @Test func strangersBudgetIsReadAsASizeOrAShareWithItsRateStampAndKnownKeys() throws {
+        let key = String(repeating: "cd", count: 32)
+        let text = """
+            quota = 20MB
+            strangers = 25%
+            stranger_rate = 50/s
+            stranger_burst = 60000
+            stamp = 22
+            known = \(key)
+            channel.pasar = community posts=100 strangers=1MB stamp=18
+            """
+        let settings = try ConfigFile.parse(text, path: "/d/kabar.conf")
+        let budget = settings.strangerBudget
+        #expect(budget.bytesMax == 5_000_000)
+        #expect(budget.bytesMax(for: "pasar") == 1_000_000 && budget.bytesMax(for: "warga") == 5_000_000)
+        #expect(budget.stampBits(for: "pasar") == 18 && budget.stampBits(for: "warga") == 22)
+        #expect(budget.perSecond == 50 && budget.burst == 60_000)
+        #expect(settings.known.map(\.hex) == [key])
+        #expect(settings.channelQuotas["pasar"]?.countPerDayMax == 100)
+        // A size is a size; no quota means no limit; the default is a tenth of the quota.
+        #expect(try ConfigFile.parse("strangers = 3MB", path: "f").strangerBudget.bytesMax == 3_000_000)
+        #expect(try ConfigFile.parse("quota = 20MB", path: "f").strangerBudget.bytesMax == 2_000_000)
+        #expect(NodeSettings().strangerBudget.bytesMax == 100_000_000)
+        for bad in ["strangers = 120%", "strangers = lots", "stranger_rate = fast", "stranger_burst = 0", "stamp = 40", "known = abc",
+                    "channel.pasar = community stamp=x", "channel.pasar = community strangers=-1"] {
+            #expect(throws: ConfigError.self, "\(bad)") { try ConfigFile.parse(bad, path: "f") }
+        }
+    }
 }

@@ -270,6 +270,24 @@ import Testing
         #expect(policy.strangerUsage.count == 0)
     }
 
+    /// The books follow the store: expired strangers' bulletins leave the share at the
+    /// node's expiry pass, and so free room for new ones.
+    @Test func expiredStrangersLeaveTheShareAtTheExpiryPass() throws {
+        let now = NodeTime(monotonic: .zero, wall: testEpoch + .hours(1))
+        var node = strangerNode(quota: 10_000_000, rules: strangerRules(bytesMax: 4_000, stampBits: 6))
+        var prng = PRNG(seed: 5)
+        var stored = 0
+        for _ in 0..<40 where node.submit(freshPost(&prng, body: 100), durability: .lazy, at: now).0 == .added { stored += 1 }
+        #expect(stored > 5 && stored < 40)
+        #expect(try #require(node.admission as? TrustPolicy).strangerUsage.count == stored)
+        // Three days on, every one of them has expired.
+        let later = NodeTime(monotonic: .zero + .days(3), wall: testEpoch + .days(3) + .hours(2))
+        _ = node.tick(at: later)
+        #expect(try #require(node.admission as? TrustPolicy).strangerUsage.count == 0)
+        // And room is back for new ones.
+        #expect(node.submit(freshPost(&prng, body: 100, created: later.wall), durability: .lazy, at: later).0 == .added)
+    }
+
     // MARK: Helpers
 
     func strangerRules(bytesMax: Int64, stampBits: Int) -> TrustRules {
@@ -286,11 +304,11 @@ import Testing
     }
 
     /// A post on `warga` by a key made fresh from `prng`.
-    func freshPost(_ prng: inout PRNG, body: Int = 60, stampBits: Int = 0) -> Bulletin {
+    func freshPost(_ prng: inout PRNG, body: Int = 60, stampBits: Int = 0, created: UnixTime = testEpoch) -> Bulletin {
         let key = try! Ed25519.PrivateKey(seed: prng.bytes(32))
         var content = BulletinContent(
-            kind: .post, author: AuthorKey(bytes: key.publicKey.rawRepresentation)!, created: testEpoch,
-            expires: testEpoch + .days(3), channel: "warga")
+            kind: .post, author: AuthorKey(bytes: key.publicKey.rawRepresentation)!, created: created,
+            expires: created + .days(3), channel: "warga")
         content.title = "Promo"
         content.body = String(repeating: "x", count: body)
         if stampBits > 0 { content = try! Stamp.stamp(content, bits: stampBits) }

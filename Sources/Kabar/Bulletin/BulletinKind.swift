@@ -35,13 +35,16 @@ public enum BulletinKind: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The name used in JSON and listings: `post`, `retraction`, `grant`, `hide`, `kind-N`.
+    /// The name used in JSON and listings: `post`, `retraction`, `grant`, `hide`, `vouch` (kind
+    /// 5, which the trust layer reads: Documentation/Trust.md), `kind-N`.
     public var name: String {
         switch self {
         case .post: return "post"
         case .retraction: return "retraction"
         case .grant: return "grant"
         case .hide: return "hide"
+        case .unknown(5): return "vouch"
+        case .unknown(6): return "report"
         case .unknown(let code): return "kind-\(code)"
         }
     }

@@ -313,6 +313,10 @@ extension Node {
             sync.remove(id)
             admission?.didRemove(id)
         }
+        // What a compaction dropped on its own (expired bulletins it met) leaves the trust
+        // layer's books here.
+        let wall = wallNow(now)
+        admission?.settle(store: store, at: wall)
     }
 }
 

@@ -12,6 +12,9 @@ extension BulletinAdmission {
     /// By default a removal changes nothing.
     public mutating func didRemove(_ id: BulletinID) {}
 
+    /// By default there are no books to settle.
+    public mutating func settle(store: some BulletinStore, at now: UnixTime) {}
+
     /// By default: expired, then community, then the rest.
     public func evictionClass(of id: BulletinID, channel: String, expires: UnixTime, at now: UnixTime) -> Int {
         expires <= now ? 0 : ChannelRules.defaults.rule(for: channel).access == .community ? 3 : 4
@@ -94,8 +97,10 @@ extension ClockEstimate {
 /// the set is cleared when a grant is stored or the rules change, since a refused post may
 /// then be admissible. Bounded: at most `countMax` ids (expired ones dropped first, then all).
 struct RefusedIDs: Sendable {
-    /// Ids remembered at most.
-    static let countMax = 16_384
+    /// Ids remembered at most: a flood of fresh keys past the strangers' share is refused by
+    /// the hundred thousand, and a node that forgot them would pull them all again at the next
+    /// reconciliation (about 60 bytes each: 16 MB at most).
+    static let countMax = 262_144
     /// How long a refusal is remembered.
     static let memory = TimeSpan.minutes(30)
 

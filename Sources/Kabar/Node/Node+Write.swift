@@ -187,8 +187,10 @@ extension Node {
                 return rank == 0 || rank <= incoming ? rank : nil
             }
         } catch {
-            // A compaction cut short: what it dropped is dropped all the same (taken below);
-            // the next insert tries again.
+            // A compaction cut short (a failing disk): what it dropped is dropped all the same
+            // (taken below), what a failed sync took back is booked, and the next insert or
+            // flush meets the store's own error.
+            forgetLostWrites()
         }
         return store.takeEvictions()
     }

@@ -328,6 +328,8 @@ public protocol BulletinAdmission {
     func precheck(_ bulletin: Bulletin, at now: UnixTime) throws(TrustError)
     /// The store no longer holds `id`.
     mutating func didRemove(_ id: BulletinID)
+    /// Brings the books in line with what `store` holds (the node's expiry pass, every minute).
+    mutating func settle(store: some BulletinStore, at now: UnixTime)
     /// The class of a held bulletin for quota eviction (`TrustPolicy.evictionClass`).
     func evictionClass(of id: BulletinID, channel: String, expires: UnixTime, at now: UnixTime) -> Int
     /// The class `bulletin`, about to be stored, will have.

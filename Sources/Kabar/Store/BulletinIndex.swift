@@ -142,6 +142,7 @@ public struct BulletinIndex: Sendable {
             if let channelNumber, entry.channelNumber != channelNumber { continue }
             if let authorNumber, entry.authorNumber != authorNumber { continue }
             if let kind = query.kind, entry.kindCode != kind.code { continue }
+            if let excluded = query.excludedKind, entry.kindCode == excluded.code { continue }
             if !body(entry) { return }
         }
     }

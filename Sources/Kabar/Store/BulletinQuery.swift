@@ -16,6 +16,8 @@ public struct BulletinQuery: Sendable, Equatable {
     public var author: AuthorKey?
     /// Only this kind.
     public var kind: BulletinKind?
+    /// Not this kind (a listing of every channel leaves hall reports out: one per hall).
+    public var excludedKind: BulletinKind?
     /// Folded words (`TextSearch.words`) that must all appear in the title or body, each as a
     /// word or the start of one.
     public private(set) var words: [String]
@@ -38,7 +40,7 @@ public struct BulletinQuery: Sendable, Equatable {
     /// True when the filters (not the words) accept these fields.
     public func matches(channel: String, author: AuthorKey, kind: BulletinKind) -> Bool {
         (self.channel == nil || self.channel == channel) && (self.author == nil || self.author == author)
-            && (self.kind == nil || self.kind == kind)
+            && (self.kind == nil || self.kind == kind) && (excludedKind == nil || excludedKind != kind)
     }
 
     /// True when `bulletin` passes the filters and holds every word.

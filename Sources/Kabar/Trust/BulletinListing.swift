@@ -16,11 +16,12 @@ public enum BulletinListing {
         return bulletins.filter { $0.kind == .post && !superseded.contains($0.id) }
     }
 
-    /// True when `bulletin` is a control bulletin (retraction, grant, hide) rather than news.
+    /// True when `bulletin` is a control bulletin (retraction, grant, hide, vouch, hall report)
+    /// rather than news.
     public static func isControl(_ bulletin: Bulletin) -> Bool {
         switch bulletin.kind {
         case .retraction, .grant, .hide: return true
-        case .post, .unknown: return false
+        case .post, .unknown: return Vouch.isVouchKind(bulletin) || HallReport.isReportKind(bulletin)
         }
     }
 }

@@ -32,6 +32,13 @@ public enum TrustError: Error, Equatable, Sendable, LocalizedError {
     case vouchNotAllowed
     /// A bulletin of the vouch kind that is not a well-formed vouch.
     case vouchMalformed
+    /// A hall report signed by a key that may not vouch here: only keys the network knows may
+    /// report on a hall (Documentation/Reach.md).
+    case reportNotAllowed
+    /// A bulletin of the report kind that is not a well-formed report.
+    case reportMalformed(HallReportError)
+    /// A report older than the one this node holds from the same node (by `newer`).
+    case reportSuperseded(by: BulletinID)
     /// The bulletins of unvouched keys already fill their share on `channel` (`limit` bytes
     /// for bulletins without a stamp of `stampBits`, twice that with one); `stamped` says the
     /// bulletin had the stamp (then even the stamped share is full).
@@ -101,6 +108,18 @@ public enum TrustError: Error, Equatable, Sendable, LocalizedError {
             return Localized(
                 en: "vouch refused: it must name 1 to 64 keys, sorted, in field 9, on channel kabar, and nothing else",
                 id: "jaminan ditolak: harus menyebut 1 sampai 64 kunci, terurut, di field 9, di kanal kabar, tanpa isi lain")
+        case .reportNotAllowed:
+            return Localized(
+                en: "hall report refused: only an authority, a grantee, a key an authority vouched for or a key this node knows may report",
+                id: "laporan balai ditolak: hanya otoritas, penerima izin, kunci yang dijamin otoritas, atau kunci yang dikenal node ini yang boleh melapor")
+        case .reportMalformed(let reason):
+            return Localized(
+                en: "hall report refused: \(reason.rule.en)",
+                id: "laporan balai ditolak: \(reason.rule.id)")
+        case .reportSuperseded(let newer):
+            return Localized(
+                en: "hall report refused: this node already holds a newer report by the same node (\(newer.short))",
+                id: "laporan balai ditolak: node ini sudah memegang laporan yang lebih baru dari node yang sama (\(newer.short))")
         case .strangersFull(let channel, let limit, let stampBits, let stamped):
             if stamped {
                 return Localized(

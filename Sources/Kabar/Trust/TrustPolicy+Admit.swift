@@ -14,6 +14,10 @@ extension TrustPolicy {
             try checkVouch(bulletin, at: now)
             return
         }
+        if HallReport.isReportKind(bulletin) {
+            try checkReport(bulletin, at: now)
+            return
+        }
         switch bulletin.kind {
         case .grant:
             try checkGrant(bulletin, at: now)

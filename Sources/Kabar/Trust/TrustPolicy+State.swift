@@ -8,6 +8,9 @@ extension TrustPolicy {
         // A vouch or a grant can end strangers' standing: their bulletins leave the share.
         if bulletin.kind == .grant || Vouch.isVouchKind(bulletin) { settleStrangers(store: store, at: now) }
         var removals: [BulletinRemoval] = []
+        if let replaced = recordReport(bulletin), store.contains(replaced.id) {
+            removals.append(BulletinRemoval(id: replaced.id, until: replaced.expires))
+        }
         if bulletin.kind == .retraction || bulletin.kind == .hide {
             let isHide = bulletin.kind == .hide
             for reference in bulletin.references {
@@ -31,6 +34,7 @@ extension TrustPolicy {
         actions = [:]
         usage = [:]
         vouches = [:]
+        reports = [:]
         phoneHalls = [:]
         strangers = StrangerLedger()
         var items: [(UnixTime, BulletinID)] = []
@@ -88,6 +92,7 @@ extension TrustPolicy {
 
     /// A withdrawn grant stops authorising at once.
     private mutating func forget(_ target: Bulletin) {
+        if reports[target.author]?.id == target.id { reports[target.author] = nil }
         if let vouch = Vouch(target) {
             for key in vouch.keys {
                 vouches[key]?.removeAll { $0.id == target.id }
@@ -114,6 +119,7 @@ extension TrustPolicy {
             let live = records.filter { $0.expires > now }
             return live.isEmpty ? nil : live
         }
+        reports = reports.filter { $0.value.expires > now }
         let oldestDay = Self.day(of: now - ChannelRules.hardMaximumLifetime) - 1
         usage = usage.filter { $0.key.day >= oldestDay }
     }

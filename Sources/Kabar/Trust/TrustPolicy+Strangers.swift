@@ -175,6 +175,11 @@ extension TrustPolicy {
         strangers.remove(id)
     }
 
+    /// `settleStrangers`, at the node's expiry pass.
+    public mutating func settle(store: some BulletinStore, at now: UnixTime) {
+        settleStrangers(store: store, at: now)
+    }
+
     /// Drops from the strangers' books what `store` no longer holds and the bulletins of keys
     /// that are no longer strangers (a vouch or a grant arrived). O(strangers' bulletins held).
     public mutating func settleStrangers(store: some BulletinStore, at now: UnixTime) {

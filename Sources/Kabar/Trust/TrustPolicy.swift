@@ -62,6 +62,8 @@ public struct TrustPolicy: BulletinAdmission, Sendable {
     /// Phones whose hall's voucher checked out, by phone key (a cache: bounded, and a key
     /// missing here is only checked again).
     var phoneHalls: [AuthorKey: AuthorKey] = [:]
+    /// The newest hall report held, by reporting node.
+    var reports: [AuthorKey: ReportRecord] = [:]
     /// Strangers' bulletins held.
     var strangers = StrangerLedger()
     /// Strangers' bulletins taken lately.

@@ -155,6 +155,26 @@ public enum ConfigFile {
             }
             settings.strangerBurst = burst
         case "stamp": settings.stampBits = try parseStampBits("stamp", value)
+        case "report": settings.reportSchedule.enabled = try parseSwitch("report", value)
+        case "report_interval":
+            settings.reportSchedule.interval = try parseSpan("report_interval", value, within: .minutes(10)...(.days(2)))
+        case "report_delay": settings.reportSchedule.delay = try parseSpan("report_delay", value, within: .seconds(0)...(.hours(1)))
+        case "report_window": settings.reportWindow = try parseSpan("report_window", value, within: .hours(1)...(.days(60)))
+        case "report_budget":
+            let bytes = try parseByteCount(value)
+            guard (200...1_000_000).contains(bytes) else {
+                throw ValueError(problem: Localized(
+                    en: "report_budget is from 200 bytes to 1MB a day, not '\(value)'",
+                    id: "report_budget dari 200 byte sampai 1MB per hari, bukan '\(value)'"))
+            }
+            settings.reportSchedule.bytesPerDayMax = Int(bytes)
+        case "report_holdings":
+            guard let count = Int(value), (0...HallReport.holdingsMax).contains(count) else {
+                throw ValueError(problem: Localized(
+                    en: "report_holdings is a whole number from 0 to \(HallReport.holdingsMax), not '\(value)'",
+                    id: "report_holdings adalah bilangan bulat 0 sampai \(HallReport.holdingsMax), bukan '\(value)'"))
+            }
+            settings.reportHoldings = count
         case "known":
             guard settings.known.count < NodeSettings.knownMax else { throw tooMany("known", NodeSettings.knownMax) }
             guard let key = AuthorKey(hex: value.trimmingSpaces) else {
@@ -206,8 +226,8 @@ public enum ConfigFile {
                 if let attachments { settings.attachmentChannels[name] = attachments }
             } else {
                 throw ValueError(problem: Localized(
-                    en: "unknown key '\(key)' (known: port, network, peer, language, log_level, quota, attachment_max, strangers, stranger_rate, stranger_burst, stamp, known, channel.NAME, authority, web.*)",
-                    id: "kunci '\(key)' tidak dikenal (yang dikenal: port, network, peer, language, log_level, quota, attachment_max, strangers, stranger_rate, stranger_burst, stamp, known, channel.NAMA, authority, web.*)"))
+                    en: "unknown key '\(key)' (known: port, network, peer, language, log_level, quota, attachment_max, strangers, stranger_rate, stranger_burst, stamp, known, report, report_interval, report_delay, report_window, report_budget, report_holdings, channel.NAME, authority, web.*)",
+                    id: "kunci '\(key)' tidak dikenal (yang dikenal: port, network, peer, language, log_level, quota, attachment_max, strangers, stranger_rate, stranger_burst, stamp, known, report, report_interval, report_delay, report_window, report_budget, report_holdings, channel.NAMA, authority, web.*)"))
             }
         }
     }
@@ -243,6 +263,16 @@ public enum ConfigFile {
         default:
             throw ValueError(problem: Localized(en: "\(name) is on or off, not '\(text)'", id: "\(name) adalah on atau off, bukan '\(text)'"))
         }
+    }
+
+    /// A duration such as `12h` within `range`.
+    static func parseSpan(_ name: String, _ text: String, within range: ClosedRange<TimeSpan>) throws(ValueError) -> TimeSpan {
+        guard let span = TimeSpan.parse(text), range.contains(span) else {
+            throw ValueError(problem: Localized(
+                en: "\(name) is a duration such as 90s, 30m or 12h, from \(range.lowerBound) to \(range.upperBound), not '\(text)'",
+                id: "\(name) adalah durasi seperti 90s, 30m atau 12h, dari \(range.lowerBound) sampai \(range.upperBound), bukan '\(text)'"))
+        }
+        return span
     }
 
     /// A whole number from 0 to `WebSettings.postsPerDayMax`.

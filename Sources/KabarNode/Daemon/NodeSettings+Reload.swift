@@ -81,6 +81,14 @@ extension NodeSettings {
         for removed in authorities where !newAuthorities.contains(removed) {
             changes.append(Localized(en: "authority \(removed.short) no longer in kabar.conf", id: "otoritas \(removed.short) tidak lagi di kabar.conf"))
         }
+        if fresh.reportSchedule != reportSchedule || fresh.reportWindow != reportWindow || fresh.reportHoldings != reportHoldings {
+            let report = fresh.reportSchedule
+            changes.append(report.enabled
+                ? Localized(
+                    en: "hall reports every \(report.interval), \(report.delay) after news, at most \(report.bytesPerDayMax) bytes a day",
+                    id: "laporan balai tiap \(report.interval), \(report.delay) setelah kabar baru, paling banyak \(report.bytesPerDayMax) byte sehari")
+                : Localized(en: "hall reports off", id: "laporan balai mati"))
+        }
         if fresh.logLevel != logLevel {
             changes.append(Localized(en: "log level \(fresh.logLevel)", id: "tingkat log \(fresh.logLevel)"))
         }

@@ -66,6 +66,14 @@ public struct NodeSettings: Sendable, Equatable {
     /// ... at once (`stranger_burst = N`).
     public var strangerBurst = 100_000
 
+    /// When this node makes hall reports (`report`, `report_interval`, `report_delay`,
+    /// `report_budget`; Documentation/Reach.md).
+    public var reportSchedule = ReportSchedule.Settings()
+    /// Official bulletins first had within this span go in a report (`report_window`).
+    public var reportWindow: TimeSpan = .days(7)
+    /// Holdings a report lists at most (`report_holdings`).
+    public var reportHoldings = 24
+
     /// The room strangers get (Documentation/Trust.md, "Strangers"): `strangers` bytes, or its
     /// share of the quota (a tenth by default; no quota, no limit).
     public var strangerBudget: StrangerBudget {

@@ -4,8 +4,11 @@ import Kabar
 /// socket). Keys are sorted so the output is stable:
 ///
 ///     {"attachments":[],"author":"<64 hex>","body":"...","channel":"pasar","created":1793491200000,
-///      "expires":1794096000000,"id":"<64 hex>","kind":"post","references":[],
+///      "expires":1794096000000,"id":"<64 hex>","kind":"post","references":[],"stamp_bits":0,
 ///      "supersedes":null,"title":"..."}
+///
+/// `stamp_bits` is the work its proof-of-work stamp proves (Documentation/Trust.md, "Stamps");
+/// a vouch also has `"vouch":{"keys":["<64 hex>",...]}`.
 ///
 /// Each attachment is `{"have":N,"id":"<64 hex>","name":"foto.jpg","size":N,"type":"image/jpeg"}`:
 /// `have` is the file bytes this node holds; `name`, `size` and `type` are null until it holds
@@ -58,9 +61,14 @@ public enum BulletinJSON {
             fields.append(("replies", "[" + replies.map { object($0, replies: [], attachments: attachments) }.joined(separator: ",") + "]"))
         }
         fields += [
+            ("stamp_bits", String(bulletin.stampBits)),
             ("supersedes", bulletin.content.supersedes.map { quote($0.hex) } ?? "null"),
             ("title", quote(bulletin.title)),
         ]
+        // Only vouches carry this key (Trust.md, "Strangers").
+        if let vouch = Vouch(bulletin) {
+            fields.append(("vouch", "{\"keys\":[" + vouch.keys.map { quote($0.hex) }.joined(separator: ",") + "]}"))
+        }
         return "{" + fields.map { quote($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
     }
 

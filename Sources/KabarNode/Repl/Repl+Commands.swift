@@ -4,7 +4,7 @@ extension Repl {
     /// The commands, in the order `help` lists them, with their help line.
     static let commands: [(name: String, help: ReplKey)] = [
         ("post", .helpPost), ("ls", .helpLs), ("read", .helpRead), ("reply", .helpReply), ("search", .helpSearch),
-        ("peers", .helpPeers), ("status", .helpStatus), ("channels", .helpChannels),
+        ("peers", .helpPeers), ("status", .helpStatus), ("channels", .helpChannels), ("reach", .helpReach), ("halls", .helpHalls),
         ("export", .helpExport), ("import", .helpImport), ("reload", .helpReload),
         ("pending", .helpPending), ("approve", .helpApprove), ("reject", .helpReject),
         ("authority", .helpAuthority), ("grant", .helpGrant), ("retract", .helpRetract), ("edit", .helpEdit),
@@ -13,14 +13,16 @@ extension Repl {
     ]
 
     /// The commands typed on one line with options, sent to the node service as typed requests.
-    static let trustCommands: Set<String> = ["authority", "grant", "retract", "edit", "reply", "hide", "block", "unblock"]
+    static let trustCommands: Set<String> = [
+        "authority", "grant", "retract", "edit", "reply", "hide", "block", "unblock", "reach", "halls",
+    ]
 
     /// Other words people type for a command (Indonesian and common habits).
     static let aliases: [String: String] = [
         "exit": "quit", "keluar": "quit", "q": "quit", "list": "ls", "baca": "read", "show": "read",
         "cari": "search", "tulis": "post", "kirim": "post", "bantuan": "help", "?": "help",
         "bahasa": "lang", "kanal": "channels", "rekan": "peers", "balas": "reply", "muatulang": "reload",
-        "tunggu": "pending", "setujui": "approve", "tolak": "reject",
+        "tunggu": "pending", "jangkauan": "reach", "balai": "halls", "setujui": "approve", "tolak": "reject",
     ]
 
     func runCommand(_ line: String) -> Outcome {

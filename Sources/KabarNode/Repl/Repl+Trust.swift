@@ -66,6 +66,15 @@ extension Repl {
         case "retract", "hide":
             let target = TargetParameters(id: try one(try options(words, valued: []), "ID"))
             return name == "hide" ? .hide(target) : .retract(target)
+        case "reach":
+            let parsed = try options(words, valued: [])
+            guard parsed.positionals.count <= 1 else {
+                throw .failed(Localized(en: "'reach' takes one ID", id: "'reach' menerima satu ID"))
+            }
+            return .reach(TargetParameters(id: try replyTarget(parsed.positionals, listing: listing, lastRead: lastRead)))
+        case "halls":
+            guard words.isEmpty else { throw .failed(Localized(en: "'halls' takes nothing more", id: "'halls' tidak menerima apa pun lagi")) }
+            return .halls
         case "grant":
             let parsed = try options(words, valued: ["--channel", "--expires"], flags: ["--moderator", "--may-grant"])
             return .grant(GrantParameters(

@@ -22,7 +22,7 @@ public enum ReplKey: String, CaseIterable, Sendable {
     case errorPrefix
     case eventBulletin, eventPeerJoined, eventPeerLeft, eventRefused
     case helpIntro, helpUnknown
-    case helpPost, helpLs, helpRead, helpSearch, helpPeers, helpStatus, helpChannels
+    case helpPost, helpLs, helpRead, helpSearch, helpPeers, helpStatus, helpChannels, helpReach, helpHalls
     case helpExport, helpImport, helpLang, helpHelp, helpQuit
     case helpAuthority, helpGrant, helpRetract, helpEdit, helpHide, helpBlock, helpUnblock, helpReply, helpReload
     case goodbye, lineCancelled, firstRun, nodeStarted, logGoesTo
@@ -140,6 +140,8 @@ public enum ReplCatalog {
             en: "search WORDS    find bulletins whose title or message holds all the words",
             id: "search KATA     cari buletin yang judul atau pesannya memuat semua kata"),
         .helpPeers: Localized(en: "peers           show the other halls this node hears", id: "peers           tampilkan balai lain yang terdengar"),
+        .helpReach: Localized(en: "reach N|ID      which halls hold a bulletin, by their reports", id: "reach N|ID      balai mana yang memegang buletin, menurut laporannya"),
+        .helpHalls: Localized(en: "halls           every hall known by its reports", id: "halls           semua balai yang dikenal dari laporannya"),
         .helpStatus: Localized(en: "status          show how this node is doing", id: "status          tampilkan keadaan node ini"),
         .helpChannels: Localized(
             en: "channels        show the channels: who may post, how long posts live, how many are held",

@@ -135,6 +135,13 @@ public final class ServiceReplBackend: ReplBackend {
             let quota = status.store.quotaBytes.map { " / " + megabytes($0) } ?? ""
             lines.append((Localized(en: "disk", id: "disk"), megabytes(disk) + quota))
         }
+        if let strangers = status.strangers {
+            // Trust.md, "Strangers": what unvouched keys hold of their share, and what was refused.
+            lines.append((
+                Localized(en: "strangers", id: "orang asing"),
+                megabytes(strangers.bytes) + " / " + megabytes(strangers.budgetBytes)
+                    + " (\(strangers.count), stamp \(strangers.stampBits) bits, refused \(strangers.refused))"))
+        }
         lines.append((Localized(en: "clock", id: "jam"), clockText(status.clock)))
         return lines
     }

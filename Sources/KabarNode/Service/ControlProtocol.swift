@@ -97,6 +97,10 @@ public enum ControlRequest: Sendable, Equatable {
     case approve(NumberParameters)
     /// Drops pending entry `number`.
     case reject(NumberParameters)
+    /// Which halls' reports list a bulletin (Documentation/Reach.md).
+    case reach(TargetParameters)
+    /// Every hall with a live report.
+    case halls
 
     /// The operation's name on the wire.
     public var operation: String {
@@ -127,6 +131,8 @@ public enum ControlRequest: Sendable, Equatable {
         case .pending: "pending"
         case .approve: "approve"
         case .reject: "reject"
+        case .reach: "reach"
+        case .halls: "halls"
         }
     }
 
@@ -349,6 +355,8 @@ extension ControlRequest: Codable {
         case "pending": self = .pending
         case "approve": self = .approve(try NumberParameters(from: decoder))
         case "reject": self = .reject(try NumberParameters(from: decoder))
+        case "reach": self = .reach(try TargetParameters(from: decoder))
+        case "halls": self = .halls
         default: throw ServiceError.unknownOperation(String(operation.prefix(40)))
         }
     }
@@ -361,7 +369,8 @@ extension ControlRequest: Codable {
         case .post(let parameters): try parameters.encode(to: encoder)
         case .reply(let parameters): try parameters.encode(to: encoder)
         case .edit(let parameters): try parameters.encode(to: encoder)
-        case .retract(let parameters), .hide(let parameters), .show(let parameters): try parameters.encode(to: encoder)
+        case .retract(let parameters), .hide(let parameters), .show(let parameters), .reach(let parameters):
+            try parameters.encode(to: encoder)
         case .list(let parameters), .search(let parameters): try parameters.encode(to: encoder)
         case .export(let parameters): try parameters.encode(to: encoder)
         case .importBundle(let parameters): try parameters.encode(to: encoder)
@@ -371,7 +380,7 @@ extension ControlRequest: Codable {
         case .approve(let parameters), .reject(let parameters): try parameters.encode(to: encoder)
         case .attachments(let parameters): try parameters.encode(to: encoder)
         case .attachmentGet(let parameters): try parameters.encode(to: encoder)
-        case .status, .peers, .sync, .channels, .reload, .watch, .pending: break
+        case .status, .peers, .sync, .channels, .reload, .watch, .pending, .halls: break
         }
     }
 }
@@ -425,6 +434,10 @@ public struct ControlResult: Codable, Sendable, Equatable {
     public var channels: [ChannelRecord]?
     /// `reload`: what changed, in both languages.
     public var changes: [LocalizedText]?
+    /// `reach`.
+    public var reach: ReachRecord?
+    /// `halls`.
+    public var halls: [HallRecord]?
     /// A warning the front end should show (a key named by kabar.conf still trusted...).
     public var warning: LocalizedText?
 

@@ -166,6 +166,9 @@ public enum NodeRunner {
             control.dropIdleClients(now: now)
             service.housekeeping()
             keepAttachments(service, daemon: daemon, now: now)
+            if let report = service.reportIfDue() {
+                daemon.logger.info("hall report \(report.id.short): \(report.encoded.count) bytes")
+            }
         }
         return (service, control)
     }

@@ -97,6 +97,10 @@ extension NodeService {
             return ReplyStream(bulletins: pending.map { ($0.bulletin, "pending \($0.number)") }, final: .done(result))
         case .approve(let parameters): result.id = try approveWebPost(parameters.number).id.hex
         case .reject(let parameters): result.id = try rejectWebPost(parameters.number).id.hex
+        case .reach(let parameters): result.reach = try reach(parameters)
+        case .halls:
+            result.halls = halls()
+            result.count = result.halls?.count
         }
         return ReplyStream(final: .done(result))
     }

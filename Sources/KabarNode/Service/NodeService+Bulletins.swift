@@ -145,6 +145,9 @@ extension NodeService {
                 throw .invalidInput(BulletinError.invalidChannelName(channel).localizedMessage)
             }
             query.channel = channel
+        } else {
+            // Hall reports (one per hall, Reach.md) are listed only when `kabar` is asked for.
+            query.excludedKind = HallReport.kind
         }
         if let text = parameters.author {
             guard let author = AuthorKey(hex: text.trimmingSpaces) else {

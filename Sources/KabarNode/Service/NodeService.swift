@@ -40,6 +40,8 @@ public final class NodeService {
     /// An attachment became whole since the keeper's last pass: it may have put its channel
     /// over budget, so the next pass comes within a minute.
     var attachmentStoredSinceKeeping = false
+    /// This node's hall reports: schedule, first-seen times, peers heard (NodeService+Reach.swift).
+    var reports = ReportState()
 
     /// A service over `host`; `identity` signs what is posted here (loaded from the data folder
     /// when nil, at the first write).
@@ -141,9 +143,15 @@ public final class NodeService {
             guard let bulletin = store.bulletin(id) else { return }
             noteReply(bulletin)
             noteAttachmentsListed(by: bulletin)
+            noteStoredForReports(bulletin)
             publish(.bulletinStored(bulletin, source: source?.description))
-        case .peerDiscovered(let address): publish(.peerJoined(address.description))
-        case .peerLost(let address): publish(.peerLeft(address.description))
+        case .peerDiscovered(let address):
+            notePeer(address, discovered: true)
+            publish(.peerJoined(address.description))
+        case .peerLost(let address):
+            notePeer(address, discovered: false)
+            publish(.peerLeft(address.description))
+        case .syncFinished(let peer, _, _, _, _): noteSync(with: peer)
         case .bulletinRejected(let rejection):
             guard let source = rejection.source?.description else { return }
             if pendingRefusals[source] == nil, pendingRefusals.count >= Self.refusalSourcesMax { return }

@@ -82,9 +82,54 @@ public struct ResultWords: Sendable, Equatable {
                 : [Localized(en: "kabar.conf reloaded:", id: "kabar.conf dimuat ulang:")] + changes.map {
                     Localized(en: "  " + $0.en, id: "  " + $0.id)
                 }
+        case .reach:
+            if let reach = result.reach { lines = Self.words(reach) }
+        case .halls:
+            lines = Self.words(result.halls ?? [])
         default:
             break
         }
         if let warning = result.warning { notes.append(warning.localized) }
+    }
+
+    /// `reach`: the count, then one line a hall (Reach.md).
+    static func words(_ reach: ReachRecord) -> [Localized] {
+        let short = String(reach.id.prefix(12))
+        var lines = [Localized(
+            en: "\(short): \(reach.hallsReached) of \(reach.hallsKnown) halls", id: "\(short): \(reach.hallsReached) dari \(reach.hallsKnown) balai")]
+        for hall in reach.halls {
+            let name = column(hall.label.isEmpty ? String(hall.node.prefix(12)) : hall.label)
+            let last = ReplFormat.dateTime(UnixTime(milliseconds: hall.lastReport))
+            let state: Localized
+            switch hall.status {
+            case "reached":
+                let when = ReplFormat.dateTime(UnixTime(milliseconds: hall.firstSeen ?? 0))
+                state = Localized(en: "has it since \(when)", id: "memilikinya sejak \(when)")
+            case "not_reached": state = Localized(en: "does not have it", id: "belum memilikinya")
+            case "not_reported_since": state = Localized(en: "not reported since it was posted", id: "belum melapor sejak dikirim")
+            default: state = Localized(en: "cannot tell: older than its report covers", id: "tidak dapat diketahui: lebih lama dari cakupan laporannya")
+            }
+            lines.append(Localized(en: "  \(name)  \(state.en)  (report \(last))", id: "  \(name)  \(state.id)  (laporan \(last))"))
+        }
+        return lines
+    }
+
+    /// `halls`: one line a hall known by its reports.
+    static func words(_ halls: [HallRecord]) -> [Localized] {
+        guard !halls.isEmpty else { return [Localized(en: "no hall reports yet", id: "belum ada laporan balai")] }
+        return halls.map { hall in
+            let name = column(hall.label.isEmpty ? String(hall.node.prefix(12)) : hall.label)
+            let last = ReplFormat.dateTime(UnixTime(milliseconds: hall.lastReport))
+            let key = String(hall.node.prefix(12))
+            return Localized(
+                en: "\(name)  \(key)  report \(last)  \(hall.holdings) official  \(hall.storeCount) stored  \(hall.software)",
+                id: "\(name)  \(key)  laporan \(last)  \(hall.holdings) resmi  \(hall.storeCount) tersimpan  \(hall.software)")
+        }
+    }
+
+    /// A label as a 28-character column.
+    private static func column(_ text: String) -> String {
+        let clipped = text.count <= 28 ? text : String(text.prefix(27)) + "…"
+        return clipped + String(repeating: " ", count: 28 - clipped.count)
     }
 }
