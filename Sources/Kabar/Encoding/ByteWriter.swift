@@ -36,6 +36,17 @@ public struct ByteWriter: Sendable {
     /// Appends raw bytes.
     public mutating func write(_ raw: some Sequence<UInt8>) { bytes.append(contentsOf: raw) }
 
+    /// The length of `value` as a shortest-form varint: 1 to 10 bytes.
+    public static func varintByteCount(_ value: UInt64) -> Int {
+        var count = 1
+        var rest = value >> 7
+        while rest != 0 {
+            count += 1
+            rest >>= 7
+        }
+        return count
+    }
+
     /// Appends `value` as an unsigned LEB128 varint in its shortest form.
     public mutating func writeVarint(_ value: UInt64) {
         var rest = value

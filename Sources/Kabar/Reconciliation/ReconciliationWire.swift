@@ -46,13 +46,7 @@ struct ReconciliationWriter {
 
     /// The encoded length of `value` as a varint.
     static func varintSize(_ value: UInt64) -> Int {
-        var size = 1
-        var rest = value >> 7
-        while rest != 0 {
-            size += 1
-            rest >>= 7
-        }
-        return size
+        ByteWriter.varintByteCount(value)
     }
 
     /// The encoded length of `value` as a zigzag varint.

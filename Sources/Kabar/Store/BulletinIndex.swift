@@ -161,15 +161,12 @@ public struct BulletinIndex: Sendable {
     /// first, then oldest created, then id. `overhead` is added to each entry's bytes (the
     /// store's record framing). O(n log n).
     public func evictionOrder(overhead: Int64, rank: (EvictionCandidate) -> Int?) -> [EvictionCandidate] {
-        var ranked: [(Int, EvictionCandidate)] = []
-        for entry in entries.values {
-            let candidate = EvictionCandidate(
+        let candidates = entries.values.lazy.map { entry in
+            EvictionCandidate(
                 id: entry.id, channel: channels[Int(entry.channelNumber)], created: entry.created, expires: entry.expires,
                 bytes: Int64(entry.encodedBytes) + overhead)
-            if let value = rank(candidate) { ranked.append((value, candidate)) }
         }
-        ranked.sort { ($0.0, $0.1.created, $0.1.id) < ($1.0, $1.1.created, $1.1.id) }
-        return ranked.map(\.1)
+        return EvictionCandidate.evictionOrder(candidates, rank: rank)
     }
 
     /// Traps if the order and the entries disagree. For tests.

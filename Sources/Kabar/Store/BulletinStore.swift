@@ -57,6 +57,17 @@ public struct EvictionCandidate: Sendable {
         self.bytes = bytes
     }
 
+    /// `candidates` that `rank` ranks (nil: never evicted), in the order to evict them: lowest
+    /// rank first, then oldest created, then id. The one ordering every store uses. O(n log n).
+    public static func evictionOrder(_ candidates: some Sequence<EvictionCandidate>, rank: (EvictionCandidate) -> Int?) -> [EvictionCandidate] {
+        var ranked: [(Int, EvictionCandidate)] = []
+        for candidate in candidates {
+            if let value = rank(candidate) { ranked.append((value, candidate)) }
+        }
+        ranked.sort { ($0.0, $0.1.created, $0.1.id) < ($1.0, $1.1.created, $1.1.id) }
+        return ranked.map(\.1)
+    }
+
     /// The order a store uses with no other rule: expired first, then community bulletins,
     /// then the rest (`isCommunity` false: official and system), oldest first within each.
     public static func plainRank(now: UnixTime, isCommunity: @escaping (String) -> Bool) -> (EvictionCandidate) -> Int? {

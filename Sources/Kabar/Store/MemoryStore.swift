@@ -70,16 +70,13 @@ public struct MemoryStore: BulletinStore, Sendable {
     public mutating func enforceQuota(now: UnixTime, rank: (EvictionCandidate) -> Int?) -> [BulletinID] {
         guard let quotaBytes, encodedBytes > quotaBytes else { return [] }
         let target = quotaBytes / 10 * 9
-        var ranked: [(Int, EvictionCandidate)] = []
-        for bulletin in bulletins.values {
-            let candidate = EvictionCandidate(
+        let candidates = bulletins.values.lazy.map { bulletin in
+            EvictionCandidate(
                 id: bulletin.id, channel: bulletin.channel, created: bulletin.created, expires: bulletin.expires,
                 bytes: Int64(bulletin.encoded.count))
-            if let value = rank(candidate) { ranked.append((value, candidate)) }
         }
-        ranked.sort { ($0.0, $0.1.created, $0.1.id) < ($1.0, $1.1.created, $1.1.id) }
         var evicted: [BulletinID] = []
-        for (_, candidate) in ranked {
+        for candidate in EvictionCandidate.evictionOrder(candidates, rank: rank) {
             guard encodedBytes > target else { break }
             remove(candidate.id)
             evicted.append(candidate.id)

@@ -27,7 +27,7 @@ public enum Stamp {
         guard bits > 0 else { return content }
         let unsigned = try BulletinCodec.encodeUnsigned(content)
         // Only field 255 can follow the nonce's field.
-        let after = content.unknownFields.last { $0.tag > nonceTag }.map { 1 + varintByteCount($0.value.count) + $0.value.count } ?? 0
+        let after = content.unknownFields.last { $0.tag > nonceTag }.map { 1 + ByteWriter.varintByteCount(UInt64($0.value.count)) + $0.value.count } ?? 0
         let offset = unsigned.count - after - 8
         // 2^(bits + 8) tries find one with all but certainty (a miss has odds below e^-256).
         guard let nonce = SHA256.searchNonce(in: unsigned, nonceOffset: offset, bits: bits, tries: UInt64(1) << UInt64(bits + 8)) else {
@@ -38,12 +38,5 @@ public enum Stamp {
         content.unknownFields.append(UnknownField(tag: nonceTag, value: value))
         content.unknownFields.sort { $0.tag < $1.tag }
         return content
-    }
-
-    private static func varintByteCount(_ value: Int) -> Int {
-        var count = 1
-        var rest = value >> 7
-        while rest > 0 { count += 1; rest >>= 7 }
-        return count
     }
 }
