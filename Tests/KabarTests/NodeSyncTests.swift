@@ -46,4 +46,26 @@ import Testing
         mesh.run(for: .seconds(60))
         for (now, then) in zip(mesh.sentBytes, idleStart) { #expect(Double(now - then) / 60 < 200) }
     }
+
+    /// A sync payload the engine refuses counts in the node's `rejectedDatagrams` (what
+    /// `status` shows) as well as the peer's; a payload for a session never opened is dropped
+    /// uncounted and unanswered (Documentation/Reconciliation.md, "Sessions in the node").
+    @Test func refusedSyncPayloadsAreCountedAndStrayResultsDropped() throws {
+        var mesh = TestMesh(count: 2)
+        mesh.run(for: .seconds(6))
+        #expect(mesh.nodes[1].peerList.first?.validated == true)
+        let network = mesh.nodes[0].configuration.networkID
+        let before = mesh.nodes[1].counters.rejectedDatagrams
+        let peerBefore = mesh.nodes[1].peerList.first?.rejectedDatagrams ?? 0
+        // From the initiator's side: an unknown reconciliation message type.
+        let malformed = MessageCodec.encode(.sync(session: 77, fromInitiator: true, payload: [0xEE]), network: network)
+        _ = mesh.nodes[1].receive(malformed, from: .simulated(0), at: mesh.time(mesh.now))
+        #expect(mesh.nodes[1].counters.rejectedDatagrams == before + 1)
+        #expect(mesh.nodes[1].peerList.first?.rejectedDatagrams == peerBefore + 1)
+        // From the responder's side, for a session node 1 never opened: a well-formed inSync.
+        let stray = MessageCodec.encode(.sync(session: 78, fromInitiator: false, payload: [0x03, 0x00]), network: network)
+        let actions = mesh.nodes[1].receive(stray, from: .simulated(0), at: mesh.time(mesh.now))
+        #expect(!actions.contains { if case .send = $0 { return true } else { return false } })
+        #expect(mesh.nodes[1].counters.rejectedDatagrams == before + 1)
+    }
 }

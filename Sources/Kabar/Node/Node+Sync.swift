@@ -110,8 +110,9 @@ extension Node {
         if let existing = sync.sessions[source], existing.id == id, !existing.isInitiator {
             session = existing
         } else {
-            if let existing = sync.sessions[source], existing.isInitiator, existing.id != id {
-                // Both sides started at once: the smaller key's session wins.
+            if let existing = sync.sessions[source], existing.isInitiator {
+                // Both sides started at once (whatever ids they drew): the smaller key's session
+                // wins; ours is dropped only when the peer's key is the smaller.
                 guard let theirKey = peers[source]?.key, theirKey < key else { return }
             }
             guard sync.sessions[source] != nil || sync.sessions.count < configuration.syncSessionsMax else { return }
@@ -135,7 +136,7 @@ extension Node {
             sendSync(step.frames, session: id, fromInitiator: false, to: source, at: now.monotonic)
         } catch {
             sync.sessions[source] = session
-            peers[source]?.rejectedDatagrams += 1
+            countRejectedSync(error, from: source)
         }
     }
 
@@ -150,7 +151,7 @@ extension Node {
         do {
             step = try initiator.receive(payload)
         } catch {
-            peers[source]?.rejectedDatagrams += 1
+            countRejectedSync(error, from: source)
             if initiator.isDone { sync.sessions[source] = nil } else {
                 session.role = .initiator(initiator)
                 sync.sessions[source] = session
@@ -166,6 +167,15 @@ extension Node {
         }
         sync.sessions[source] = nil
         apply(outcome, with: source, at: now)
+    }
+
+    /// A sync payload the engine refused: counted like any rejected datagram, in the node's
+    /// `rejectedDatagrams` (`status`: `rejected_datagrams`) and the peer's. A peer's abort is a
+    /// well-formed answer, not a rejection (Documentation/Reconciliation.md, "Sessions").
+    private mutating func countRejectedSync(_ error: ReconciliationError, from source: PeerAddress) {
+        if case .peerAborted = error { return }
+        counters.rejectedDatagrams += 1
+        peers[source]?.rejectedDatagrams += 1
     }
 
     /// Pulls what we lack and pushes what the peer lacks, each as one bulk stream.
