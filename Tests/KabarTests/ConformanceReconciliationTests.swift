@@ -225,7 +225,7 @@ enum ReconciliationVectors {
 
     static func sessions() -> [String: Any] {
         [
-            "description": "Recorded sessions between two small sets (Documentation/Reconciliation.md, \"Specification\"). ids[n] and items as in the README: id(n) = SHA-256(ASCII \"kabar-vector-id-\" + decimal n), created(n) = 1790000000000 + 1000 n ms. Every session uses salt \(hex64(salt)) and session id \(session); frames are in the order sent, each as its payload and as the whole sync datagram (network \"kabar\"); \"lost\": true frames were sent and dropped. 'timeout' marks where a side's retry timer fired.",
+            "description": "Recorded sessions between two small sets (Documentation/Reconciliation.md, \"Specification\"). ids[n] and items as in the README: id(n) = SHA-256(ASCII \"kabar-vector-id-\" + decimal n), created(n) = 1790000000000 + 1000 n ms. Every session uses salt \(hex64(salt)) and session id \(session); frames are in the order sent, each as its payload and as the whole sync datagram (network \"kabar\"); \"lost\": true frames were sent and dropped. One step clock orders a session: every send (`sent`), delivery (`received`, absent when lost) and timer firing (`timers`: side and `at`) takes the next tick, so a frame had arrived before anything whose tick is larger than its `received`. `after` names what made a side send a batch (start, its timeout); other batches answer the frame delivered just before.",
             "networkID": String(format: "%08x", Wire.networkID(named: "kabar")),
             "sessions": scenarios.map(record),
             "messages": sampleMessages().map { message -> [String: Any] in
@@ -235,7 +235,9 @@ enum ReconciliationVectors {
         ]
     }
 
-    /// Runs one scenario with the engine, step by step, and records every payload.
+    /// Runs one scenario with the engine, step by step, and records every payload. One step
+    /// clock orders everything: each send, each delivery and each timer takes the next tick, so
+    /// a frame's `sent` and `received` say what had arrived when anything else happened.
     static func record(_ scenario: Scenario) -> [String: Any] {
         let initiatorSet = set(scenario.initiator)
         let responderSet = set(scenario.responder)
@@ -243,49 +245,66 @@ enum ReconciliationVectors {
             set: initiatorSet, salt: salt, peerCount: scenario.peerCountKnown ? responderSet.count : nil)
         var responder = ReconciliationResponder(set: responderSet)
         var frames: [[String: Any]] = []
+        var timers: [[String: Any]] = []
+        var clock = 0
         var sentCount = ["i": 0, "r": 0]
         var responderOutcomes: [[String: Any]] = []
         var initiatorOutcome: [String: Any]?
         var initiatorError: String?
 
-        /// Records the payloads `side` sends and returns those not lost.
-        func send(_ payloads: [[UInt8]], from side: String, after event: String?) -> [[UInt8]] {
-            var kept: [[UInt8]] = []
-            for payload in payloads {
+        /// Records the payloads `side` sends; returns those not lost, with their frame numbers.
+        func send(_ payloads: [[UInt8]], from side: String, after event: String?) -> [(frame: Int, payload: [UInt8])] {
+            var kept: [(Int, [UInt8])] = []
+            for (position, payload) in payloads.enumerated() {
                 let number = sentCount[side, default: 0]
                 sentCount[side] = number + 1
-                let lost = scenario.lose.contains("\(side)\(number)")
                 let fromInitiator = side == "i"
                 var entry: [String: Any] = [
+                    "frame": frames.count, "sent": clock,
                     "direction": fromInitiator ? "initiator->responder" : "responder->initiator",
                     "payload": hex(payload),
                     "datagram": hex(MessageCodec.encode(
                         .sync(session: session, fromInitiator: fromInitiator, payload: payload), network: Wire.networkID(named: "kabar"))),
                 ]
+                clock += 1
                 if let message = try? ReconciliationCodec.decode(payload) { entry["decoded"] = describe(message) }
-                if lost { entry["lost"] = true } else { kept.append(payload) }
-                if let event, payload == payloads.first { entry["after"] = event }
+                if scenario.lose.contains("\(side)\(number)") { entry["lost"] = true } else { kept.append((frames.count, payload)) }
+                if let event, position == 0 { entry["after"] = event }
                 frames.append(entry)
             }
             return kept
         }
 
+        func delivered(_ frame: Int) {
+            frames[frame]["received"] = clock
+            clock += 1
+        }
+
+        func timer(_ side: String) {
+            timers.append(["side": side, "at": clock])
+            clock += 1
+        }
+
         var toResponder = send(initiator.start(), from: "i", after: "start")
-        var toInitiator: [[UInt8]] = []
+        var toInitiator: [(frame: Int, payload: [UInt8])] = []
         for _ in 0..<50 {
             if toResponder.isEmpty && toInitiator.isEmpty {
+                timer("responder")
                 toInitiator = send(responder.timeout(), from: "r", after: "responder timeout")
+                timer("initiator")
                 toResponder = send(initiator.timeout(), from: "i", after: "initiator timeout")
                 if toResponder.isEmpty && toInitiator.isEmpty { break }
             }
-            var next: [[UInt8]] = []
-            for payload in toResponder {
+            var next: [(frame: Int, payload: [UInt8])] = []
+            for (frame, payload) in toResponder {
+                delivered(frame)
                 guard let step = try? responder.receive(payload) else { continue }
                 if let outcome = step.outcome { responderOutcomes.append(describe(outcome)) }
                 next += send(step.frames, from: "r", after: nil)
             }
             toResponder = []
-            for payload in toInitiator {
+            for (frame, payload) in toInitiator {
+                delivered(frame)
                 do {
                     let step = try initiator.receive(payload)
                     toResponder += send(step.frames, from: "i", after: nil)
@@ -303,7 +322,7 @@ enum ReconciliationVectors {
             "responder": ["n": scenario.responder, "count": responderSet.count, "fingerprint": hex(responderSet.fingerprint.hashBytes)] as [String: Any],
             "peerCountKnown": scenario.peerCountKnown,
             "salt": hex64(salt), "session": Int(session),
-            "frames": frames,
+            "frames": frames, "timers": timers,
             "responderOutcomes": responderOutcomes,
         ]
         entry["initiatorOutcome"] = initiatorOutcome ?? NSNull()
