@@ -199,6 +199,9 @@ enum ReconciliationVectors {
         /// (sender, index of the payload in that batch) pairs to lose once: "i" or "r" and the
         /// running number of the payload that side sent.
         var lose: Set<String> = []
+        /// Outcomes name ids by their vector number `n` (`weLackN`, `peerLacksN`) instead of in
+        /// hex, for sessions whose outcome lists thousands.
+        var outcomeByNumber = false
     }
 
     static let scenarios: [Scenario] = [
@@ -218,6 +221,8 @@ enum ReconciliationVectors {
                  initiator: Array(0..<100), responder: Array(60..<100) + Array(100..<103), lose: ["r1"]),
         Scenario(name: "lost-symbols-frame", note: "the first round's second payload is lost: both retry timers fire; the responder answers with what it has (a request), the initiator's repeated first payload is its 'still waiting' and gets the same request again",
                  initiator: Array(0..<200), responder: Array(0..<150) + Array(200..<210), lose: ["i1"]),
+        Scenario(name: "split", note: "N = 6200, M = 2100: |N - M| = 4100 > 4000 and M > 2048, so the responder splits part 0 at its items 525, 1050 and 1575; parts 1-3 are in sync, part 4 (from item 1575 on) gets a list of the responder's 525 ids in 17 frames; the initiator learns that the responder lacks ids 2100-6199",
+                 initiator: Array(0..<6_200), responder: Array(0..<2_100), outcomeByNumber: true),
     ]
 
     static let salt: UInt64 = 0x5EED_0000_0000_0019
@@ -251,6 +256,10 @@ enum ReconciliationVectors {
         var responderOutcomes: [[String: Any]] = []
         var initiatorOutcome: [String: Any]?
         var initiatorError: String?
+        var numbers: [BulletinID: Int]?
+        if scenario.outcomeByNumber {
+            numbers = Dictionary(uniqueKeysWithValues: Set(scenario.initiator + scenario.responder).map { (id($0), $0) })
+        }
 
         /// Records the payloads `side` sends; returns those not lost, with their frame numbers.
         func send(_ payloads: [[UInt8]], from side: String, after event: String?) -> [(frame: Int, payload: [UInt8])] {
@@ -299,7 +308,7 @@ enum ReconciliationVectors {
             for (frame, payload) in toResponder {
                 delivered(frame)
                 guard let step = try? responder.receive(payload) else { continue }
-                if let outcome = step.outcome { responderOutcomes.append(describe(outcome)) }
+                if let outcome = step.outcome { responderOutcomes.append(describe(outcome, numbers: numbers)) }
                 next += send(step.frames, from: "r", after: nil)
             }
             toResponder = []
@@ -308,7 +317,7 @@ enum ReconciliationVectors {
                 do {
                     let step = try initiator.receive(payload)
                     toResponder += send(step.frames, from: "i", after: nil)
-                    if let outcome = step.outcome { initiatorOutcome = describe(outcome) }
+                    if let outcome = step.outcome { initiatorOutcome = describe(outcome, numbers: numbers) }
                 } catch {
                     initiatorError = "\(error)"
                 }
@@ -318,8 +327,8 @@ enum ReconciliationVectors {
         }
         var entry: [String: Any] = [
             "name": scenario.name, "note": scenario.note,
-            "initiator": ["n": scenario.initiator, "count": initiatorSet.count, "fingerprint": hex(initiatorSet.fingerprint.hashBytes)] as [String: Any],
-            "responder": ["n": scenario.responder, "count": responderSet.count, "fingerprint": hex(responderSet.fingerprint.hashBytes)] as [String: Any],
+            "initiator": side(scenario.initiator, initiatorSet, compact: scenario.outcomeByNumber),
+            "responder": side(scenario.responder, responderSet, compact: scenario.outcomeByNumber),
             "peerCountKnown": scenario.peerCountKnown,
             "salt": hex64(salt), "session": Int(session),
             "frames": frames, "timers": timers,
@@ -415,12 +424,36 @@ enum ReconciliationVectors {
         return fields
     }
 
-    static func describe(_ outcome: ReconciliationOutcome) -> [String: Any] {
-        [
-            "weLack": outcome.weLack.map(\.hex), "peerLacks": outcome.peerLacks.map(\.hex),
+    static func describe(_ outcome: ReconciliationOutcome, numbers: [BulletinID: Int]? = nil) -> [String: Any] {
+        var fields: [String: Any] = [
             "weLackRanges": outcome.weLackRanges.map(describe), "peerLacksRanges": outcome.peerLacksRanges.map(describe),
             "weLackKeys": outcome.weLackKeys.map(hex64), "weLackCount": outcome.weLackCount, "complete": outcome.complete,
         ]
+        if let numbers {
+            fields["weLackNRanges"] = ranges(outcome.weLack.compactMap { numbers[$0] })
+            fields["peerLacksNRanges"] = ranges(outcome.peerLacks.compactMap { numbers[$0] })
+        } else {
+            fields["weLack"] = outcome.weLack.map(\.hex)
+            fields["peerLacks"] = outcome.peerLacks.map(\.hex)
+        }
+        return fields
+    }
+
+    /// A side of a session: its vector numbers (or, `compact`, their half-open ranges), count
+    /// and fingerprint.
+    static func side(_ numbers: [Int], _ set: ReconciliationSet, compact: Bool) -> [String: Any] {
+        var fields: [String: Any] = ["count": set.count, "fingerprint": hex(set.fingerprint.hashBytes)]
+        if compact { fields["nRanges"] = ranges(numbers) } else { fields["n"] = numbers }
+        return fields
+    }
+
+    /// `numbers` as sorted half-open ranges [start, end).
+    static func ranges(_ numbers: [Int]) -> [[Int]] {
+        var result: [[Int]] = []
+        for number in numbers.sorted() {
+            if let last = result.last, last[1] == number { result[result.count - 1][1] = number + 1 } else { result.append([number, number + 1]) }
+        }
+        return result
     }
 
     // MARK: Files
