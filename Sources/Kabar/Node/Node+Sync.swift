@@ -96,7 +96,8 @@ extension Node {
     }
 
     mutating func handleSync(session id: UInt32, fromInitiator: Bool, payload: [UInt8], from source: PeerAddress, at now: NodeTime) {
-        // Sessions answer only peers that proved their address: replies are large.
+        // Sessions answer only validated peers (a cookie echoed, or static by the operator's
+        // word): replies are large. Documentation/Reconciliation.md, "Sessions in the node".
         guard peers[source]?.validated == true else { return }
         if fromInitiator {
             respond(to: source, session: id, payload: payload, at: now)
@@ -171,7 +172,7 @@ extension Node {
 
     /// A sync payload the engine refused: counted like any rejected datagram, in the node's
     /// `rejectedDatagrams` (`status`: `rejected_datagrams`) and the peer's. A peer's abort is a
-    /// well-formed answer, not a rejection (Documentation/Reconciliation.md, "Sessions").
+    /// well-formed answer, not a rejection (Documentation/Reconciliation.md, "Sessions in the node").
     private mutating func countRejectedSync(_ error: ReconciliationError, from source: PeerAddress) {
         if case .peerAborted = error { return }
         counters.rejectedDatagrams += 1
