@@ -100,8 +100,9 @@ public enum Message: Equatable, Sendable {
 
     /// Ids per announce or request, at most.
     public static let idsMax = 32
-    /// Reconciliation payload bytes, at most.
-    public static let syncPayloadBytesMax = Wire.bodyBytesMax - 5
+    /// Reconciliation payload bytes, at most: the engine's limit (`Reconciliation.payloadBytesMax`,
+    /// 1,100), not all the datagram could hold (1,187); the codec refuses a longer one.
+    public static let syncPayloadBytesMax = Reconciliation.payloadBytesMax
 
     /// The message's type code.
     public var type: MessageType {
