@@ -105,10 +105,10 @@ import Testing
         for scalar: Unicode.Scalar in ["\u{202E}", "\u{2066}", "\u{2028}", "\u{2029}", "\u{85}", "\n", "\t"] {
             #expect(!BulletinCodec.isAllowed(scalar, in: .title), "U+\(String(scalar.value, radix: 16))")
         }
-        for scalar: Unicode.Scalar in ["\u{202E}", "\u{2066}", "\n", "\t", "\u{200F}"] {
+        for scalar: Unicode.Scalar in ["\u{202E}", "\u{2066}", "\n", "\t", "\u{200F}", "\u{2028}", "\u{2029}"] {
             #expect(BulletinCodec.isAllowed(scalar, in: .body), "U+\(String(scalar.value, radix: 16))")
         }
-        for scalar: Unicode.Scalar in ["\r", "\u{2028}", "\u{2029}", "\u{7F}", "\u{9F}"] {
+        for scalar: Unicode.Scalar in ["\r", "\u{7F}", "\u{9F}", "\u{0}"] {
             #expect(!BulletinCodec.isAllowed(scalar, in: .body), "U+\(String(scalar.value, radix: 16))")
         }
     }

@@ -124,18 +124,20 @@ extension BulletinCodec {
     ///
     /// - Never: Unicode's control characters (general category Cc: U+0000-001F, U+007F-009F),
     ///   but a body may hold a newline (U+000A) and a tab (U+0009); so a carriage return never
-    ///   passes and line ends have one form. Nor the line and paragraph separators U+2028 and
-    ///   U+2029, another way to end a line.
-    /// - Not in a title: the bidirectional embeddings, overrides and isolates (U+202A-202E,
-    ///   U+2066-2069). A title is one line among others in a listing, and an override there
-    ///   can show its letters in another order than they are signed ("disguise"). A body may
-    ///   hold them: text mixing left-to-right and right-to-left scripts needs them, and a
-    ///   body is shown alone, as its own paragraphs.
+    ///   passes and line ends have one form.
+    /// - Not in a title: the line and paragraph separators U+2028 and U+2029 (a title is one
+    ///   line), and the bidirectional embeddings, overrides and isolates (U+202A-202E,
+    ///   U+2066-2069): a title is one line among others in a listing, and an override there can
+    ///   show its letters in another order than they are signed. A body may hold them: text
+    ///   mixing left-to-right and right-to-left scripts needs the latter, phones' pastes bring
+    ///   the former, and bulletins with them are already in stores (Bulletin.md, "Text").
     public static func isAllowed(_ scalar: Unicode.Scalar, in field: BulletinField) -> Bool {
         let value = scalar.value
         if value < 0x20 { return field == .body && (scalar == "\n" || scalar == "\t") }
-        if (0x7f...0x9f).contains(value) || value == 0x2028 || value == 0x2029 { return false }
-        if field == .title, (0x202a...0x202e).contains(value) || (0x2066...0x2069).contains(value) { return false }
+        if (0x7f...0x9f).contains(value) { return false }
+        if field == .title, value == 0x2028 || value == 0x2029 || (0x202a...0x202e).contains(value) || (0x2066...0x2069).contains(value) {
+            return false
+        }
         return true
     }
 

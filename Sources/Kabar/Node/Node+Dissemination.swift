@@ -62,6 +62,10 @@ extension Node {
             } catch {
                 reject(id: nil, source: source, error: error)
                 peers[source]?.rejectedDatagrams += 1
+                // The same bytes (the same id) fail the same way every time: reconciliation does
+                // not pull them again soon (an older node holding a bulletin a newer rule refuses,
+                // Documentation/Bulletin.md "Text").
+                refused.note(id, at: now.monotonic)
                 return false
             }
         }
