@@ -16,13 +16,4 @@ public enum BulletinListing {
         }
         return bulletins.filter { !superseded.contains($0.id) }
     }
-
-    /// True when `bulletin` is a control bulletin (retraction, grant, hide, vouch, hall report)
-    /// rather than news.
-    public static func isControl(_ bulletin: Bulletin) -> Bool {
-        switch bulletin.kind {
-        case .retraction, .grant, .hide: return true
-        case .post, .unknown: return Vouch.isVouchKind(bulletin) || HallReport.isReportKind(bulletin)
-        }
-    }
 }
