@@ -1,20 +1,23 @@
 #!/usr/bin/env python3
 """Bulk first sync between two real `kabar run` daemons: the figures of issue [bulk].
 
-    python3 Scripts/bulk-sync.py stall [--kabar PATH] [--runs N] [--counts 3000,10000]
+    python3 Scripts/bulk-sync.py stall [--kabar PATH] [--runs N] [--counts 3000,10000] [--board on|off]
     python3 Scripts/bulk-sync.py veth  [--kabar PATH] [--count 50000]
 
 `stall`: over loopback with static peers (each names the other), a node holding COUNT
 bulletins meets an empty one; every run must end with the empty node holding all of them.
 Runs alternate which of the two has the smaller node key, so both key orders are covered
-(the old stall depended on it). A run that makes no progress for 20 s is a stall.
+(the old stall depended on it). A run that makes no progress for 20 s is a stall. `--board on`
+gives each daemon its own board port (the board's search index follows the sync), `off` says
+`web.enabled = off` in both kabar.conf; unset, the daemons take 80 and 8080 as they can.
 
 `veth` (root): two network namespaces joined by one veth pair, no rate limit; one node holds
 COUNT bulletins (a `kabar debug backlog` bundle: 125 keys, 200-byte bodies), the other starts
 empty. Prints the first sync's rate beside `kabar bench crypto`'s single-core verify rate from
 the same run, and the bytes that crossed the link beside the bulletins' own bytes.
 
-Exit 0 when every run converged, 1 otherwise. Prints one JSON object per run and a summary.
+Exit 0 when every run converged, 1 otherwise. Prints one JSON object per run (`stall`: with the
+CPU seconds each daemon used until convergence, `cpu_s_full` and `cpu_s_empty`) and a summary.
 """
 
 import argparse
@@ -38,12 +41,15 @@ def sh(*args, check=True):
 
 
 class Daemon:
-    def __init__(self, kabar, data, port, peers, netns=None):
+    def __init__(self, kabar, data, port, peers, netns=None, web_port=None):
         self.kabar, self.data, self.port, self.peers, self.netns = kabar, data, port, peers, netns
+        self.web_port = web_port
         self.process = None
 
     def command(self):
         arguments = [self.kabar, "run", "--data", self.data, "--no-repl", "--port", str(self.port)]
+        if self.web_port:
+            arguments += ["--web-port", str(self.web_port)]
         for peer in self.peers:
             arguments += ["--peer", peer]
         return (["ip", "netns", "exec", self.netns] if self.netns else []) + arguments
@@ -68,6 +74,15 @@ class Daemon:
 
     def count(self):
         return self.status().get("store", {}).get("count", 0)
+
+    def cpu_seconds(self):
+        """User and system CPU time the daemon has used so far (Linux /proc), or None."""
+        try:
+            with open(f"/proc/{self.process.pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            return round((int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK"), 2)
+        except (OSError, IndexError, ValueError, AttributeError):
+            return None
 
     def stop(self):
         if self.process and self.process.poll() is None:
@@ -129,13 +144,19 @@ def stall(arguments):
                 full_smaller = run % 2 == 0
                 full, empty = make_pair(kabar, pair, bundle, count, full_smaller)
                 port = 47800 + run % 50 * 2
-                a = Daemon(kabar, full, port, [f"127.0.0.1:{port + 1}"])
-                b = Daemon(kabar, empty, port + 1, [f"127.0.0.1:{port}"])
+                web = {"on": (port + 1000, port + 1001), "off": (None, None), None: (None, None)}[arguments.board]
+                if arguments.board == "off":
+                    for data in (full, empty):
+                        with open(os.path.join(data, "kabar.conf"), "a") as conf:
+                            conf.write("web.enabled = off\n")
+                a = Daemon(kabar, full, port, [f"127.0.0.1:{port + 1}"], web_port=web[0])
+                b = Daemon(kabar, empty, port + 1, [f"127.0.0.1:{port}"], web_port=web[1])
                 a.start()
                 b.start()
                 try:
                     seconds = wait_for(b, count, 300)
                     held = b.count()
+                    cpu = (a.cpu_seconds(), b.cpu_seconds())
                 finally:
                     a.stop()
                     b.stop()
@@ -143,8 +164,9 @@ def stall(arguments):
                 ok = seconds is not None
                 failures += 0 if ok else 1
                 print(json.dumps({
-                    "count": count, "run": run, "full_node_key": "smaller" if full_smaller else "larger",
-                    "converged": ok, "held": held, "seconds": round(seconds, 2) if ok else None}), flush=True)
+                    "count": count, "run": run, "board": arguments.board, "full_node_key": "smaller" if full_smaller else "larger",
+                    "converged": ok, "held": held, "seconds": round(seconds, 2) if ok else None,
+                    "cpu_s_full": cpu[0], "cpu_s_empty": cpu[1]}), flush=True)
                 shutil.rmtree(pair, ignore_errors=True)
     print(f"stall check: {runs - failures} of {runs} runs converged, {failures} stalled")
     return 1 if failures else 0
@@ -209,6 +231,7 @@ def main():
     parser.add_argument("--runs", type=int, default=10, help="runs per count (stall)")
     parser.add_argument("--counts", default="3000,10000", help="backlog sizes (stall)")
     parser.add_argument("--count", type=int, default=50000, help="backlog size (veth)")
+    parser.add_argument("--board", choices=["on", "off"], help="each node's board on its own port, or off (stall)")
     arguments = parser.parse_args()
     arguments.kabar = os.path.abspath(arguments.kabar)
     return stall(arguments) if arguments.mode == "stall" else veth(arguments)

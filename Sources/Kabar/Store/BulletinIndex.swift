@@ -6,7 +6,7 @@
 ///
 /// Complexity: lookups by id O(1); inserts and removals O(log n) plus a shift within one run of `SortedChunks` (O(1) while loading, with
 /// one sort at `finishLoading`); queries O(n) in the worst case, newest first, stopping at the
-/// limit.
+/// limit. Inserts and removals after the bulk load are noted in `changes` (StoreChangeFeed).
 public struct BulletinIndex: Sendable {
     /// What the index holds for one bulletin.
     public struct Entry: Sendable, Equatable {
@@ -44,6 +44,9 @@ public struct BulletinIndex: Sendable {
     private var channelNumbers: [String: UInt32] = [:]
     /// The sum of `encodedBytes` over all entries.
     public private(set) var encodedBytes: Int64 = 0
+    /// Every id inserted or removed since the bulk load, for followers of the store (the
+    /// board's search index): the one place that sees each change, whatever made it.
+    public private(set) var changes = StoreChangeFeed()
 
     /// An empty index.
     public init() {}
@@ -96,7 +99,12 @@ public struct BulletinIndex: Sendable {
         entries[id] = entry
         self.encodedBytes += Int64(entry.encodedBytes)
         let item = StoreItem(created: summary.created, id: id)
-        if loading { loaded.append(item) } else { order.insert(item) }
+        if loading {
+            loaded.append(item)
+        } else {
+            order.insert(item)
+            changes.record(id)
+        }
         return true
     }
 
@@ -105,7 +113,10 @@ public struct BulletinIndex: Sendable {
     public mutating func remove(_ id: BulletinID) -> Entry? {
         guard let entry = entries.removeValue(forKey: id) else { return nil }
         encodedBytes -= Int64(entry.encodedBytes)
-        if !loading { order.remove(StoreItem(created: entry.created, id: id)) }
+        if !loading {
+            order.remove(StoreItem(created: entry.created, id: id))
+            changes.record(id)
+        }
         return entry
     }
 
@@ -116,6 +127,7 @@ public struct BulletinIndex: Sendable {
             guard let entry = entries.removeValue(forKey: id) else { continue }
             encodedBytes -= Int64(entry.encodedBytes)
             dropped = true
+            if !loading { changes.record(id) }
         }
         if dropped { order.filter(keeping: { entries[$0.id] != nil }) }
     }

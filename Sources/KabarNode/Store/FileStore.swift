@@ -229,6 +229,16 @@ public final class FileStore: BulletinStore {
 
     public func forEachItem(_ body: (UnixTime, BulletinID) -> Void) { index.forEachItem(body) }
 
+    /// The number of the next change to what is held: a follower that has seen every change
+    /// since open holds this (`changes(since:)`). 0 at open.
+    public var changesEnd: Int64 { index.changes.end }
+
+    /// The ids inserted or removed since change number `number` (an id may appear twice; ask
+    /// `contains` what holds now), from every path that changes what is held: insert, remove,
+    /// tombstone, expiry, eviction, compaction and a failed sync taken back. Nil when more
+    /// changed since than the store keeps (`StoreChangeFeed`): then compare with `forEachItem`.
+    public func changes(since number: Int64) -> ArraySlice<BulletinID>? { index.changes.changes(since: number) }
+
     public func query(_ query: BulletinQuery) -> [Bulletin] {
         var results: [Bulletin] = []
         index.forEachCandidate(query) { entry in
