@@ -43,8 +43,8 @@ extension NodeDaemon {
             } else {
                 logger.info("this node's clock agrees with its peers again")
             }
-        @unknown default:
-            logger.debug("event \(event)")
+        case .attachmentStored(let root):
+            logger.log(.debug, "stored attachment \(root.short)", kind: "attachment", source: "blocks")
         }
         eventObserver?(event)
     }
