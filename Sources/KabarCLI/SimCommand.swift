@@ -192,7 +192,7 @@ enum SimReport {
         guard let reach else { return "" }
         return "\"report_bytes_per_node_per_day\": \(value(reach.bytesPerNodePerDay)), "
             + "\"report_traffic_bytes_per_node_per_day\": \(value(reach.trafficBytesPerNodePerDay)), "
-            + "\"reports_made\": \(reach.reportsMade), \"report_bytes\": \(reach.reportBytes), \"report_failures\": \(reach.failures), "
+            + "\"reports_made\": \(reach.reportsMade), \"reports_with_news\": \(reach.reportsWithNews), \"report_bytes\": \(reach.reportBytes), \"report_failures\": \(reach.failures), "
             + "\"reach_lag_p90_s\": \(value(reach.lagP90)), \"reach_reference_p90_s\": \(value(reach.referenceP90)), "
             + "\"reach_pairs\": \(reach.pairs), \"reach_pairs_known\": \(reach.pairsKnown), "
             + "\"reach_counted\": \(reach.counted), \"reach_false_positives\": \(reach.falsePositives), \"reach_missed\": \(reach.missed), "

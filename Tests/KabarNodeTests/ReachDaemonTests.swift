@@ -81,7 +81,7 @@ import Testing
         #expect(restarted.reports.firstSeen[notice.id] == notice.created + .seconds(30))
         #expect(restarted.reports.firstSeen[later.id] == restart)
         #expect(restarted.reports.schedule?.lastReport == report.created)
-        #expect(restarted.reports.schedule?.nextReport(at: restart) == report.created + .hours(12))
+        #expect(restarted.reports.schedule?.nextReport(at: restart) == report.created + .hours(24))
     }
 
     /// The CLI and the REPL word `reach` and `halls` with the same `ResultWords`.

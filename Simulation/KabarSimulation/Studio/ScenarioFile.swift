@@ -196,6 +196,9 @@ public struct ScenarioDefinition: Sendable {
     /// Hall nodes make hall reports with the daemon's defaults (`reports`, Documentation/Reach.md);
     /// it also sets `vouch halls`, so every node admits the halls' reports.
     public var reports = false
+    /// With reports, the run lasts at least this long (`reports for=24h`), so a day's report
+    /// bytes are measured rather than scaled from a shorter run.
+    public var reportsFor: TimeSpan?
     /// Whether honest nodes apply trust rules (the office an authority, quotas, strangers):
     /// set by `store`, `strangers`, `vouch` and `reports`; otherwise they admit every valid bulletin.
     public var trust: Bool { storeQuotaBytes != nil || strangers != nil || vouchHalls }
@@ -357,6 +360,7 @@ public enum ScenarioFile {
         case "reports":
             definition.reports = true
             definition.vouchHalls = true
+            definition.reportsFor = try reader.span("for")
         case "vouch":
             let word = try reader.bareWord("halls")
             guard word == "halls" else { throw reader.error(en: "vouch takes `halls`", id: "vouch menerima `halls`") }

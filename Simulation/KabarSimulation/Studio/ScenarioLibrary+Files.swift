@@ -59,10 +59,11 @@ mules boat count=2 stay=5m..30m travel=5m..15m
 mules motorbike count=2 stay=5m..30m travel=5m..10m
 posts official count=6 from=office start=60s spacing=2m
 posts market count=24 from=any start=90s spacing=30s
-# Every hall node makes hall reports on the daemon's defaults (the office vouched for the halls).
-reports
+# Every hall node makes hall reports on the daemon's defaults (the office vouched for the halls);
+# the run lasts a day, so a day's report bytes are measured.
+reports for=24h
 idle 60s
-deadline 16h
+deadline 30h
 sample 5s
 """#),
         ("flood", #"""

@@ -9,6 +9,9 @@ public struct StudioReach: Sendable {
     public var reportsMade: Int
     /// See `reportsMade`.
     public var reportBytes: Int
+    /// Reports that listed an official bulletin the hall's previous report did not (news); the
+    /// others were made for a mule's visit or the interval.
+    public var reportsWithNews: Int
     /// Report bytes made per hall per day: `reportBytes` over the halls, scaled from the run's
     /// length (its start to its end) to 24 hours.
     public var bytesPerNodePerDay: Double
@@ -104,9 +107,16 @@ extension StudioRunner {
                 references.append(Double(time - post.at.microseconds + pair.known - pair.made) / 1e6)
             }
         }
+        var previous: [Int: Set<BulletinID>] = [:]
+        var withNews = 0
+        for entry in ledger.entries {
+            let listed = Set(entry.listed)
+            if !listed.subtracting(previous[entry.host] ?? []).isEmpty { withNews += 1 }
+            previous[entry.host] = listed
+        }
         let truth = officeAgreement(world)
         return StudioReach(
-            halls: halls, reportsMade: ledger.entries.count, reportBytes: bytes, bytesPerNodePerDay: Double(bytes) / Double(max(1, halls)) / days,
+            halls: halls, reportsMade: ledger.entries.count, reportBytes: bytes, reportsWithNews: withNews, bytesPerNodePerDay: Double(bytes) / Double(max(1, halls)) / days,
             trafficBytesPerNodePerDay: Double(carried) / Double(honest) / days, pairs: pairs, pairsKnown: pairsKnown,
             lagP90: percentile(lags, 0.9), referenceP90: percentile(references, 0.9), failures: ledger.failures,
             falsePositives: truth.falsePositives, missed: truth.missed, counted: truth.counted)

@@ -187,10 +187,12 @@ public enum StudioRunner {
         let convergedAt = world.sim.now
         let loadBytes = lastBytes - bytesAtFirstPost
         // With reports, on until the office knows, from each hall's own report, every official
-        // bulletin each hall holds (checked once a virtual minute), or the deadline.
+        // bulletin each hall holds (checked once a virtual minute), and at least `reports for=`,
+        // or the deadline.
         var checkedReach = world.sim.now
+        let reportsUntil = Instant.zero + (world.definition.reportsFor ?? .zero)
         while world.reportLedger != nil, world.sim.now < world.deadline {
-            if world.sim.now >= checkedReach {
+            if world.sim.now >= checkedReach && world.sim.now >= reportsUntil {
                 if reachKnown(world) { break }
                 checkedReach = world.sim.now + .minutes(1)
             }
