@@ -195,7 +195,7 @@ enum SimReport {
             + "\"reports_made\": \(reach.reportsMade), \"reports_with_news\": \(reach.reportsWithNews), \"report_bytes\": \(reach.reportBytes), \"report_failures\": \(reach.failures), "
             + "\"reach_lag_p90_s\": \(value(reach.lagP90)), \"reach_reference_p90_s\": \(value(reach.referenceP90)), "
             + "\"reach_pairs\": \(reach.pairs), \"reach_pairs_known\": \(reach.pairsKnown), "
-            + "\"reach_counted\": \(reach.counted), \"reach_false_positives\": \(reach.falsePositives), \"reach_missed\": \(reach.missed), "
+            + "\"reach_counted\": \(reach.counted), \"reach_false_positives\": \(reach.falsePositives), \"reach_missed\": \(reach.missed), \"reach_beyond_horizon\": \(reach.beyondHorizon), "
     }
 
     static func firstSync(_ sync: StudioFirstSync?) -> String {

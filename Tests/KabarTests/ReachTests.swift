@@ -171,6 +171,19 @@ import Testing
         #expect(bench.offer(onWarga) == .reportMalformed(.wrongChannel))
     }
 
+    /// Only an authority's report may carry an office section: a vouched hall's is refused, so a
+    /// hall cannot make a villager's message look received by the office.
+    @Test func anOfficeSectionFromAHallIsRefusedAndFromTheAuthorityAdmitted() throws {
+        var bench = bench()
+        let office = HallReport(
+            label: "Kantor Bupati", software: "kabar", storeCount: 1, storeBytes: 1, clockOffset: 0, heardAge: 1, muleAge: nil,
+            horizonAge: 60, holdings: [], officeHoldings: [.init(prefix: 5, age: 2)])
+        let byHall = try Bulletin.sign(office.content(author: TestKeys.author(hallA), created: testEpoch), with: TestKeys.key(hallA))
+        #expect(bench.offer(byHall) == .reportOfficeNotAuthority)
+        let byAuthority = try Bulletin.sign(office.content(author: TestKeys.author(authority), created: testEpoch), with: TestKeys.key(authority))
+        #expect(bench.offer(byAuthority) == nil)
+    }
+
     @Test func aNewerReportReplacesTheOlderAndAnOlderOneIsRefusedAfter() {
         var bench = bench()
         let first = report(by: hallA, created: testEpoch + .minutes(10))

@@ -39,6 +39,10 @@ public struct StudioReach: Sendable {
     public var falsePositives: Int
     /// See `falsePositives`.
     public var missed: Int
+    /// Halls that held a bulletin and reported since, whose report no longer lists it because
+    /// newer ones filled the list (`report_holdings`): `reach` says "cannot tell" (beyond the
+    /// report's horizon), as designed, rather than a wrong "not reached".
+    public var beyondHorizon: Int
     /// Halls counted reached at the office, summed over the official bulletins.
     public var counted: Int
 }
@@ -119,17 +123,18 @@ extension StudioRunner {
             halls: halls, reportsMade: ledger.entries.count, reportBytes: bytes, reportsWithNews: withNews, bytesPerNodePerDay: Double(bytes) / Double(max(1, halls)) / days,
             trafficBytesPerNodePerDay: Double(carried) / Double(honest) / days, pairs: pairs, pairsKnown: pairsKnown,
             lagP90: percentile(lags, 0.9), referenceP90: percentile(references, 0.9), failures: ledger.failures,
-            falsePositives: truth.falsePositives, missed: truth.missed, counted: truth.counted)
+            falsePositives: truth.falsePositives, missed: truth.missed, beyondHorizon: truth.beyondHorizon, counted: truth.counted)
     }
 
     /// `reach` computed at the office node (host 0) from the reports it holds, for every official
     /// bulletin, against the simulator's ground truth: a hall counted reached must have stored the
     /// bulletin before the report that says so was made; a hall that stored it before its newest
-    /// report the office holds was made must be counted.
-    public static func officeAgreement(_ world: StudioWorld) -> (falsePositives: Int, missed: Int, counted: Int) {
+    /// report the office holds was made must be counted, unless its report's list is full of
+    /// newer ones and says "cannot tell" (`beyondHorizon`, counted apart).
+    public static func officeAgreement(_ world: StudioWorld) -> (falsePositives: Int, missed: Int, beyondHorizon: Int, counted: Int) {
         guard let ledger = world.reportLedger, let office = world.sim.endpoint(0)?.honestNode,
               let policy = office.admission as? TrustPolicy
-        else { return (0, 0, 0) }
+        else { return (0, 0, 0, 0) }
         let now = ClockEstimate.bestTime(wall: world.sim.epoch + (world.sim.now - .zero), clock: office.clock)
         let reports = policy.latestReports(at: now).compactMap { office.store.bulletin($0) }
         var hostOf: [AuthorKey: Int] = [:]
@@ -137,14 +142,16 @@ extension StudioRunner {
         var made: [BulletinID: Int64] = [:]
         for entry in ledger.entries { made[entry.id] = entry.at.microseconds }
         let newest = Dictionary(reports.map { ($0.author, $0.id) }, uniquingKeysWith: { first, _ in first })
-        var falsePositives = 0, missed = 0, counted = 0
+        var falsePositives = 0, missed = 0, beyondHorizon = 0, counted = 0
         for post in world.posts where post.className == "official" {
             let reach = Reach.of(post.bulletin.id, created: post.bulletin.created, reports: reports)
             let stores = world.sim.firstStores(of: post.bulletin.id)
             var storedAt: [Int: Int64] = [:]
             for (host, time) in zip(stores.hosts, stores.times) where storedAt[Int(host)] == nil { storedAt[Int(host)] = time }
             var reached: Set<Int> = []
+            var status: [AuthorKey: Reach.Status] = [:]
             for hall in reach.halls {
+                status[hall.node] = hall.status
                 guard case .reached = hall.status else { continue }
                 counted += 1
                 guard let host = hostOf[hall.node], let report = newest[hall.node], let had = storedAt[host],
@@ -157,10 +164,10 @@ extension StudioRunner {
             }
             for (host, had) in storedAt where host < world.hallKeys.count && !reached.contains(host) {
                 guard let report = newest[world.hallKeys[host]], let at = made[report], at >= had else { continue }
-                missed += 1
+                if status[world.hallKeys[host]] == .beyondHorizon { beyondHorizon += 1 } else { missed += 1 }
             }
         }
-        return (falsePositives, missed, counted)
+        return (falsePositives, missed, beyondHorizon, counted)
     }
 
     /// The `fraction` percentile of `values` (nearest rank), nil when empty.
