@@ -59,12 +59,7 @@ public struct StudioReporter {
         self.channels = channels
         self.ledger = ledger
         reporter.isOffice = office
-        var official: [BulletinID] = [], officeHeld: [BulletinID] = []
-        store.forEachItem { _, id in
-            guard let summary = store.summary(id), summary.kind == .post else { return }
-            let rule = channels.rule(for: summary.channel)
-            if rule.access == .official { official.append(id) } else if rule.office { officeHeld.append(id) }
-        }
+        let (official, officeHeld) = HallReporter.heldPosts(in: store, channels: channels)
         let ownReport = own.flatMap { store.bulletin($0) }
         reporter.start(at: now.wall, ownReport: ownReport, official: official, office: officeHeld)
         schedule(at: now, best: now.wall)

@@ -164,6 +164,26 @@ public struct HallReporter: Sendable {
         schedule?.didReport(bytes: 0, at: now)
     }
 
+    /// The posts `store` holds that a reporter remembers under `channels`: official ones, and
+    /// those of office channels; at most `firstSeenMax` each, by id. From the store's index
+    /// alone (`summary`): no bulletin is read. What `start` takes, for the daemon and the
+    /// simulator alike.
+    public static func heldPosts<Store: BulletinStore>(in store: Store, channels: ChannelRules) -> (official: [BulletinID], office: [BulletinID]) {
+        var ids: [BulletinID] = []
+        store.forEachItem { _, id in ids.append(id) }
+        var official: [BulletinID] = [], office: [BulletinID] = []
+        for id in ids.sorted() {
+            guard let summary = store.summary(id), summary.kind == .post else { continue }
+            let rule = channels.rule(for: summary.channel)
+            if rule.access == .official {
+                if official.count < firstSeenMax { official.append(id) }
+            } else if rule.office, office.count < firstSeenMax {
+                office.append(id)
+            }
+        }
+        return (official, office)
+    }
+
     // MARK: Outputs
 
     /// When the next report is due (nil: not started, or reports are off).

@@ -166,23 +166,8 @@ extension NodeService {
         }
         reports.settings = reporterSettings
         reports.isOffice = isOffice
-        let (official, office) = heldReportedPosts()
+        let (official, office) = HallReporter.heldPosts(in: store, channels: settings.channels)
         reports.start(at: now, ownReport: ownReport, official: official, office: office)
-    }
-
-    /// Official posts and office-channel posts this node holds, at most
-    /// `HallReporter.firstSeenMax` each (from the index alone: no disk read).
-    private func heldReportedPosts() -> (official: [BulletinID], office: [BulletinID]) {
-        var ids: [BulletinID] = []
-        store.forEachItem { _, id in ids.append(id) }
-        var official: [BulletinID] = [], office: [BulletinID] = []
-        for id in ids.sorted() {
-            guard let summary = store.summary(id), summary.kind == .post else { continue }
-            let rule = settings.channels.rule(for: summary.channel)
-            if rule.access == .official, official.count < HallReporter.firstSeenMax { official.append(id) }
-            if rule.access != .official, rule.office, office.count < HallReporter.firstSeenMax { office.append(id) }
-        }
-        return (official, office)
     }
 
     /// Builds (through the reporter), signs and writes this node's report through the one door.
