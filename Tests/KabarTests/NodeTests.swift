@@ -115,7 +115,7 @@ import Testing
             MessageCodec.encode(.bulletin(good.encoded), network: network),
             MessageCodec.encode(.announce([good.id]), network: network),
             MessageCodec.encode(.request([good.id]), network: network),
-            MessageCodec.encode(.fragment(Fragment(id: good.id, index: 1, count: 3, payload: [1, 2, 3])), network: network),
+            MessageCodec.encode(.fragment(Fragment(id: good.id, index: 2, count: 3, payload: [1, 2, 3])), network: network),
             MessageCodec.encode(.fragmentRequest(id: good.id, missing: 5), network: network),
             MessageCodec.encode(.sync(session: 9, fromInitiator: true, payload: [1, 2, 3, 4]), network: network),
             MessageCodec.encode(.challenge(cookie: 1), network: network),

@@ -132,7 +132,8 @@ import Testing
         let second = makeEdit(of: edit, by: outsider, title: "Panen jagung (habis)")
         for bulletin in [post, edit, second] { #expect(bench.offer(bulletin) == nil) }
         let retraction = makeAction(.retraction, by: outsider, of: makePost(by: outsider, title: "lain"))
-        #expect(BulletinListing.current([post, second, edit, retraction]).map(\.id) == [second.id])
+        // Control bulletins stay in a listing, with their kind (Trust.md, "Edits").
+        #expect(BulletinListing.current([post, second, edit, retraction]).map(\.id) == [second.id, retraction.id])
     }
 
     @Test func anEditOfAnotherAuthorsPostIsRefused() {

@@ -15,9 +15,8 @@ extension BulletinCodec {
             let author = AuthorKey(bytes: try reader.readBytes(AuthorKey.byteCount))!
             let created = try reader.readUInt64()
             let expires = try reader.readUInt64()
-            guard created <= UInt64(timeMax), expires <= UInt64(timeMax), created < expires else {
-                throw BulletinError.invalidTimes
-            }
+            guard created <= UInt64(timeMax), expires <= UInt64(timeMax) else { throw BulletinError.timeOutOfRange }
+            guard created < expires else { throw BulletinError.invalidTimes }
             content = BulletinContent(
                 kind: kind, author: author, created: UnixTime(milliseconds: Int64(created)),
                 expires: UnixTime(milliseconds: Int64(expires)), channel: "")
@@ -111,16 +110,35 @@ extension BulletinCodec {
         }
     }
 
-    /// Checks a text field: size, UTF-8, and no control characters (a body may hold newlines
-    /// and tabs; a carriage return is never allowed, so line ends have one form).
+    /// Checks a text field: size, UTF-8, and no control characters (`isAllowed(_:in:)`).
     static func text(_ bytes: [UInt8], field: BulletinField, limit: Int, allowNewlines: Bool) throws(BulletinError) -> String {
         guard bytes.count <= limit else { throw .fieldTooLong(field, limit: limit) }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw .badUTF8(field) }
-        for scalar in text.unicodeScalars where scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value) {
-            if allowNewlines, scalar == "\n" || scalar == "\t" { continue }
-            throw .controlCharacter(field)
-        }
+        guard text.unicodeScalars.allSatisfy({ isAllowed($0, in: field) }) else { throw .controlCharacter(field) }
         return text
+    }
+
+    /// True when `scalar` may stand in a title or a body: the one definition of "control
+    /// character" (Documentation/Bulletin.md, "Text"), used by the decoder and by every front
+    /// end that checks what a person typed before signing it.
+    ///
+    /// - Never: Unicode's control characters (general category Cc: U+0000-001F, U+007F-009F),
+    ///   but a body may hold a newline (U+000A) and a tab (U+0009); so a carriage return never
+    ///   passes and line ends have one form.
+    /// - Not in a title: the line and paragraph separators U+2028 and U+2029 (a title is one
+    ///   line), and the bidirectional embeddings, overrides and isolates (U+202A-202E,
+    ///   U+2066-2069): a title is one line among others in a listing, and an override there can
+    ///   show its letters in another order than they are signed. A body may hold them: text
+    ///   mixing left-to-right and right-to-left scripts needs the latter, phones' pastes bring
+    ///   the former, and bulletins with them are already in stores (Bulletin.md, "Text").
+    public static func isAllowed(_ scalar: Unicode.Scalar, in field: BulletinField) -> Bool {
+        let value = scalar.value
+        if value < 0x20 { return field == .body && (scalar == "\n" || scalar == "\t") }
+        if (0x7f...0x9f).contains(value) { return false }
+        if field == .title, value == 0x2028 || value == 0x2029 || (0x202a...0x202e).contains(value) || (0x2066...0x2069).contains(value) {
+            return false
+        }
+        return true
     }
 
     private static func idList(_ bytes: [UInt8], field: BulletinField) throws(BulletinError) -> [BulletinID] {

@@ -27,8 +27,11 @@ public enum BulletinError: Error, Equatable, Sendable, LocalizedError {
     case unexpectedField(BulletinField)
     /// A channel name breaks the naming rule.
     case invalidChannelName(String)
-    /// `expires` is not after `created`, or a time is outside the encodable range.
+    /// `expires` is not after `created`.
     case invalidTimes
+    /// `created` or `expires` is above 2^53 - 1 ms (`BulletinCodec.timeMax`), past what every
+    /// JSON reader holds exactly.
+    case timeOutOfRange
     /// The signature does not verify against the author key (or the key is not a valid point).
     case badSignature
     /// The bulletin expired at `expires` (node time `now`).
@@ -80,6 +83,10 @@ public enum BulletinError: Error, Equatable, Sendable, LocalizedError {
             return Localized(
                 en: "bulletin must expire after it was created",
                 id: "buletin harus kedaluwarsa setelah dibuat")
+        case .timeOutOfRange:
+            return Localized(
+                en: "bulletin has a date past the year 287,396 (above 2^53 - 1 milliseconds): not a real date",
+                id: "buletin memuat tanggal melewati tahun 287.396 (di atas 2^53 - 1 milidetik): bukan tanggal sungguhan")
         case .badSignature:
             return Localized(
                 en: "signature does not match the author key: forged or altered",

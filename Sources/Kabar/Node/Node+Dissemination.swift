@@ -62,6 +62,10 @@ extension Node {
             } catch {
                 reject(id: nil, source: source, error: error)
                 peers[source]?.rejectedDatagrams += 1
+                // The same bytes (the same id) fail the same way every time: reconciliation does
+                // not pull them again soon (an older node holding a bulletin a newer rule refuses,
+                // Documentation/Bulletin.md "Text").
+                refused.note(id, at: now.monotonic)
                 return false
             }
         }
@@ -248,7 +252,6 @@ extension Node {
     mutating func receiveFragment(_ fragment: Fragment, from source: PeerAddress, at now: NodeTime) {
         let id = fragment.id
         guard !store.contains(id), !store.isRemoved(id) else { return }
-        guard fragment.payload.count <= Fragment.payloadBytesMax else { return }
         var reassembly: Reassembly
         if let existing = reassemblies[id] {
             reassembly = existing
@@ -268,7 +271,13 @@ extension Node {
         }
         reassemblies[id] = nil
         let bytes = reassembly.pieces.flatMap { $0 ?? [] }
-        guard bytes.count <= BulletinCodec.encodedBytesMax, BulletinID(hashing: bytes) == id else {
+        // Size first, as for a bulletin in one datagram: a whole that is too large is
+        // `tooLarge` whether or not it hashes to its id.
+        guard bytes.count <= BulletinCodec.encodedBytesMax else {
+            reject(id: id, source: source, error: .tooLarge(size: bytes.count, limit: BulletinCodec.encodedBytesMax))
+            return
+        }
+        guard BulletinID(hashing: bytes) == id else {
             reject(id: id, source: source, error: .nonCanonical("fragments do not hash to their id"))
             return
         }

@@ -96,7 +96,8 @@ extension Node {
     }
 
     mutating func handleSync(session id: UInt32, fromInitiator: Bool, payload: [UInt8], from source: PeerAddress, at now: NodeTime) {
-        // Sessions answer only peers that proved their address: replies are large.
+        // Sessions answer only validated peers (a cookie echoed, or static by the operator's
+        // word): replies are large. Documentation/Reconciliation.md, "Sessions in the node".
         guard peers[source]?.validated == true else { return }
         if fromInitiator {
             respond(to: source, session: id, payload: payload, at: now)
@@ -110,8 +111,9 @@ extension Node {
         if let existing = sync.sessions[source], existing.id == id, !existing.isInitiator {
             session = existing
         } else {
-            if let existing = sync.sessions[source], existing.isInitiator, existing.id != id {
-                // Both sides started at once: the smaller key's session wins.
+            if let existing = sync.sessions[source], existing.isInitiator {
+                // Both sides started at once (whatever ids they drew): the smaller key's session
+                // wins; ours is dropped only when the peer's key is the smaller.
                 guard let theirKey = peers[source]?.key, theirKey < key else { return }
             }
             guard sync.sessions[source] != nil || sync.sessions.count < configuration.syncSessionsMax else { return }
@@ -135,7 +137,7 @@ extension Node {
             sendSync(step.frames, session: id, fromInitiator: false, to: source, at: now.monotonic)
         } catch {
             sync.sessions[source] = session
-            peers[source]?.rejectedDatagrams += 1
+            countRejectedSync(error, from: source)
         }
     }
 
@@ -150,7 +152,7 @@ extension Node {
         do {
             step = try initiator.receive(payload)
         } catch {
-            peers[source]?.rejectedDatagrams += 1
+            countRejectedSync(error, from: source)
             if initiator.isDone { sync.sessions[source] = nil } else {
                 session.role = .initiator(initiator)
                 sync.sessions[source] = session
@@ -166,6 +168,15 @@ extension Node {
         }
         sync.sessions[source] = nil
         apply(outcome, with: source, at: now)
+    }
+
+    /// A sync payload the engine refused: counted like any rejected datagram, in the node's
+    /// `rejectedDatagrams` (`status`: `rejected_datagrams`) and the peer's. A peer's abort is a
+    /// well-formed answer, not a rejection (Documentation/Reconciliation.md, "Sessions in the node").
+    private mutating func countRejectedSync(_ error: ReconciliationError, from source: PeerAddress) {
+        if case .peerAborted = error { return }
+        counters.rejectedDatagrams += 1
+        peers[source]?.rejectedDatagrams += 1
     }
 
     /// Pulls what we lack and pushes what the peer lacks, each as one bulk stream.

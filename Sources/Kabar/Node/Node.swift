@@ -144,9 +144,7 @@ public struct Node<Store: BulletinStore> {
         do {
             message = try MessageCodec.decode(datagram, network: configuration.networkID)
         } catch {
-            counters.rejectedDatagrams += 1
-            peers[source]?.rejectedDatagrams += 1
-            emit(.datagramRejected(source: source, reason: error))
+            rejectDatagram(from: source, because: error)
             return drain()
         }
         if ownAddresses.contains(source) { return drain() }
@@ -161,6 +159,22 @@ public struct Node<Store: BulletinStore> {
         guard notePeer(source, bytes: datagram.count, at: now.monotonic) else { return drain() }
         handle(message, from: source, at: now)
         return drain()
+    }
+
+    /// A datagram of `byteCount` bytes, over `Wire.datagramBytesMax`, arrived from `source`; the
+    /// driver's buffer may not have held all of it, so only its size comes in. Counted and
+    /// reported like every rejected datagram (`WireError.tooLarge`), nothing else.
+    public mutating func receiveOversized(byteCount: Int, from source: PeerAddress, at now: NodeTime) -> [NodeAction] {
+        updateClock(now)
+        rejectDatagram(from: source, because: .tooLarge(byteCount))
+        return drain()
+    }
+
+    /// Counts a datagram that did not decode, in all and for its peer, and reports it.
+    private mutating func rejectDatagram(from source: PeerAddress, because error: WireError) {
+        counters.rejectedDatagrams += 1
+        peers[source]?.rejectedDatagrams += 1
+        emit(.datagramRejected(source: source, reason: error))
     }
 
     /// The driver saw this node join a network: a mule arrived at a hall, the hotspot came

@@ -5,7 +5,9 @@
 /// payloads, calls `timeout()` when a session stalls, and pulls or pushes the bulletins named
 /// in the `ReconciliationOutcome`.
 public enum Reconciliation {
-    /// The largest reconciliation payload: a 1200-byte datagram less the gossip header.
+    /// The largest reconciliation payload, sent and accepted. A sync datagram could carry 1,187
+    /// bytes (1,200 less the 8-byte header, the session and the direction); the rest is headroom
+    /// (Documentation/Reconciliation.md, "Payload size").
     public static let payloadBytesMax = 1_100
 
     /// The most coded symbols one part of a session may use (indices `0..<symbolsMax`).

@@ -1,9 +1,10 @@
 /// What readers see of a set of bulletins: the query-side half of edits.
 public enum BulletinListing {
-    /// The posts among `bulletins` that no other post in the set replaces: an edit (a post
-    /// with `supersedes`) by the same author hides the version it supersedes, and so on down
-    /// the chain. Control bulletins (retractions, grants, hides) are left out. Order is kept.
-    /// O(n).
+    /// The bulletins of `bulletins` that no post in the set replaces: an edit (a post with
+    /// `supersedes`) by the same author hides the version it supersedes, and so on down the
+    /// chain. Every kind stays (a listing shows retractions, grants and hides, each with its
+    /// kind, so an operator can see them: Documentation/Trust.md, "Edits"); what a reader's
+    /// page leaves out is the page's business. Order is kept. O(n).
     public static func current(_ bulletins: [Bulletin]) -> [Bulletin] {
         let byID = Dictionary(bulletins.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
         var superseded: Set<BulletinID> = []
@@ -13,15 +14,6 @@ public enum BulletinListing {
             }
             superseded.insert(target)
         }
-        return bulletins.filter { $0.kind == .post && !superseded.contains($0.id) }
-    }
-
-    /// True when `bulletin` is a control bulletin (retraction, grant, hide, vouch, hall report)
-    /// rather than news.
-    public static func isControl(_ bulletin: Bulletin) -> Bool {
-        switch bulletin.kind {
-        case .retraction, .grant, .hide: return true
-        case .post, .unknown: return Vouch.isVouchKind(bulletin) || HallReport.isReportKind(bulletin)
-        }
+        return bulletins.filter { !superseded.contains($0.id) }
     }
 }

@@ -15,7 +15,9 @@ public struct Beacon: Equatable, Sendable {
     public var storeCount: UInt32
     /// An order-independent digest of the sender's whole set of ids.
     public var fingerprint: [UInt8]
-    /// Bit 0: sent to a broadcast address (the receiver shares a link with the sender).
+    /// Bit 0: sent to a broadcast address (the receiver shares a link with the sender). Bits
+    /// 1-7 are sent as 0 and ignored on receipt: a later version announces itself there
+    /// (Documentation/Protocol.md, "Compatibility").
     public var flags: UInt8
 
     /// Flag: this beacon went to the broadcast address.
@@ -100,8 +102,9 @@ public enum Message: Equatable, Sendable {
 
     /// Ids per announce or request, at most.
     public static let idsMax = 32
-    /// Reconciliation payload bytes, at most.
-    public static let syncPayloadBytesMax = Wire.bodyBytesMax - 5
+    /// Reconciliation payload bytes, at most: the engine's limit (`Reconciliation.payloadBytesMax`,
+    /// 1,100), not all the datagram could hold (1,187); the codec refuses a longer one.
+    public static let syncPayloadBytesMax = Reconciliation.payloadBytesMax
 
     /// The message's type code.
     public var type: MessageType {

@@ -113,8 +113,11 @@ public enum MessageCodec {
             let id = BulletinID(bytes: try reader.readBytes(32))!
             let index = Int(try reader.readByte())
             let count = Int(try reader.readByte())
-            guard count >= 2, count <= Fragment.countMax, index < count, reader.remaining > 0 else {
-                throw WireError.malformed("fragment numbering")
+            guard count >= 2, count <= Fragment.countMax, index < count else { throw WireError.malformed("fragment numbering") }
+            // Cut one way only: every piece but the last is exactly `payloadBytesMax`, the last
+            // is 1 to `payloadBytesMax`, so pieces from different senders fit together.
+            guard index == count - 1 ? reader.remaining > 0 : reader.remaining == Fragment.payloadBytesMax else {
+                throw WireError.malformed("fragment piece size")
             }
             return .fragment(Fragment(id: id, index: index, count: count, payload: try reader.readBytes(reader.remaining)))
         case .fragmentRequest:
@@ -126,6 +129,7 @@ public enum MessageCodec {
             let session = try reader.readUInt32()
             let direction = try reader.readByte()
             guard direction <= 1 else { throw WireError.malformed("sync direction") }
+            guard reader.remaining <= Message.syncPayloadBytesMax else { throw WireError.malformed("sync payload over \(Message.syncPayloadBytesMax) bytes") }
             return .sync(session: session, fromInitiator: direction == 1, payload: try reader.readBytes(reader.remaining))
         case .transferRequest:
             return .transferRequest(try decodeTransferRequest(&reader))

@@ -67,10 +67,11 @@ public struct TransferData: Equatable, Sendable {
 /// The receiver's acknowledgement of a stream: which datagram numbers arrived, as ranges.
 ///
 ///     +---------------+-------+--------------+--------------------------------------+
-///     | stream (u32)  | flags | count (u8)   | count x range: first (u32) last (u32)|
+///     | stream (u32)  | flags | count (u8)   | count x range: high (u32) low (u32)  |
 ///     +---------------+-------+--------------+--------------------------------------+
-///     ranges inclusive, newest first, not overlapping; flags: bit 0 the receiver has stopped
-///     (it wants no more of this stream)
+///     ranges inclusive, each written highest seq first; newest first, each range's high below
+///     the previous range's low; flags: bit 0 the receiver has stopped (it wants no more of
+///     this stream)
 public struct TransferAck: Equatable, Sendable {
     /// The stream.
     public var stream: UInt32

@@ -19,8 +19,8 @@ extension NodeDaemon {
             guard let received else { return }
             if isOwnDatagram(from: received.source) { continue }
             if received.isTruncated || received.datagramByteCount > Wire.datagramBytesMax {
-                logger.log(.warn, "rejected datagram from \(received.source): \(received.datagramByteCount) bytes, over the \(Wire.datagramBytesMax)-byte limit",
-                           kind: "datagram-rejected", source: hostText(received.source))
+                // Counted and logged by the node, like every datagram it rejects.
+                perform(node.receiveOversized(byteCount: received.datagramByteCount, from: PeerAddress(received.source), at: clock.now()))
                 continue
             }
             batch.append((Array(receiveBuffer[0..<received.byteCount]), PeerAddress(received.source)))

@@ -7,6 +7,8 @@ import Kabar
 ///      "expires":1794096000000,"id":"<64 hex>","kind":"post","references":[],"stamp_bits":0,
 ///      "supersedes":null,"title":"..."}
 ///
+/// `title` and `body` are `""` when the bulletin has none (the format has no empty field, so
+/// `""` means absent: Documentation/CLI.md, "JSON"); `supersedes` is an id or `null`.
 /// `stamp_bits` is the work its proof-of-work stamp proves (Documentation/Trust.md, "Stamps");
 /// a vouch also has `"vouch":{"keys":["<64 hex>",...]}`.
 ///

@@ -38,10 +38,8 @@ public enum BulletinOperations {
         guard body.utf8.count <= BulletinCodec.bodyBytesMax else {
             throw .bodyTooLong(bytes: body.utf8.count, limit: BulletinCodec.bodyBytesMax)
         }
-        guard !title.unicodeScalars.contains(where: isControl) else { throw .controlCharacterInTitle }
-        guard !body.unicodeScalars.contains(where: { isControl($0) && $0 != "\n" && $0 != "\t" }) else {
-            throw .controlCharacterInBody
-        }
+        guard title.unicodeScalars.allSatisfy({ BulletinCodec.isAllowed($0, in: .title) }) else { throw .controlCharacterInTitle }
+        guard body.unicodeScalars.allSatisfy({ BulletinCodec.isAllowed($0, in: .body) }) else { throw .controlCharacterInBody }
         let rule = policy.channels.rule(for: request.channel)
         let lifetime = request.lifetime ?? rule.defaultLifetime
         guard lifetime <= rule.maximumLifetime else {
@@ -93,10 +91,6 @@ public enum BulletinOperations {
             count += 1
         }
         return count
-    }
-
-    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.value < 0x20 || (0x7f...0x9f).contains(scalar.value)
     }
 }
 

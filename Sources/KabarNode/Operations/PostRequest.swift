@@ -25,10 +25,11 @@ public struct PostRequest: Sendable, Equatable {
         self.lifetime = lifetime
     }
 
-    /// The body with Windows line ends (`\r\n`) made `\n` and trailing newlines dropped, the
-    /// way a body piped from `echo` or a text editor is meant.
+    /// The body with Windows line ends (`\r\n`) and the Unicode line and paragraph separators
+    /// (U+2028, U+2029, which a phone's paste may bring) made `\n`, and trailing newlines
+    /// dropped, the way a body piped from `echo` or a text editor is meant.
     public var normalisedBody: String {
-        var characters = body.map { $0 == "\r\n" ? "\n" : $0 }
+        var characters = body.map { $0 == "\r\n" || $0 == "\u{2028}" || $0 == "\u{2029}" ? "\n" : $0 }
         while characters.last == "\n" { characters.removeLast() }
         return String(characters)
     }
@@ -45,7 +46,8 @@ public enum PostError: Error, Equatable, Sendable, LocalizedError {
     case titleTooLong(bytes: Int, limit: Int)
     /// The body is `bytes` long, over `limit`.
     case bodyTooLong(bytes: Int, limit: Int)
-    /// The title holds a control character (a line break, a tab).
+    /// The title holds a control character (a line break, a tab, a direction override:
+    /// `BulletinCodec.isAllowed(_:in:)`).
     case controlCharacterInTitle
     /// The body holds a control character other than newline and tab.
     case controlCharacterInBody
@@ -70,8 +72,8 @@ public enum PostError: Error, Equatable, Sendable, LocalizedError {
                 id: "isi \(bytes) byte; batasnya \(limit) byte. Persingkat atau bagi menjadi beberapa kiriman")
         case .controlCharacterInTitle:
             return Localized(
-                en: "the title must be one line, without tabs or control characters",
-                id: "judul harus satu baris, tanpa tab atau karakter kendali")
+                en: "the title must be one line, without tabs, control characters or text-direction overrides",
+                id: "judul harus satu baris, tanpa tab, karakter kendali atau pengubah arah teks")
         case .controlCharacterInBody:
             return Localized(
                 en: "the body may hold line breaks and tabs but no other control characters",

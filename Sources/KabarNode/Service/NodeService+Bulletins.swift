@@ -157,17 +157,7 @@ extension NodeService {
             }
             query.author = author
         }
-        return Self.withoutSuperseded(store.query(query))
-    }
-
-    /// `bulletins` without the posts that an edit among them (by the same author) replaces.
-    static func withoutSuperseded(_ bulletins: [Bulletin]) -> [Bulletin] {
-        let authors = Dictionary(bulletins.map { ($0.id, $0.author) }, uniquingKeysWith: { first, _ in first })
-        let superseded = Set(bulletins.compactMap { edit -> BulletinID? in
-            guard edit.kind == .post, let target = edit.content.supersedes, authors[target] == edit.author else { return nil }
-            return target
-        })
-        return bulletins.filter { !superseded.contains($0.id) }
+        return BulletinListing.current(store.query(query))
     }
 
     /// A bulletin and the replies to it, oldest reply first (at most `repliesMax`).
