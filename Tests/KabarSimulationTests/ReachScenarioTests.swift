@@ -30,6 +30,39 @@ import Testing
         }
     }
 
+    /// A villager's message on `aspirasi` posted at the office's hall: within the batching delay
+    /// the office's own report lists it in its office section (the regency office received it),
+    /// while the report of the hall node it came from has no office section.
+    @Test func theOfficesReportInARunListsAnAspirasiMessageItReceived() throws {
+        guard var definition = try ScenarioLibrary.definition(named: "district") else {
+            Issue.record("no district scenario")
+            return
+        }
+        definition.reportsFor = nil
+        var world = StudioWorld(definition, seed: 1, nodes: 24)
+        _ = StudioRunner.run(&world)
+        // Host 1 shares the office's hall (halls of 2); its operator's key was vouched for.
+        let key = try #require(StudioWorld.authorKey(1, seed: 1))
+        let author = try #require(AuthorKey(bytes: key.publicKey.rawRepresentation))
+        let created = world.sim.epoch + (world.sim.now - .zero)
+        var content = BulletinContent(kind: .post, author: author, created: created, expires: created + .days(30), channel: "aspirasi")
+        content.title = "Jalan ke dermaga rusak"
+        content.body = "Mohon diperbaiki sebelum musim hujan."
+        let message = try Bulletin.sign(content, with: key)
+        world.sim.schedule(at: world.sim.now, .post(host: 1, message))
+        world.sim.run(until: world.sim.now + .minutes(5))
+        func newestReport(of host: Int) throws -> HallReport {
+            let office = try #require(world.sim.endpoint(0)?.honestNode)
+            let policy = try #require(office.admission as? TrustPolicy)
+            let id = try #require(policy.latestReport(by: world.hallKeys[host], at: created + .minutes(5)))
+            return try HallReport(try #require(office.store.bulletin(id)))
+        }
+        let office = try newestReport(of: 0)
+        let age = try #require(office.officeHolding(of: message.id)?.age)
+        #expect(age >= 100 && age <= 300, "first had \(age) s before the report")
+        #expect(try newestReport(of: 1).officeHoldings.isEmpty)
+    }
+
     /// A hall counted reached names a hall that held the notice: the check itself catches a
     /// report that lies. A hall's key that lists a notice it never had is counted by `reach`
     /// (a hall can lie about itself), and the ground-truth check flags it.
