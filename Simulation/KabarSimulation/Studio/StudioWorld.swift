@@ -331,8 +331,9 @@ public struct StudioWorld {
     }
 
     /// Each hall's own last report before the run, made by the same reporter code, dated a
-    /// seeded time within the 12 hours before the start and listing nothing: a deployment that
-    /// has been running, so the office knows every hall and each hall's schedule goes on from it.
+    /// seeded time within the report interval (24 hours) before the start and listing nothing:
+    /// a deployment that has been running, so the office knows every hall and each hall's
+    /// schedule goes on from it.
     static func initialReports(keys: [Ed25519.PrivateKey], seed: UInt64, epoch: UnixTime) -> [Bulletin] {
         var prng = PRNG(seed: Simulation<StudioEndpoint>.derivedSeed(seed, stream: 24, index: 0))
         let interval = HallReporter.Settings().schedule.interval
