@@ -148,7 +148,7 @@ enum SimReport {
             + "\"forged_stored\": \(result.forgedStored), \"events\": \(result.metrics.eventsProcessed), "
             + "\"goodput_ratio\": \(value(result.firstSync?.goodputRatio ?? result.attachments?.goodputRatio ?? result.muleGoodputRatio)), "
             + attachmentKeys(result.attachments)
-            + "\"mule_goodput_ratio\": \(value(result.muleGoodputRatio)), \(firstSync(result.firstSync))\(spamKeys(result))"
+            + "\"mule_goodput_ratio\": \(value(result.muleGoodputRatio)), \(firstSync(result.firstSync))\(spamKeys(result))\(reachKeys(result.reach))"
             + "\"classes\": {\(classes)}, \"digest\": \"\(result.digest)\", \"reproduce\": \"\(reproduce)\"}"
     }
 
@@ -184,6 +184,18 @@ enum SimReport {
             + "\"honest_store_bytes_max\": \(spam.honestStoreBytesMax), \"stranger_refusals\": \(spam.strangerRefusals), "
             + "\"spam_keys\": \(spam.keys), \"spam_keys_used\": \(spam.keysUsed), \"spam_posts\": \(spam.posts), "
             + "\"spam_bytes_posted\": \(spam.bytesPosted), \"spam_posts_stored\": \(spam.postsStored), "
+    }
+
+    /// The hall reports' keys (issue 18, Documentation/Reach.md), each followed by a comma;
+    /// nothing when the scenario has no reports.
+    static func reachKeys(_ reach: StudioReach?) -> String {
+        guard let reach else { return "" }
+        return "\"report_bytes_per_node_per_day\": \(value(reach.bytesPerNodePerDay)), "
+            + "\"report_traffic_bytes_per_node_per_day\": \(value(reach.trafficBytesPerNodePerDay)), "
+            + "\"reports_made\": \(reach.reportsMade), \"reports_with_news\": \(reach.reportsWithNews), \"report_bytes\": \(reach.reportBytes), \"report_failures\": \(reach.failures), "
+            + "\"reach_lag_p90_s\": \(value(reach.lagP90)), \"reach_reference_p90_s\": \(value(reach.referenceP90)), "
+            + "\"reach_pairs\": \(reach.pairs), \"reach_pairs_known\": \(reach.pairsKnown), "
+            + "\"reach_counted\": \(reach.counted), \"reach_false_positives\": \(reach.falsePositives), \"reach_missed\": \(reach.missed), \"reach_beyond_horizon\": \(reach.beyondHorizon), "
     }
 
     static func firstSync(_ sync: StudioFirstSync?) -> String {

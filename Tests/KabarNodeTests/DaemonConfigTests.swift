@@ -18,6 +18,8 @@ import Testing
 
             channel.pasar = community lifetime=3d max=10d attach=500KB fetch=demand budget=20MB
             channel.banjir = official lifetime=1d attach=5MB
+            channel.keluhan = community office lifetime=30d
+            channel.aspirasi = community lifetime=20d
             authority = \(key)   Pemkab Rokan Hilir
             web.port = 8080
             web.posting = review
@@ -36,6 +38,11 @@ import Testing
         #expect(settings.channels.rule(for: "pasar") == ChannelRule(name: "pasar", access: .community, defaultLifetime: .days(3), maximumLifetime: .days(10)))
         #expect(settings.channels.rule(for: "banjir").access == .official)
         #expect(settings.channels.rule(for: "banjir").defaultLifetime == .days(1))
+        // `office`: the regency office lists what it holds there in its reports (Reach.md); a
+        // line without the word clears it, even on the default `aspirasi`.
+        #expect(settings.channels.rule(for: "keluhan").office && settings.channels.rule(for: "keluhan").defaultLifetime == .days(30))
+        #expect(!settings.channels.rule(for: "aspirasi").office && !settings.channels.rule(for: "pasar").office)
+        #expect(NodeSettings().channels.rule(for: "aspirasi").office)
         #expect(settings.authorities.map(\.hex) == [key])
         #expect(settings.authorityLabels.values.map { $0 } == ["Pemkab Rokan Hilir"])
         #expect(settings.web.port == 8080 && settings.web.posting == .review && settings.web.portal && settings.web.enabled)

@@ -68,7 +68,7 @@ import Testing
         settings.authorities = [OperationsTests.identity.author]
         let (service, node) = try OperationsTests.offlineService(folder, settings: settings)
         let notice = try service.post(PostParameters(channel: "resmi", title: "Posyandu", body: "Senin"))
-        service.reports.firstSeen[notice.id] = notice.created + .seconds(30)
+        service.reports.stored(notice.id, kind: .post, rule: settings.channels.rule(for: "resmi"), at: notice.created + .seconds(30))
         let report = try service.makeReport(at: notice.created + .minutes(5))
         #expect(try HallReport(report).holding(of: notice.id)?.age == 270)
         let later = try service.post(PostParameters(channel: "resmi", title: "Rapat", body: "Selasa"))
@@ -81,7 +81,7 @@ import Testing
         #expect(restarted.reports.firstSeen[notice.id] == notice.created + .seconds(30))
         #expect(restarted.reports.firstSeen[later.id] == restart)
         #expect(restarted.reports.schedule?.lastReport == report.created)
-        #expect(restarted.reports.schedule?.nextReport(at: restart) == report.created + .hours(12))
+        #expect(restarted.reports.schedule?.nextReport(at: restart) == report.created + .hours(24))
     }
 
     /// The CLI and the REPL word `reach` and `halls` with the same `ResultWords`.

@@ -105,7 +105,15 @@ import Testing
             }
         }
         #expect(error(Array(bytes.dropLast())) == .truncated)
-        #expect(error(bytes + [0]) == .trailingBytes(1))
+        // An empty office section is not its one encoding (it is left out); after a full one,
+        // a byte more is left over.
+        #expect(error(bytes + [0]) == .nonCanonical)
+        var office = good
+        office.officeHoldings = [.init(prefix: 11, age: 3)]
+        #expect(try HallReport.parse(office.encoded()) == office)
+        #expect(error(office.encoded() + [0]) == .trailingBytes(1))
+        office.officeHoldings = [.init(prefix: 11, age: 3), .init(prefix: 11, age: 4)]
+        #expect(error(office.encoded()) == .duplicateHolding)
         #expect(error([2] + bytes.dropFirst()) == .unknownVersion(2))
         #expect(error([UInt8](repeating: 0, count: HallReport.valueBytesMax + 1)) == .tooLarge(HallReport.valueBytesMax + 1))
         // A label over 64 bytes, a control character, bad UTF-8.
@@ -161,6 +169,19 @@ import Testing
         content.channel = "warga"
         let onWarga = try! Bulletin.sign(content, with: TestKeys.key(hallA))
         #expect(bench.offer(onWarga) == .reportMalformed(.wrongChannel))
+    }
+
+    /// Only an authority's report may carry an office section: a vouched hall's is refused, so a
+    /// hall cannot make a villager's message look received by the office.
+    @Test func anOfficeSectionFromAHallIsRefusedAndFromTheAuthorityAdmitted() throws {
+        var bench = bench()
+        let office = HallReport(
+            label: "Kantor Bupati", software: "kabar", storeCount: 1, storeBytes: 1, clockOffset: 0, heardAge: 1, muleAge: nil,
+            horizonAge: 60, holdings: [], officeHoldings: [.init(prefix: 5, age: 2)])
+        let byHall = try Bulletin.sign(office.content(author: TestKeys.author(hallA), created: testEpoch), with: TestKeys.key(hallA))
+        #expect(bench.offer(byHall) == .reportOfficeNotAuthority)
+        let byAuthority = try Bulletin.sign(office.content(author: TestKeys.author(authority), created: testEpoch), with: TestKeys.key(authority))
+        #expect(bench.offer(byAuthority) == nil)
     }
 
     @Test func aNewerReportReplacesTheOlderAndAnOlderOneIsRefusedAfter() {
@@ -282,7 +303,7 @@ import Testing
         // No report yet: the first is due 2 minutes after start.
         #expect(schedule.nextReport(at: start) == start + .minutes(2))
         schedule.didReport(bytes: 250, at: start + .minutes(2))
-        #expect(schedule.nextReport(at: start + .minutes(3)) == start + .minutes(2) + .hours(12))
+        #expect(schedule.nextReport(at: start + .minutes(3)) == start + .minutes(2) + .hours(24))
         // Two official bulletins a minute apart: one report, 2 minutes after the first.
         schedule.officialStored(at: start + .hours(1))
         schedule.officialStored(at: start + .hours(1) + .minutes(1))
@@ -292,13 +313,68 @@ import Testing
         schedule.didReport(bytes: 250, at: start + .hours(1) + .minutes(2))
         // A peer heard 10 minutes ago is no mule; one quiet for 2 hours (or never heard) is.
         schedule.synced(quiet: .minutes(10), at: start + .hours(2))
-        #expect(schedule.nextReport(at: start + .hours(2)) == start + .hours(13) + .minutes(2))
+        #expect(schedule.nextReport(at: start + .hours(2)) == start + .hours(25) + .minutes(2))
         schedule.synced(quiet: .hours(2), at: start + .hours(2))
         #expect(schedule.nextReport(at: start + .hours(2)) == start + .hours(2) + .minutes(2))
         // Off: never.
         var off = ReportSchedule.Settings()
         off.enabled = false
         #expect(ReportSchedule(settings: off, start: start).nextReport(at: start) == nil)
+    }
+
+    /// The one reporter daemon and simulator drive: an official post is listed with the time it
+    /// arrived; a post on `aspirasi` (an office channel) is listed, in the office section, only
+    /// in the report of the regency office (its key an authority), never in a plain hall's.
+    @Test func theOfficesReportListsAnAspirasiMessageItHoldsAndAHallsDoesNot() throws {
+        let notice = official("Posyandu", created: testEpoch)
+        let message = makePost(by: hallB, channel: "aspirasi", title: "Jalan rusak", created: testEpoch + .minutes(1))
+        #expect(ChannelRules.defaults.rule(for: "aspirasi").office && ChannelRules.defaults.rule(for: "aspirasi").access == .community)
+        func reportAt(office: Bool, signer: UInt8) throws -> HallReport {
+            var reporter = HallReporter()
+            reporter.isOffice = office
+            reporter.start(at: testEpoch, ownReport: nil, official: [], office: [])
+            for bulletin in [notice, message] {
+                reporter.stored(bulletin.id, kind: bulletin.kind, rule: ChannelRules.defaults.rule(for: bulletin.channel), at: bulletin.created + .seconds(10))
+            }
+            // Both arrived within the batching delay: one report, 2 minutes after the first.
+            #expect(reporter.nextReport(at: testEpoch + .seconds(70)) == testEpoch + .minutes(2))
+            let facts = HallReporter.Facts(label: "Bagan", software: "kabar 0.9", storeCount: 2, storeBytes: 900)
+            let content = try reporter.content(at: testEpoch + .minutes(2), facts: facts, author: TestKeys.author(signer)) { _ in true }
+            let bulletin = try Bulletin.sign(content, with: TestKeys.key(signer))
+            reporter.made(bulletin, at: testEpoch + .minutes(2))
+            #expect(reporter.lastCreated == testEpoch + .minutes(2))
+            return try HallReport(bulletin)
+        }
+        let office = try reportAt(office: true, signer: authority)
+        #expect(office.holding(of: notice.id)?.age == 110)
+        #expect(office.officeHolding(of: message.id)?.age == 50)
+        #expect(office.holding(of: message.id) == nil)
+        let hall = try reportAt(office: false, signer: hallA)
+        #expect(hall.holding(of: notice.id)?.age == 110)
+        #expect(hall.officeHolding(of: message.id) == nil && hall.officeHoldings.isEmpty)
+        // A hall's report carries no byte of the office section.
+        #expect(hall.encoded().count + 4 + 1 + 1 == office.encoded().count)
+    }
+
+    /// A bulletin the node no longer holds leaves its list; a report made in the same
+    /// millisecond as the last is dated 1 ms after it, so it always replaces it.
+    @Test func theReporterForgetsWhatIsGoneAndDatesEachReportAfterTheLast() throws {
+        var reporter = HallReporter()
+        reporter.start(at: testEpoch, ownReport: nil, official: [])
+        let notice = official("Posyandu", created: testEpoch)
+        reporter.stored(notice.id, kind: .post, rule: ChannelRules.defaults.rule(for: "resmi"), at: testEpoch)
+        let facts = HallReporter.Facts(label: "Bagan", software: "kabar", storeCount: 1, storeBytes: 1)
+        let first = try Bulletin.sign(
+            try reporter.content(at: testEpoch + .minutes(2), facts: facts, author: TestKeys.author(hallA)) { _ in true }, with: TestKeys.key(hallA))
+        reporter.made(first, at: testEpoch + .minutes(2))
+        let second = try reporter.content(at: testEpoch + .minutes(2), facts: facts, author: TestKeys.author(hallA)) { _ in false }
+        #expect(second.created == testEpoch + .minutes(2) + .milliseconds(1))
+        #expect(reporter.firstSeen.isEmpty)
+        // A peer first heard, then its sync: a mule's visit, which triggers a report.
+        reporter.observe(.peerDiscovered(.simulated(3)), at: testEpoch + .hours(1))
+        reporter.observe(.syncFinished(peer: .simulated(3), roundTrips: 1, bytesSent: 0, bytesReceived: 0, differences: 0), at: testEpoch + .hours(1))
+        #expect(reporter.lastMule == testEpoch + .hours(1))
+        #expect(reporter.nextReport(at: testEpoch + .hours(1)) == testEpoch + .hours(1) + .minutes(2))
     }
 
     @Test func theDailyBudgetHoldsReportsBackUntilOlderOnesLeaveTheWindow() {
@@ -322,7 +398,7 @@ import Testing
         #expect(paced.nextReport(at: start + .hours(2)) == start + .hours(1) + .minutes(2) + .minutes(432))
         // After a restart, the node's own last report in the store seeds the budget.
         let restarted = ReportSchedule(settings: settings, lastReport: start + .hours(1), bytes: 300, start: start + .hours(2))
-        #expect(restarted.nextReport(at: start + .hours(2)) == start + .hours(13))
+        #expect(restarted.nextReport(at: start + .hours(2)) == start + .hours(25))
     }
 }
 

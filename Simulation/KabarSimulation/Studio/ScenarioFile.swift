@@ -193,8 +193,14 @@ public struct ScenarioDefinition: Sendable {
     /// The office (host 0, an authority) vouches at the start for every hall node's key and
     /// the backlog's authors (`vouch halls`).
     public var vouchHalls = false
+    /// Hall nodes make hall reports with the daemon's defaults (`reports`, Documentation/Reach.md);
+    /// it also sets `vouch halls`, so every node admits the halls' reports.
+    public var reports = false
+    /// With reports, the run lasts at least this long (`reports for=24h`), so a day's report
+    /// bytes are measured rather than scaled from a shorter run.
+    public var reportsFor: TimeSpan?
     /// Whether honest nodes apply trust rules (the office an authority, quotas, strangers):
-    /// set by `store`, `strangers` and `vouch`; otherwise they admit every valid bulletin.
+    /// set by `store`, `strangers`, `vouch` and `reports`; otherwise they admit every valid bulletin.
     public var trust: Bool { storeQuotaBytes != nil || strangers != nil || vouchHalls }
     /// Bulletins the halls hold at the start.
     public var backlog: ScenarioBacklog?
@@ -351,6 +357,10 @@ public enum ScenarioFile {
             strangers.perSecond = try reader.number("rate", in: 0.001...1_000_000)
             strangers.burst = try reader.integer("burst", in: 1...100_000_000)
             definition.strangers = strangers
+        case "reports":
+            definition.reports = true
+            definition.vouchHalls = true
+            definition.reportsFor = try reader.span("for")
         case "vouch":
             let word = try reader.bareWord("halls")
             guard word == "halls" else { throw reader.error(en: "vouch takes `halls`", id: "vouch menerima `halls`") }
@@ -376,8 +386,8 @@ public enum ScenarioFile {
         case "sample": definition.sample = try reader.bareSpan()
         default:
             throw reader.error(
-                en: "unknown keyword \(keyword) (known: nodes topology lan link mules posts backlog newcomer cpu churn partition flood spam store strangers vouch faults idle deadline sample)",
-                id: "kata kunci \(keyword) tidak dikenal (yang dikenal: nodes topology lan link mules posts backlog newcomer cpu churn partition flood spam store strangers vouch faults idle deadline sample)")
+                en: "unknown keyword \(keyword) (known: nodes topology lan link mules posts backlog newcomer cpu churn partition flood spam store strangers vouch reports faults idle deadline sample)",
+                id: "kata kunci \(keyword) tidak dikenal (yang dikenal: nodes topology lan link mules posts backlog newcomer cpu churn partition flood spam store strangers vouch reports faults idle deadline sample)")
         }
     }
 

@@ -59,8 +59,11 @@ mules boat count=2 stay=5m..30m travel=5m..15m
 mules motorbike count=2 stay=5m..30m travel=5m..10m
 posts official count=6 from=office start=60s spacing=2m
 posts market count=24 from=any start=90s spacing=30s
+# Every hall node makes hall reports on the daemon's defaults (the office vouched for the halls);
+# the run lasts a day, so a day's report bytes are measured.
+reports for=24h
 idle 60s
-deadline 8h
+deadline 30h
 sample 5s
 """#),
         ("flood", #"""
@@ -110,6 +113,22 @@ posts market count=5 from=any start=60s spacing=2m
 idle 30s
 deadline 24h
 sample 1s
+"""#),
+        ("reach-full", #"""
+# reach-full: hall reports at the regency's full volume. The district's halls and mules, an
+# official notice every 30 minutes for a day (40), no other posts, every hall node reporting on
+# the daemon's defaults: what the 2 KB daily budget does to the time the office learns the reach.
+nodes 360
+topology district kecamatan=18 villages=10 hall=2 seat-links=4 segment=6
+lan broadcast-loss=5% unicast-loss=1%
+link loss=2% latency=5ms rate=5Mbit/s
+mules boat count=2 stay=5m..30m travel=5m..15m
+mules motorbike count=2 stay=5m..30m travel=5m..10m
+posts official count=40 from=office start=60s spacing=30m
+reports for=24h
+idle 60s
+deadline 40h
+sample 5s
 """#),
         ("river", #"""
 # river: a line of 50 villages (halls of 2 nodes) with no links at all; one boat goes up and

@@ -16,30 +16,43 @@ public struct StudioEndpoint: SimulatedEndpoint {
     public private(set) var attacker: FloodAttacker?
     /// The spammer's posts, if this host is one.
     public private(set) var spam: SpamSource?
+    /// The hall's report-making, when the scenario has reports (`reports`).
+    public private(set) var reporter: StudioReporter?
 
-    /// An honest host.
-    public static func node(_ node: StudioNode) -> StudioEndpoint { StudioEndpoint(studioNode: node, attacker: nil, spam: nil) }
+    /// An honest host, making hall reports with `reporter` if given.
+    public static func node(_ node: StudioNode, reporter: StudioReporter? = nil) -> StudioEndpoint {
+        StudioEndpoint(studioNode: node, attacker: nil, spam: nil, reporter: reporter)
+    }
     /// A hostile host, with `idle` as its unused node.
     public static func attacker(_ attacker: FloodAttacker, idle: StudioNode) -> StudioEndpoint {
-        StudioEndpoint(studioNode: idle, attacker: attacker, spam: nil)
+        StudioEndpoint(studioNode: idle, attacker: attacker, spam: nil, reporter: nil)
     }
     /// A spammer: `node` (no trust rules: it stores, serves, announces and syncs whatever it
     /// holds) posting what `spam` makes.
     public static func spammer(_ spam: SpamSource, node: StudioNode) -> StudioEndpoint {
-        StudioEndpoint(studioNode: node, attacker: nil, spam: spam)
+        StudioEndpoint(studioNode: node, attacker: nil, spam: spam, reporter: nil)
     }
 
     public mutating func receive(_ datagram: [UInt8], from source: PeerAddress, at now: NodeTime) -> [NodeAction] {
         if attacker != nil { return attacker?.receive(datagram, from: source, at: now) ?? [] }
         let actions = studioNode.receive(datagram, from: source, at: now)
         if spam != nil { spam?.account(actions, at: now.monotonic) }
+        if reporter != nil { return report(after: actions, at: now) }
         return actions
+    }
+
+    /// Feeds `actions` to the hall's reporter and appends the report it made, if one was due.
+    private mutating func report(after actions: [NodeAction], at now: NodeTime) -> [NodeAction] {
+        guard let made = reporter?.step(after: actions, node: &studioNode.node, at: now), !made.isEmpty else { return actions }
+        return actions + made
     }
 
     public mutating func tick(at now: NodeTime) -> [NodeAction] {
         if attacker != nil { return attacker?.tick(at: now) ?? [] }
         if spam != nil { return spamTick(at: now) }
-        return studioNode.tick(at: now)
+        let actions = studioNode.tick(at: now)
+        if reporter != nil { return report(after: actions, at: now) }
+        return actions
     }
 
     /// The spammer's tick: its node's timers, then its next post when due.
@@ -63,12 +76,15 @@ public struct StudioEndpoint: SimulatedEndpoint {
 
     public mutating func operatorPost(_ bulletin: Bulletin, at now: NodeTime) throws -> [NodeAction] {
         if attacker != nil || spam != nil { return [] }
-        return try studioNode.node.post(bulletin, at: now)
+        let actions = try studioNode.node.post(bulletin, at: now)
+        if reporter != nil { return report(after: actions, at: now) }
+        return actions
     }
 
     public var nextDeadline: Instant {
         if let attacker { return attacker.nextDeadline }
         if let due = spam?.nextDeadline { return min(due, studioNode.nextDeadline) }
+        if let due = reporter?.due { return min(due, studioNode.nextDeadline) }
         return studioNode.nextDeadline
     }
 

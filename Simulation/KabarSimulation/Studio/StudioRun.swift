@@ -105,6 +105,9 @@ public struct StudioResult: Sendable {
     public var muleGoodputRatio: Double?
     /// What a spam flood did, when the scenario has one.
     public var spam: StudioSpam?
+    /// What the hall reports cost and how fast the office learnt the reach, when the scenario
+    /// has reports.
+    public var reach: StudioReach?
 }
 
 /// How the attachments of a run's posts reached the nodes.
@@ -183,6 +186,20 @@ public enum StudioRunner {
         }
         let convergedAt = world.sim.now
         let loadBytes = lastBytes - bytesAtFirstPost
+        // With reports, on until the office knows, from each hall's own report, every official
+        // bulletin each hall holds (checked once a virtual minute), and at least `reports for=`,
+        // or the deadline.
+        var checkedReach = world.sim.now
+        let reportsUntil = Instant.zero + (world.definition.reportsFor ?? .zero)
+        while world.reportLedger != nil, world.sim.now < world.deadline {
+            if world.sim.now >= checkedReach && world.sim.now >= reportsUntil {
+                if reachKnown(world) { break }
+                checkedReach = world.sim.now + .minutes(1)
+            }
+            world.sim.run(until: min(world.sim.now + world.definition.sample, world.deadline))
+            sample()
+            progress?(StudioProgress(now: world.sim.now, deadline: world.deadline, delivered: delivered, pairs: pairs))
+        }
         let loadHours = max((convergedAt - firstPost).seconds, 1) / 3_600
         while world.sim.now < world.quietFrom {
             world.sim.run(until: min(world.sim.now + world.definition.sample, world.quietFrom))
@@ -210,6 +227,7 @@ public enum StudioRunner {
         result.attachments = attachments(world, arrivals: arrivals, targets: targets, end: convergedAt)
         result.muleGoodputRatio = muleGoodput(world)
         if let spamWatch { result.spam = spamFigures(world, watch: spamWatch) }
+        result.reach = reachFigures(world, end: world.sim.now)
         return result
     }
 
@@ -321,6 +339,8 @@ public enum StudioRunner {
         var posted = Set(world.posts.map(\.bulletin.id)).union(world.backlog.map(\.id)).union(world.vouches.map(\.id))
         // A spammer's posts are valid bulletins it posted: not forged.
         if let ledger = world.spamLedger { posted.formUnion(ledger.sizes.keys) }
+        // Hall reports are made by the halls during the run (and before it): not forged.
+        if let ledger = world.reportLedger { posted.formUnion(ledger.entries.map(\.id) + ledger.initial.map(\.id)) }
         var count = 0
         for host in 0..<world.sim.hostCount {
             guard let node = world.sim.endpoint(host)?.honestNode else { continue }

@@ -60,6 +60,11 @@ public struct StudioWorld {
     /// The trust rules honest nodes apply, when the scenario has any (`store`, `strangers`,
     /// `vouch`); nil: they admit every valid bulletin.
     public var trustRules: TrustRules?
+    /// The hall reports made, when the scenario has reports (`reports`).
+    public var reportLedger: ReportLedger?
+    /// Each hall host's key, when the scenario has reports: the reach of a notice at the office
+    /// names halls by key.
+    public var hallKeys: [AuthorKey] = []
 
     /// Builds `definition` for `seed`, with `nodes` hall nodes (nil: the file's) and `duration`
     /// as the deadline (nil: the file's).
@@ -102,10 +107,21 @@ public struct StudioWorld {
         if definition.vouchHalls {
             vouches = Self.vouches(hallHosts: hallHosts, backlog: definition.backlog, seed: seed, epoch: sim.epoch)
         }
+        var reportKeys: [Ed25519.PrivateKey] = []
+        var ledger: ReportLedger?
+        if definition.reports {
+            reportKeys = (0..<hallHosts).compactMap { Self.authorKey($0, seed: seed) }
+            hallKeys = reportKeys.compactMap { AuthorKey(bytes: $0.publicKey.rawRepresentation) }
+            let made = ReportLedger()
+            made.initial = Self.initialReports(keys: reportKeys, seed: seed, epoch: sim.epoch)
+            ledger = made
+        }
+        reportLedger = ledger
+        let initialReports = ledger?.initial ?? []
         // One store value for every hall node: copies share their storage until one changes.
-        var preloaded = Backlog.store(backlog + vouches)
+        var preloaded = Backlog.store(backlog + vouches + initialReports)
         preloaded.quotaBytes = definition.storeQuotaBytes
-        var held = Backlog.store(vouches)
+        var held = Backlog.store(vouches + initialReports)
         held.quotaBytes = definition.storeQuotaBytes
         let (hallStore, otherStore) = (preloaded, held)
         let ownKeys = (0..<honestCount).map { $0 < hallHosts ? Self.authorPublicKey($0, seed: seed) : nil }
@@ -130,7 +146,16 @@ public struct StudioWorld {
                 if let own = ownKeys[boot.host] { rules.known = [own] }
                 node.installTrust(TrustPolicy(rules: rules), at: boot.time)
             }
-            return .node(StudioNode(node: node, flush: flush))
+            guard let ledger, boot.host < reportKeys.count, let own = ownKeys[boot.host] else {
+                return .node(StudioNode(node: node, flush: flush))
+            }
+            // The hall's operator key signs its reports, as `kabar init` makes the node's identity;
+            // the office (host 0) holds the authority's key.
+            let ownReport = (node.admission as? TrustPolicy)?.latestReport(by: own, at: boot.time.wall)
+            let reporter = StudioReporter(
+                host: boot.host, key: reportKeys[boot.host], label: Self.hallLabel(boot.host), office: boot.host == 0,
+                channels: rules?.channels ?? .defaults, ledger: ledger, store: node.store, own: ownReport, now: boot.time)
+            return .node(StudioNode(node: node, flush: flush), reporter: reporter)
         }
         var plan = ContactPlan()
         for _ in 0..<hostCount { plan.addHost() }
@@ -300,6 +325,29 @@ public struct StudioWorld {
         }
     }
 
+    /// The label a hall host's reports carry.
+    static func hallLabel(_ host: Int) -> String {
+        host == 0 ? "Kantor Bupati, Bagansiapiapi" : "Balai \(host), Rokan Hilir"
+    }
+
+    /// Each hall's own last report before the run, made by the same reporter code, dated a
+    /// seeded time within the report interval (24 hours) before the start and listing nothing:
+    /// a deployment that has been running, so the office knows every hall and each hall's
+    /// schedule goes on from it.
+    static func initialReports(keys: [Ed25519.PrivateKey], seed: UInt64, epoch: UnixTime) -> [Bulletin] {
+        var prng = PRNG(seed: Simulation<StudioEndpoint>.derivedSeed(seed, stream: 24, index: 0))
+        let interval = HallReporter.Settings().schedule.interval
+        return keys.enumerated().compactMap { host, key in
+            let created = epoch - .microseconds(Int64(1 + prng.int(below: Int(interval.microseconds) - 1)))
+            guard let author = AuthorKey(bytes: key.publicKey.rawRepresentation) else { return nil }
+            var reporter = HallReporter()
+            reporter.start(at: created, ownReport: nil, official: [])
+            let facts = HallReporter.Facts(label: hallLabel(host), software: "kabar sim", storeCount: 0, storeBytes: 0)
+            guard let content = try? reporter.content(at: created, facts: facts, author: author, holds: { _ in true }) else { return nil }
+            return try? Bulletin.sign(content, with: key)
+        }
+    }
+
     private static func scheduleChurn(_ churn: ScenarioChurn, hallHosts: Int, seed: UInt64, sim: inout Simulation<StudioEndpoint>,
                                       plan: inout ContactPlan, down: inout [[ContactPlan.Interval]]) {
         var prng = PRNG(seed: Simulation<StudioEndpoint>.derivedSeed(seed, stream: 15, index: 0))
@@ -360,7 +408,7 @@ public struct StudioWorld {
         return posts.sorted { ($0.at, $0.host) < ($1.at, $1.host) }
     }
 
-    private static func authorKey(_ host: Int, seed: UInt64) -> Ed25519.PrivateKey? {
+    static func authorKey(_ host: Int, seed: UInt64) -> Ed25519.PrivateKey? {
         var prng = PRNG(seed: Simulation<StudioEndpoint>.derivedSeed(seed, stream: 17, index: UInt64(host)))
         return try? Ed25519.PrivateKey(seed: prng.bytes(32))
     }

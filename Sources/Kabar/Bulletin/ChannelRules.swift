@@ -19,11 +19,16 @@ public struct ChannelRule: Hashable, Sendable {
     public var defaultLifetime: TimeSpan
     /// The longest lifetime a bulletin on this channel may have.
     public var maximumLifetime: TimeSpan
+    /// Messages to the regency (`aspirasi`): the regency office's node lists the posts it
+    /// holds here in its hall reports, so their authors see the office received them
+    /// (Documentation/Reach.md). Meaningful on a community channel.
+    public var office: Bool
 
     /// A channel rule.
-    public init(name: String, access: Access, defaultLifetime: TimeSpan, maximumLifetime: TimeSpan) {
+    public init(name: String, access: Access, defaultLifetime: TimeSpan, maximumLifetime: TimeSpan, office: Bool = false) {
         self.name = name
         self.access = access
+        self.office = office
         self.defaultLifetime = defaultLifetime
         self.maximumLifetime = min(maximumLifetime, ChannelRules.hardMaximumLifetime)
     }
@@ -42,7 +47,8 @@ public struct ChannelRules: Hashable, Sendable {
     public var fallback: ChannelRule
 
     /// Kabar's default channels: `resmi` and `pengumuman` official; `warga`, `pasar`,
-    /// `kesehatan`, `darurat` and any other name community.
+    /// `kesehatan`, `darurat`, `aspirasi` (messages to the regency, an `office` channel) and any
+    /// other name community.
     public static let defaults = ChannelRules(rules: [
         ChannelRule(name: "resmi", access: .official, defaultLifetime: .days(30), maximumLifetime: .days(180)),
         ChannelRule(name: "pengumuman", access: .official, defaultLifetime: .days(14), maximumLifetime: .days(90)),
@@ -50,6 +56,7 @@ public struct ChannelRules: Hashable, Sendable {
         ChannelRule(name: "pasar", access: .community, defaultLifetime: .days(7), maximumLifetime: .days(30)),
         ChannelRule(name: "kesehatan", access: .community, defaultLifetime: .days(14), maximumLifetime: .days(60)),
         ChannelRule(name: "darurat", access: .community, defaultLifetime: .days(3), maximumLifetime: .days(14)),
+        ChannelRule(name: "aspirasi", access: .community, defaultLifetime: .days(30), maximumLifetime: .days(90), office: true),
         ChannelRule(name: systemChannel, access: .system, defaultLifetime: .days(180), maximumLifetime: .days(365)),
     ])
 

@@ -18,6 +18,14 @@ public struct ClockEstimate: Sendable, Equatable {
     /// True when the own clock is before the build date and no peer can correct it.
     public let uncorrectable: Bool
 
+    /// The best estimate of the time when the wall clock reads `wall`: the wall clock moved by
+    /// the node's correction when `clock` judged its own clock wrong (what posts and hall
+    /// reports are dated by, in the daemon and the simulator alike).
+    public static func bestTime(wall: UnixTime, clock: ClockEstimate?) -> UnixTime {
+        guard let clock, clock.ownClockIsWrong else { return wall }
+        return wall + (clock.now - clock.ownClock)
+    }
+
     /// What a node's peers say of its clock, summarised once per beacon rather than per input.
     public struct PeerClocks: Sendable, Equatable {
         /// Median of peers' clocks minus ours; nil without peers.

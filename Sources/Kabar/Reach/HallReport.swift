@@ -17,12 +17,20 @@
 /// | else    | else age+1     |         |         |        |                               |
 /// | age+1   |                |         |         |        |                               |
 /// +---------+----------------+---------+---------+--------+-------------------------------+
+/// | only at the regency office, and only when it lists any:                                 |
+/// | office count varint >= 1 | count x ( id prefix | delta s )                              |
+/// +-----------------------------------------------------------------------------------------+
 /// ```
 ///
 /// Holdings are the official bulletins the node holds, newest first seen first: the first
 /// entry's delta is its age, each next entry's delta the seconds between it and the entry
 /// before. The list is complete for bulletins first seen at or after the horizon (the report's
 /// created minus `horizon`): a held official bulletin first seen then is listed.
+///
+/// The office section lists, in the same way, the posts of `office` channels (messages to the
+/// regency, `aspirasi`) the node holds: only the office's node (its key an authority) fills
+/// it, and readers count it only from a report signed by an authority. Absent when empty (a
+/// count of 0 is not canonical), so a hall's report has no byte of it.
 public struct HallReport: Hashable, Sendable {
     /// The bulletin kind of a report.
     public static let kind = BulletinKind.unknown(6)
@@ -46,7 +54,7 @@ public struct HallReport: Hashable, Sendable {
     public static let storeValueMax: UInt64 = 1 << 50
     /// Bytes of field 10 at most (every part at its maximum).
     public static let valueBytesMax = 1 + 1 + labelBytesMax + 1 + softwareBytesMax + 8 + 8 + 5 * 5 + 1 + 2
-        + holdingsMax * (8 + 5)
+        + holdingsMax * (8 + 5) + 2 + holdingsMax * (8 + 5)
 
     /// One official bulletin the node holds: its id's first bytes and when the node first had it.
     public struct Holding: Hashable, Sendable {
@@ -82,11 +90,13 @@ public struct HallReport: Hashable, Sendable {
     public var prefixBytes: Int
     /// Official bulletins held, newest first seen first (ages never decreasing, prefixes unique).
     public var holdings: [Holding]
+    /// At the regency office: posts of `office` channels held, in the same order; else empty.
+    public var officeHoldings: [Holding]
 
     /// A report.
     public init(
         label: String, software: String, storeCount: UInt64, storeBytes: UInt64, clockOffset: Int64, heardAge: UInt64?,
-        muleAge: UInt64?, horizonAge: UInt64, prefixBytes: Int = 4, holdings: [Holding]
+        muleAge: UInt64?, horizonAge: UInt64, prefixBytes: Int = 4, holdings: [Holding], officeHoldings: [Holding] = []
     ) {
         self.label = label
         self.software = software
@@ -98,6 +108,7 @@ public struct HallReport: Hashable, Sendable {
         self.horizonAge = horizonAge
         self.prefixBytes = prefixBytes
         self.holdings = holdings
+        self.officeHoldings = officeHoldings
     }
 
     /// The prefix of `id` at `prefixBytes` bytes.
@@ -111,11 +122,17 @@ public struct HallReport: Hashable, Sendable {
         return holdings.first { $0.prefix == prefix }
     }
 
+    /// The office-channel holding of `id`, if listed (only an authority's report counts).
+    public func officeHolding(of id: BulletinID) -> Holding? {
+        let prefix = Self.prefix(of: id, bytes: prefixBytes)
+        return officeHoldings.first { $0.prefix == prefix }
+    }
+
     // MARK: Encoding
 
     /// Field 10's value. Traps on a report this node built wrong (our bug): check `validate()`.
     public func encoded() -> [UInt8] {
-        var writer = ByteWriter(capacity: 64 + holdings.count * 7)
+        var writer = ByteWriter(capacity: 64 + (holdings.count + officeHoldings.count) * 7)
         writer.write(Self.formatVersion)
         writer.write(UInt8(label.utf8.count))
         writer.write(Array(label.utf8))
@@ -128,16 +145,22 @@ public struct HallReport: Hashable, Sendable {
         writer.writeVarint(muleAge.map { $0 + 1 } ?? 0)
         writer.writeVarint(horizonAge)
         writer.write(UInt8(prefixBytes))
-        writer.writeVarint(UInt64(holdings.count))
+        write(holdings, to: &writer)
+        if !officeHoldings.isEmpty { write(officeHoldings, to: &writer) }
+        return writer.bytes
+    }
+
+    /// A list: its count, then each prefix and delta.
+    private func write(_ list: [Holding], to writer: inout ByteWriter) {
+        writer.writeVarint(UInt64(list.count))
         var previous: UInt64 = 0
-        for holding in holdings {
+        for holding in list {
             for index in stride(from: prefixBytes - 1, through: 0, by: -1) {
                 writer.write(UInt8(truncatingIfNeeded: holding.prefix >> UInt64(8 * index)))
             }
             writer.writeVarint(holding.age - previous)
             previous = holding.age
         }
-        return writer.bytes
     }
 
     /// Throws when a field breaks a bound of the layout (what `encoded()` needs to be canonical).
@@ -149,10 +172,16 @@ public struct HallReport: Hashable, Sendable {
             horizonAge <= Self.secondsMax
         else { throw .outOfRange }
         guard prefixBytes == 4 || prefixBytes == 8 else { throw .prefixLength(prefixBytes) }
-        guard holdings.count <= Self.holdingsMax else { throw .tooManyHoldings(holdings.count) }
+        try check(holdings)
+        try check(officeHoldings)
+    }
+
+    /// A list's bounds: its length, newest first, prefixes in range and unique.
+    private func check(_ list: [Holding]) throws(HallReportError) {
+        guard list.count <= Self.holdingsMax else { throw .tooManyHoldings(list.count) }
         var seen: Set<UInt64> = []
         var previous: UInt64 = 0
-        for holding in holdings {
+        for holding in list {
             guard holding.age >= previous else { throw .holdingsOrder }
             guard holding.age <= Self.secondsMax else { throw .outOfRange }
             guard prefixBytes == 8 || holding.prefix >> UInt64(8 * prefixBytes) == 0 else { throw .outOfRange }
@@ -186,23 +215,14 @@ public struct HallReport: Hashable, Sendable {
             let horizon = try reader.readVarint()
             let prefixBytes = Int(try reader.readByte())
             guard prefixBytes == 4 || prefixBytes == 8 else { throw HallReportError.prefixLength(prefixBytes) }
-            let count = try reader.readVarint()
-            guard count <= UInt64(holdingsMax) else { throw HallReportError.tooManyHoldings(Int(min(count, 1 << 20))) }
-            var holdings: [Holding] = []
-            var age: UInt64 = 0
-            for _ in 0..<count {
-                var prefix: UInt64 = 0
-                for byte in try reader.readBytes(prefixBytes) { prefix = prefix << 8 | UInt64(byte) }
-                let delta = try reader.readVarint()
-                guard delta <= secondsMax else { throw HallReportError.outOfRange }
-                age += delta
-                holdings.append(Holding(prefix: prefix, age: age))
-            }
+            let holdings = try list(&reader, prefixBytes: prefixBytes)
+            // The office section, when bytes are left (a count of 0 fails the canonical check).
+            let office = reader.isAtEnd ? [] : try list(&reader, prefixBytes: prefixBytes)
             guard reader.isAtEnd else { throw HallReportError.trailingBytes(reader.remaining) }
             let report = HallReport(
                 label: label, software: software, storeCount: storeCount, storeBytes: storeBytes, clockOffset: clockOffset,
                 heardAge: heard == 0 ? nil : heard - 1, muleAge: mule == 0 ? nil : mule - 1, horizonAge: horizon,
-                prefixBytes: prefixBytes, holdings: holdings)
+                prefixBytes: prefixBytes, holdings: holdings, officeHoldings: office)
             try report.validate()
             guard report.encoded() == value else { throw HallReportError.nonCanonical }
             return report
@@ -211,6 +231,23 @@ public struct HallReport: Hashable, Sendable {
         } catch {
             throw .truncated
         }
+    }
+
+    /// A list of holdings: count, then prefix and delta each.
+    private static func list(_ reader: inout ByteReader, prefixBytes: Int) throws -> [Holding] {
+        let count = try reader.readVarint()
+        guard count <= UInt64(holdingsMax) else { throw HallReportError.tooManyHoldings(Int(min(count, 1 << 20))) }
+        var holdings: [Holding] = []
+        var age: UInt64 = 0
+        for _ in 0..<count {
+            var prefix: UInt64 = 0
+            for byte in try reader.readBytes(prefixBytes) { prefix = prefix << 8 | UInt64(byte) }
+            let delta = try reader.readVarint()
+            guard delta <= secondsMax else { throw HallReportError.outOfRange }
+            age += delta
+            holdings.append(Holding(prefix: prefix, age: age))
+        }
+        return holdings
     }
 
     private static func text(_ reader: inout ByteReader, limit: Int, field: HallReportError.TextField) throws -> String {

@@ -2,7 +2,8 @@
 ///
 /// # Theory of operation
 ///
-/// Three things make a report due: the interval since the last one (default 12 hours), a new
+/// Three things make a report due: the interval since the last one (default 24 hours: a report lives 2 days, so a
+/// quiet hall stays counted, and the triggers below tell the news), a new
 /// official bulletin stored (due `delay` later, default 2 minutes, so the ones that arrive
 /// meanwhile go in the same report), and a sync with a peer not heard for `muleQuiet` (a mule:
 /// it may have brought news, and it will carry the report away). A budget caps the bytes of
@@ -16,7 +17,7 @@ public struct ReportSchedule: Sendable {
         /// False: this node makes no reports (`report = off`).
         public var enabled = true
         /// A report at least this often.
-        public var interval: TimeSpan = .hours(12)
+        public var interval: TimeSpan = .hours(24)
         /// A trigger's report waits this long, batching what arrives meanwhile.
         public var delay: TimeSpan = .minutes(2)
         /// A peer not heard for this long is a mule: a sync with it triggers a report.

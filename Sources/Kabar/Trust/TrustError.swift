@@ -37,6 +37,9 @@ public enum TrustError: Error, Equatable, Sendable, LocalizedError {
     case reportNotAllowed
     /// A bulletin of the report kind that is not a well-formed report.
     case reportMalformed(HallReportError)
+    /// A report with an office section (holdings of office channels) signed by a key that is
+    /// not an authority here: only the regency office says what the office received.
+    case reportOfficeNotAuthority
     /// A report older than the one this node holds from the same node (by `newer`).
     case reportSuperseded(by: BulletinID)
     /// The bulletins of unvouched keys already fill their share on `channel` (`limit` bytes
@@ -116,6 +119,10 @@ public enum TrustError: Error, Equatable, Sendable, LocalizedError {
             return Localized(
                 en: "hall report refused: \(reason.rule.en)",
                 id: "laporan balai ditolak: \(reason.rule.id)")
+        case .reportOfficeNotAuthority:
+            return Localized(
+                en: "hall report refused: only an authority's report may list what the regency office received",
+                id: "laporan balai ditolak: hanya laporan otoritas yang boleh menyebut apa yang diterima kantor kabupaten")
         case .reportSuperseded(let newer):
             return Localized(
                 en: "hall report refused: this node already holds a newer report by the same node (\(newer.short))",

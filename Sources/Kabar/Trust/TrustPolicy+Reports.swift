@@ -13,17 +13,21 @@ extension TrustPolicy {
         }
     }
 
-    /// A report must be well-formed, signed by a key that may vouch here, newer than the
-    /// report held from the same node, and within the signer's daily quota on `kabar`
-    /// (authorities aside). A key that may not vouch may not report: so a fresh key cannot
+    /// A report must be well-formed, signed by a key that may vouch here (and by an authority
+    /// when it has an office section), newer than the report held from the same node, and
+    /// within the signer's daily quota on `kabar` (authorities aside). A key that may not vouch may not report: so a fresh key cannot
     /// pass itself off as a hall, and a flood of reports stops at the first node.
     func checkReport(_ bulletin: Bulletin, at now: UnixTime) throws(TrustError) {
+        let report: HallReport
         do {
-            _ = try HallReport(bulletin)
+            report = try HallReport(bulletin)
         } catch {
             throw .reportMalformed(error)
         }
         guard mayVouch(bulletin.author, at: now) else { throw .reportNotAllowed }
+        // Only the regency office (an authority) lists what the office received: a hall cannot
+        // make a villager's message look received.
+        guard report.officeHoldings.isEmpty || rules.authorities.contains(bulletin.author) else { throw .reportOfficeNotAuthority }
         if let held = reports[bulletin.author], held.expires > now, !held.isOlder(than: bulletin.created, id: bulletin.id) {
             throw .reportSuperseded(by: held.id)
         }

@@ -476,12 +476,18 @@ public enum ConfigFile {
         }
         var rule = defaults.rule(for: name)
         rule.access = access
+        // The office flag holds where the line says it: a line without it clears it.
+        rule.office = false
         for word in words.dropFirst() {
+            if word.lowercased() == "office" {
+                rule.office = true
+                continue
+            }
             let parts = word.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, parts[0] == "lifetime" || parts[0] == "max" else {
                 throw ValueError(problem: Localized(
-                    en: "channel.\(name): expected lifetime=DURATION or max=DURATION, not '\(word)'",
-                    id: "channel.\(name): seharusnya lifetime=DURASI atau max=DURASI, bukan '\(word)'"))
+                    en: "channel.\(name): expected office, lifetime=DURATION or max=DURATION, not '\(word)'",
+                    id: "channel.\(name): seharusnya office, lifetime=DURASI atau max=DURASI, bukan '\(word)'"))
             }
             guard let span = TimeSpan.parse(parts[1]) else {
                 throw ValueError(problem: Localized(

@@ -65,8 +65,7 @@ public enum TrustOperations {
     /// The best estimate of the time when the wall clock reads `wall`: the wall clock moved by
     /// the node's correction when its clock estimate judged its own clock wrong.
     public static func bestTime(wall: UnixTime, clock: ClockEstimate?) -> UnixTime {
-        guard let clock, clock.ownClockIsWrong else { return wall }
-        return wall + (clock.now - clock.ownClock)
+        ClockEstimate.bestTime(wall: wall, clock: clock)
     }
 
     // MARK: Signing

@@ -1,29 +1,5 @@
 import Kabar
 
-/// What the service keeps to make this node's hall reports (Documentation/Reach.md): the
-/// schedule, when it first stored each official bulletin, and when it heard peers.
-struct ReportState {
-    /// Made at the first wake-up of the daemon (nil before, and offline).
-    var schedule: ReportSchedule?
-    /// When this node first stored each official bulletin it holds.
-    var firstSeen: [BulletinID: UnixTime] = [:]
-    /// When each peer was lost (last heard, about), to tell a mule's return.
-    var lostAt: [PeerAddress: UnixTime] = [:]
-    /// Peers heard again after `muleQuiet` or more (or for the first time), until their sync.
-    var arriving: [PeerAddress: TimeSpan?] = [:]
-    /// When any peer was last heard.
-    var lastHeard: UnixTime?
-    /// When this node last synced with a mule.
-    var lastMule: UnixTime?
-    /// The date of this node's newest report: the next is dated after it, so it always wins.
-    var lastCreated: UnixTime?
-
-    /// Peers remembered at most in `lostAt` and `arriving` (a spoofed flood cannot grow them).
-    static let peersMax = 1_024
-    /// Official bulletins remembered at most.
-    static let firstSeenMax = 65_536
-}
-
 /// A hall's line in `kabar reach --json`.
 public struct ReachHall: Codable, Sendable, Equatable {
     /// The hall node's key (hex).
@@ -128,43 +104,29 @@ extension NodeService {
         return (bulletin.id, bulletin.created)
     }
 
-    // MARK: Events the reports need
+    // MARK: Events the reports need (the deciding is `HallReporter`'s)
 
-    /// Notes a stored bulletin: an official post is remembered with its time and triggers a
-    /// report.
+    /// Notes a stored bulletin: an official post (or, at the office, a post on an office
+    /// channel) is remembered with its time and triggers a report.
     func noteStoredForReports(_ bulletin: Bulletin) {
-        guard bulletin.kind == .post, settings.channels.rule(for: bulletin.channel).access == .official else { return }
-        let now = host.bestTime()
-        if reports.firstSeen[bulletin.id] == nil, reports.firstSeen.count < ReportState.firstSeenMax {
-            reports.firstSeen[bulletin.id] = now
-        }
-        reports.schedule?.officialStored(at: now)
+        reports.stored(bulletin.id, kind: bulletin.kind, rule: settings.channels.rule(for: bulletin.channel), at: host.bestTime())
     }
 
-    /// Notes a peer heard (`discovered`) or lost.
-    func notePeer(_ address: PeerAddress, discovered: Bool) {
-        let now = host.bestTime()
-        if discovered {
-            reports.lastHeard = now
-            let quiet = reports.lostAt.removeValue(forKey: address).map { now - $0 }
-            if reports.arriving.count < ReportState.peersMax { reports.arriving[address] = quiet }
-        } else {
-            if reports.lostAt.count >= ReportState.peersMax { reports.lostAt.removeAll() }
-            reports.lostAt[address] = now
-        }
-    }
-
-    /// Notes a finished sync with `peer`: a mule's when the peer had been quiet long enough.
-    func noteSync(with peer: PeerAddress) {
-        let now = host.bestTime()
-        reports.lastHeard = now
-        guard let quiet = reports.arriving.removeValue(forKey: peer) else { return }
-        let wasMule = quiet.map { $0 >= settings.reportSchedule.muleQuiet } ?? true
-        if wasMule { reports.lastMule = now }
-        reports.schedule?.synced(quiet: quiet, at: now)
+    /// Notes a peer heard or lost, or a sync ended.
+    func noteForReports(_ event: NodeEvent) {
+        reports.observe(event, at: host.bestTime())
     }
 
     // MARK: Making reports
+
+    /// The reporter's settings from kabar.conf.
+    var reporterSettings: HallReporter.Settings {
+        var reporter = HallReporter.Settings()
+        reporter.schedule = settings.reportSchedule
+        reporter.window = settings.reportWindow
+        reporter.holdingsMax = settings.reportHoldings
+        return reporter
+    }
 
     /// Called by the daemon once a second: makes this node's report when one is due. Returns
     /// the report made, if any; a failure is published as a notice and waits for the next turn.
@@ -173,23 +135,27 @@ extension NodeService {
         guard host.isRunning else { return nil }
         let now = host.bestTime()
         if reports.schedule == nil { startReports(at: now) }
-        reports.schedule?.settings = settings.reportSchedule
-        guard reports.schedule?.isDue(at: now) == true else { return nil }
+        if reports.settings != reporterSettings { reports.settings = reporterSettings }
+        reports.isOffice = isOffice
+        guard reports.isDue(at: now) else { return nil }
         do {
-            let bulletin = try makeReport(at: now)
-            reports.schedule?.didReport(bytes: bulletin.encoded.count, at: now)
-            return bulletin
+            return try makeReport(at: now)
         } catch {
-            reports.schedule?.didReport(bytes: 0, at: now)
+            reports.failed(at: now)
             publish(.notice(LocalizedText(Localized(
                 en: "hall report not made: \(error.message.en)", id: "laporan balai tidak dibuat: \(error.message.id)"))))
             return nil
         }
     }
 
-    /// Starts the schedule from this node's own newest report in the store, and takes the
-    /// first-seen times from it; official bulletins held but not listed there are dated now
-    /// (later than the truth, never earlier).
+    /// True when this node is the regency office: its own key is an authority in kabar.conf.
+    var isOffice: Bool {
+        guard let own = try? identity().author else { return false }
+        return settings.authorities.contains(own)
+    }
+
+    /// Starts the reporter from this node's own newest report in the store (the first-seen
+    /// times come from it; bulletins held but not listed are dated now).
     func startReports(at now: UnixTime) {
         let own = try? identity().author
         let ownReport: Bulletin? = own.flatMap { own in
@@ -198,76 +164,28 @@ extension NodeService {
             }
             return id.flatMap { store.bulletin($0) }
         }
-        let parsed = ownReport.flatMap { try? HallReport($0) }
-        for id in heldOfficialPosts() where reports.firstSeen[id] == nil {
-            if let ownReport, let holding = parsed?.holding(of: id) {
-                reports.firstSeen[id] = ownReport.created - .seconds(Int64(holding.age))
-            } else {
-                reports.firstSeen[id] = now
-            }
-        }
-        reports.lastCreated = ownReport?.created
-        reports.schedule = ReportSchedule(
-            settings: settings.reportSchedule, lastReport: ownReport?.created, bytes: ownReport?.encoded.count, start: now)
+        reports.settings = reporterSettings
+        reports.isOffice = isOffice
+        let (official, office) = HallReporter.heldPosts(in: store, channels: settings.channels)
+        reports.start(at: now, ownReport: ownReport, official: official, office: office)
     }
 
-    /// Official posts this node holds, at most `ReportState.firstSeenMax` (from the index
-    /// alone: no disk read).
-    private func heldOfficialPosts() -> [BulletinID] {
-        var ids: [BulletinID] = []
-        store.forEachItem { _, id in ids.append(id) }
-        var held: [BulletinID] = []
-        for id in ids.sorted() where held.count < ReportState.firstSeenMax {
-            guard let summary = store.summary(id), summary.kind == .post,
-                settings.channels.rule(for: summary.channel).access == .official
-            else { continue }
-            held.append(id)
-        }
-        return held
-    }
-
-    /// Builds, signs and writes this node's report through the one door.
-    func makeReport(at clockNow: UnixTime) throws(ServiceError) -> Bulletin {
+    /// Builds (through the reporter), signs and writes this node's report through the one door.
+    func makeReport(at now: UnixTime) throws(ServiceError) -> Bulletin {
         let identity = try identity()
-        let now = reports.lastCreated.map { max(clockNow, $0 + .milliseconds(1)) } ?? clockNow
-        // Forget bulletins no longer held (expired, retracted).
-        reports.firstSeen = reports.firstSeen.filter { store.contains($0.key) }
-        let (holdings, horizon) = HallReport.holdings(
-            firstSeen: reports.firstSeen, at: now, window: settings.reportWindow, limit: settings.reportHoldings)
-        let clockOffset: Int64 = host.withNode { node, _ in
-            guard let clock = node.clock, clock.ownClockIsWrong else { return (0, []) }
-            return ((clock.now - clock.ownClock).microseconds / 1_000_000, [])
-        }
-        let report = HallReport(
-            label: Self.cut(identity.label, to: HallReport.labelBytesMax),
-            software: Self.cut("kabar \(KabarVersion.string)", to: HallReport.softwareBytesMax),
-            storeCount: UInt64(store.count), storeBytes: UInt64(max(0, store.diskBytes)),
-            clockOffset: max(-Int64(HallReport.secondsMax), min(Int64(HallReport.secondsMax), clockOffset)),
-            heardAge: heardAge(at: now),
-            muleAge: reports.lastMule.map { min(HallReport.secondsMax, HallReport.seconds(now - $0)) },
-            horizonAge: horizon, holdings: holdings)
+        let clock: ClockEstimate? = host.withNode { node, _ in (node.clock, []) }
+        let facts = HallReporter.Facts(
+            label: identity.label, software: "kabar \(KabarVersion.string)", storeCount: store.count,
+            storeBytes: store.diskBytes, clock: clock, peerTableAge: host.currentPeers().map(\.lastSeenS).min())
+        let content: BulletinContent
         do {
-            try report.validate()
+            content = try reports.content(at: now, facts: facts, author: identity.author) { store.contains($0) }
         } catch {
             throw .failed(error.rule)
         }
-        let bulletin = try Self.signing { try Bulletin.sign(report.content(author: identity.author, created: now), with: identity.key) }
+        let bulletin = try Self.signing { try Bulletin.sign(content, with: identity.key) }
         try write(bulletin)
-        reports.lastCreated = now
+        reports.made(bulletin, at: now)
         return bulletin
-    }
-
-    /// Seconds since any peer was heard: from the peer table while peers are in it (beacons
-    /// count, not only syncs), else from the last peer event; nil when none was ever heard.
-    private func heardAge(at now: UnixTime) -> UInt64? {
-        if let seconds = host.currentPeers().map(\.lastSeenS).min() { return UInt64(max(0, min(Double(HallReport.secondsMax), seconds))) }
-        return reports.lastHeard.map { min(HallReport.secondsMax, HallReport.seconds(now - $0)) }
-    }
-
-    /// `text` cut to `bytes` at a character boundary, control characters left out.
-    static func cut(_ text: String, to bytes: Int) -> String {
-        var result = String(text.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7f }.map(Character.init))
-        while result.utf8.count > bytes { result.removeLast() }
-        return result
     }
 }

@@ -40,8 +40,9 @@ public final class NodeService {
     /// An attachment became whole since the keeper's last pass: it may have put its channel
     /// over budget, so the next pass comes within a minute.
     var attachmentStoredSinceKeeping = false
-    /// This node's hall reports: schedule, first-seen times, peers heard (NodeService+Reach.swift).
-    var reports = ReportState()
+    /// This node's hall reports: schedule, first-seen times, peers heard (`HallReporter`,
+    /// driven from NodeService+Reach.swift).
+    var reports = HallReporter()
 
     /// A service over `host`; `identity` signs what is posted here (loaded from the data folder
     /// when nil, at the first write).
@@ -146,12 +147,12 @@ public final class NodeService {
             noteStoredForReports(bulletin)
             publish(.bulletinStored(bulletin, source: source?.description))
         case .peerDiscovered(let address):
-            notePeer(address, discovered: true)
+            noteForReports(event)
             publish(.peerJoined(address.description))
         case .peerLost(let address):
-            notePeer(address, discovered: false)
+            noteForReports(event)
             publish(.peerLeft(address.description))
-        case .syncFinished(let peer, _, _, _, _): noteSync(with: peer)
+        case .syncFinished: noteForReports(event)
         case .bulletinRejected(let rejection):
             guard let source = rejection.source?.description else { return }
             if pendingRefusals[source] == nil, pendingRefusals.count >= Self.refusalSourcesMax { return }
