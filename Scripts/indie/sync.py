@@ -42,6 +42,7 @@ class SyncManager:
         self.log = []          # (t, dir, session, description)
         self.outcomes = []     # (role, addr, details)
         self.errors = []
+        self.respond = True    # False: sessions a peer starts are left unanswered
 
     def _note(self, direction, session, payload):
         self.log.append((round(time.time() - self.peer.t0, 3), direction, session, describe(payload)))
@@ -68,6 +69,8 @@ class SyncManager:
         payload, session = f["payload"], f["session"]
         if f["direction"] == 1:
             self._note("<", session, payload)
+            if not self.respond:
+                return
             st = self.responders.get(addr)
             if st is None or st["session"] != session:
                 st = {"session": session, "engine": R.Responder(self.items()), "heard": time.time(),
@@ -130,3 +133,17 @@ class SyncManager:
 
     def dump(self):
         return "\n".join("  %7.3f %-2s session %10d  %s" % e for e in self.log)
+
+
+def summarise(outcomes):
+    out = []
+    for role, addr, o in outcomes:
+        if role == "initiator":
+            out.append("initiator: " + ", ".join("%s=%s" % (k, len(v) if isinstance(v, list) else v)
+                                                 for k, v in o.items()))
+        else:
+            part, keys, ids, flags = o
+            out.append("responder part %d flags %d: %s keys we lack, %s ids the initiator lacks" % (
+                part, flags, len(keys) if isinstance(keys, list) else keys,
+                len(ids) if isinstance(ids, list) else ids))
+    return "; ".join(out)

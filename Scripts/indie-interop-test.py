@@ -1,0 +1,466 @@
+#!/usr/bin/env python3
+"""Issue 19's acceptance check: an independent implementation of Kabar's protocol, written from
+Documentation/ and Documentation/Vectors/ alone (Scripts/indie/, Python standard library only),
+against a running `kabar run` node on loopback.
+
+    python3 Scripts/indie-interop-test.py [PATH_TO_KABAR] [--keep] [--no-netns] [--verbose]
+
+PATH_TO_KABAR defaults to .build/release/kabar. Where `unshare -rn` works (an unprivileged user
+and network namespace), the test re-runs itself inside one, so the nodes' broadcasts reach no
+real interface; elsewhere it runs on 127.0.0.1 as it is.
+
+Checks, in order:
+ 1. offline: Ed25519 (RFC 8032 section 7.1) and bulletins built and verified here, both checked
+    by the binary's own `kabar crypto`; every vector file of Documentation/Vectors/ it knows;
+ 2. node A: the handshake (cookie echo both ways), a bulletin pushed whole and one in fragments
+    (stored: `kabar list --json`), posts pulled through announce, request and bulletin or
+    fragments, and verified here; a bundle made here imported (`kabar import`), a damaged one
+    refused, an exported one (`kabar export`) read and verified here;
+ 3. reconciliation of non-empty sets, 20 shared, 5 only on each side: (a) on node B this side
+    initiates; (b) on node C the node initiates and this side responds. Both end with the union
+    of 30 on both sides. On failure the session is printed frame by frame.
+
+Prints PASS/FAIL lines; exit status 1 when anything failed. Takes well under two minutes.
+"""
+
+import fcntl
+import json
+import os
+import random
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+
+from indie import bulletin as B  # noqa: E402
+from indie import bundle as BU  # noqa: E402
+from indie import ed25519  # noqa: E402
+from indie import peer as P  # noqa: E402
+from indie import recon as R  # noqa: E402
+from indie import sync as S  # noqa: E402
+from indie import vectors as V  # noqa: E402
+
+VERBOSE = "--verbose" in sys.argv
+KEEP = "--keep" in sys.argv
+results = []
+
+
+def check(name, ok, detail=""):
+    results.append((name, bool(ok)))
+    line = ("PASS " if ok else "FAIL ") + name
+    if detail and (not ok or VERBOSE):
+        line += "\n     " + str(detail).replace("\n", "\n     ")
+    print(line, flush=True)
+    return ok
+
+
+def now_ms():
+    return int(time.time() * 1000)
+
+
+# -- the namespace ------------------------------------------------------------------------------
+def enter_namespace():
+    """Re-runs this script inside `unshare -rn` when possible; brings up lo there."""
+    if os.environ.get("INDIE_NETNS") == "1":
+        s = socket.socket()
+        try:
+            ifr = struct.pack("16sH", b"lo", 0)
+            flags = struct.unpack("16sH", fcntl.ioctl(s, 0x8913, ifr)[:18])[1]
+            fcntl.ioctl(s, 0x8914, struct.pack("16sH", b"lo", flags | 1))
+        finally:
+            s.close()
+        print("(inside a private network namespace: only loopback)")
+        return
+    if "--no-netns" in sys.argv or shutil.which("unshare") is None:
+        print("(no private network namespace: running on this host's loopback)")
+        return
+    probe = subprocess.run(["unshare", "-rn", "true"], capture_output=True)
+    if probe.returncode != 0:
+        print("(unshare -rn is not allowed here: running on this host's loopback)")
+        return
+    env = dict(os.environ, INDIE_NETNS="1")
+    args = [os.path.abspath(a) if i == 0 and os.path.exists(a) else a
+            for i, a in enumerate(sys.argv[1:])]
+    os.execvpe("unshare", ["unshare", "-rn", sys.executable, os.path.abspath(__file__)] + args, env)
+
+
+# -- a node -------------------------------------------------------------------------------------
+def free_udp_port():
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+class Node:
+    def __init__(self, binary, name, root):
+        self.binary = binary
+        self.name = name
+        self.dir = os.path.join(root, name)
+        os.mkdir(self.dir, 0o700)
+        with open(os.path.join(self.dir, "kabar.conf"), "w") as f:
+            f.write("web.enabled = off\nreport = off\nlog_level = debug\n")
+        self.port = free_udp_port()
+        self.addr = ("127.0.0.1", self.port)
+        self.process = None
+        self.log_path = os.path.join(self.dir, "node.log")
+        self.kabar("init", "--label", "indie-" + name)
+        self.key = bytes.fromhex(self.kabar("id").stdout.strip())
+
+    def kabar(self, *args, check=True, stdin=None):
+        r = subprocess.run([self.binary, *args, "--data", self.dir], capture_output=True, text=True,
+                           input=stdin, timeout=30)
+        if check and r.returncode != 0:
+            raise RuntimeError("kabar %s failed (%d): %s" % (" ".join(args), r.returncode,
+                                                              r.stderr.strip() or r.stdout.strip()))
+        return r
+
+    def start(self):
+        log = open(self.log_path, "w")
+        self.process = subprocess.Popen([self.binary, "run", "--data", self.dir, "--port", str(self.port),
+                                         "--no-repl"], stdin=subprocess.DEVNULL, stdout=log, stderr=log)
+        end = time.time() + 15
+        while time.time() < end:
+            if self.process.poll() is not None:
+                raise RuntimeError("kabar run exited with %d:\n%s" % (self.process.returncode, self.log_tail()))
+            r = self.kabar("status", "--json", check=False)
+            if r.returncode == 0:
+                try:
+                    if json.loads(r.stdout).get("running"):
+                        return
+                except ValueError:
+                    pass
+            time.sleep(0.1)
+        raise RuntimeError("kabar run did not come up in 15 s:\n" + self.log_tail())
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(5)
+
+    def log_tail(self, n=30):
+        try:
+            with open(self.log_path) as f:
+                return "".join(f.readlines()[-n:])
+        except OSError:
+            return ""
+
+    def ids(self):
+        return {bytes.fromhex(b["id"]) for b in json.loads(self.kabar("list", "--json", "--limit", "10000").stdout)}
+
+    def status(self):
+        return json.loads(self.kabar("status", "--json").stdout)
+
+    def post(self, title, body):
+        r = self.kabar("post", "--channel", "warga", "--title", title, "--body", body)
+        return bytes.fromhex(r.stdout.strip().split()[-1])
+
+
+def wait_for(cond, timeout, step=0.1):
+    end = time.time() + timeout
+    while time.time() < end:
+        if cond():
+            return True
+        time.sleep(step)
+    return cond()
+
+
+def seed_with_key(order, node_key):
+    """A seed whose public key is smaller (order < 0) or larger (order > 0) than node_key."""
+    while True:
+        seed = os.urandom(32)
+        pub = ed25519.public_key(seed)
+        if (pub < node_key) == (order < 0):
+            return seed
+
+
+# -- 1. offline ---------------------------------------------------------------------------------
+RFC8032 = [
+    ("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60",
+     "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a", "",
+     "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b"),
+    ("4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb",
+     "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c", "72",
+     "92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00"),
+    ("c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7",
+     "fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025", "af82",
+     "6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a"),
+]
+
+
+def offline(binary):
+    ok = True
+    for sk, pk, msg, sig in RFC8032:
+        seed, m = bytes.fromhex(sk), bytes.fromhex(msg)
+        ok &= ed25519.public_key(seed).hex() == pk and ed25519.sign(seed, m).hex() == sig \
+            and ed25519.verify(bytes.fromhex(pk), m, bytes.fromhex(sig)) \
+            and not ed25519.verify(bytes.fromhex(pk), m + b"x", bytes.fromhex(sig))
+    check("Ed25519 here matches RFC 8032 section 7.1 tests 1-3", ok)
+
+    seed = os.urandom(32)
+    msg = os.urandom(40)
+    sig = ed25519.sign(seed, msg)
+    r = subprocess.run([binary, "crypto", "ed25519-verify", ed25519.public_key(seed).hex(), msg.hex(), sig.hex()],
+                       capture_output=True, text=True, timeout=30)
+    r2 = subprocess.run([binary, "crypto", "ed25519-sign", seed.hex(), msg.hex()], capture_output=True,
+                        text=True, timeout=30)
+    check("kabar crypto agrees with this Ed25519 (verify ours, sign the same bytes)",
+          r.stdout.strip() == "valid" and r2.stdout.strip() == sig.hex(), r.stdout + r.stderr + r2.stdout)
+
+    b = B.make_post(seed, "warga", "Rapat desa", "Senin jam 9\nbalai desa")
+    enc = b.encode()
+    d = B.decode(enc, now=now_ms())
+    check("a bulletin built here decodes canonically and its signature verifies",
+          d.encode() == enc and d.verify_signature() and d.title == "Rapat desa")
+    bad = bytearray(enc)
+    bad[-70] ^= 1
+    reasons = []
+    for data, want in ((bytes(bad), "badSignature"), (bytes([2]) + enc[1:], "unknownVersion"),
+                       (enc[:1] + b"\x00" + enc[1 + 1:], "reservedKind"), (enc + bytes(16384), "tooLarge")):
+        try:
+            B.decode(data, now=now_ms())
+            reasons.append((want, "accepted"))
+        except B.BulletinError as e:
+            reasons.append((want, e.reason))
+    check("broken bulletins are refused with the documented reason", all(a == b for a, b in reasons), reasons)
+
+    vecdir = os.path.join(REPO, "Documentation", "Vectors")
+    for name, ok, detail in V.check_all(vecdir):
+        if ok is None:
+            print("SKIP " + name + (": " + detail if detail else ""))
+        else:
+            check(name, ok, detail)
+
+
+# -- 2. node A: handshake, push, pull, bundles ----------------------------------------------------
+def node_basics(node, tmp):
+    peer = P.Peer()
+    try:
+        ok = peer.handshake(node.addr, 3)
+        st = node.status()
+        me = "%s:%d" % peer.addr
+        entry = [p for p in st.get("peers", []) if p.get("address") == me]
+        check("handshake: the node echoes our cookie, we echo its, it shows us as proven",
+              ok and entry and entry[0].get("proven"), peer.dump_trace(10) + "\n" + json.dumps(entry))
+
+        small = B.make_post(peer.seed, "warga", "Dari Python", "bulletin in one datagram")
+        big = B.make_post(peer.seed, "warga", "Dari Python, panjang", "x" * 5000)
+        peer.send(node.addr, peer.codec.bulletin(small.encode()))
+        for fr in peer.codec.fragments(big.encode()):
+            peer.send(node.addr, fr)
+        stored = wait_for(lambda: {small.id, big.id} <= node.ids(), 5)
+        check("push: a bulletin made here, whole and in %d fragments, is stored by the node"
+              % len(peer.codec.fragments(big.encode())), stored, peer.dump_trace(10) + "\n" + node.log_tail())
+
+        id1 = node.post("Dari node", "kecil")
+        id2 = node.post("Dari node, panjang", "y" * 3000)
+        got = peer.run_until(lambda: id1 in peer.store and id2 in peer.store, 5)
+        detail = peer.dump_trace(30)
+        if got:
+            b1 = B.decode(peer.store[id1], now=now_ms())
+            b2 = B.decode(peer.store[id2], now=now_ms())
+            got = b1.title == "Dari node" and b2.title == "Dari node, panjang" and b1.author == node.key
+        names = [e[2] for e in peer.trace]
+        check("pull: the node's posts arrive by announce -> request -> bulletin / fragments, verified here",
+              got and "announce" in names and "request" in names and "fragment" in names, detail)
+
+        # a stream pull by id (transferRequest / transferData / transferAck)
+        others = list(node.ids() - set(peer.store))
+        pull_ok = bool(others)   # the two pushed above: made here, never kept here
+        if others:
+            peer.pull(node.addr, ids=others)
+            pull_ok = peer.run_until(lambda: all(i in peer.store for i in others), 5)
+        check("transfer: a transferRequest for %d ids is answered (stream or fragments) and verified here"
+              % len(others), pull_ok,
+              peer.dump_trace(20))
+
+        # bundle import
+        fresh = [B.make_post(peer.seed, "pasar", "Jual %d" % i, "Rp %d.000/kg" % (5 + i)) for i in range(3)]
+        path = os.path.join(tmp, "python.bundle")
+        with open(path, "wb") as f:
+            f.write(BU.encode([b.encode() for b in fresh]))
+        r = node.kabar("import", path, check=False)
+        have = node.ids()
+        check("bundle: `kabar import` takes a bundle made here (3 added)",
+              r.returncode == 0 and all(b.id in have for b in fresh) and "3" in r.stdout,
+              r.stdout + r.stderr)
+
+        more = [B.make_post(peer.seed, "pasar", "Rusak %d" % i, "isi") for i in range(2)]
+        damaged = bytearray(BU.encode([b.encode() for b in more]))
+        damaged[-1] ^= 0xFF
+        path2 = os.path.join(tmp, "damaged.bundle")
+        with open(path2, "wb") as f:
+            f.write(bytes(damaged))
+        r = node.kabar("import", path2, check=False)
+        check("bundle: a damaged bundle (checksum byte changed) is reported and exits 1, as Bundle.md says",
+              r.returncode == 1 and "checksum" in (r.stdout + r.stderr).lower(), r.stdout + r.stderr)
+        truncated = BU.encode([b.encode() for b in more])[:-40]
+        mine_ok = True
+        try:
+            recs, problem = BU.decode(truncated)
+            mine_ok = problem is not None and problem.reason == "truncated" and len(recs) == 2
+        except BU.BundleError:
+            mine_ok = False
+        check("bundle: this reader reports a bundle cut before its trailer as truncated, records kept", mine_ok)
+
+        out = os.path.join(tmp, "export.bundle")
+        node.kabar("export", out)
+        with open(out, "rb") as f:
+            data = f.read()
+        recs, problem = BU.decode(data)
+        bulletins = [B.decode(r_, now=now_ms()) for kind, r_ in recs if kind == "bulletin"]
+        ids = {b.id for b in bulletins}
+        check("bundle: `kabar export` is read here, checksum and count good, every bulletin verifies, "
+              "ids = the node's list", problem is None and ids == node.ids() and all(b.verify_signature() for b in bulletins),
+              "problem %s, %d records, %d listed" % (problem, len(recs), len(node.ids())))
+
+        before = node.status()["counters"].get("rejected_datagrams", 0)
+        peer.send_raw = peer.sock.sendto
+        peer.sock.sendto(b"KB\x02\x63" + peer.codec.net + b"\x00" * 4, node.addr)   # unknown type 99
+        peer.sock.sendto(b"KB\x09\x01" + peer.codec.net + b"\x00" * 65, node.addr)  # a later version
+        peer.sock.sendto(b"XX" + os.urandom(30), node.addr)                        # not Kabar
+        wait_for(lambda: node.status()["counters"].get("rejected_datagrams", 0) >= before + 3, 3)
+        after = node.status()["counters"].get("rejected_datagrams", 0)
+        check("an unknown type, a higher version and junk are dropped and counted (rejected_datagrams +3)",
+              after - before == 3 and node.process.poll() is None, "before %d after %d" % (before, after))
+    finally:
+        peer.close()
+
+
+# -- 3. reconciliation ------------------------------------------------------------------------------
+def prepare_sets(node, peer, tmp, tag):
+    """20 shared (made here, imported by the node), 5 only at the node (`kabar post`), 5 only here."""
+    base = now_ms() - 60000
+    shared = [B.make_post(peer.seed, "warga", "%s bersama %d" % (tag, i), "isi %d" % i, created=base + i * 7)
+              for i in range(20)]
+    path = os.path.join(tmp, tag + "-shared.bundle")
+    with open(path, "wb") as f:
+        f.write(BU.encode([b.encode() for b in shared]))
+    node.kabar("import", path)
+    node_only = [node.post("%s node %d" % (tag, i), "hanya di node") for i in range(5)]
+    mine = [B.make_post(peer.seed, "warga", "%s python %d" % (tag, i), "hanya di Python", created=base + 500 + i)
+            for i in range(5)]
+    for b in shared + mine:
+        peer.add(b.encode())
+    return {b.id for b in shared}, set(node_only), {b.id for b in mine}
+
+
+def beacon(peer, node, incarnation):
+    ids = list(peer.store)
+    count, fp = R.fingerprint(ids)
+    peer.send(node.addr, peer.codec.beacon(ed25519.public_key(peer.seed), incarnation, now_ms(), count, fp))
+
+
+def reconcile(node, tmp, role):
+    order = -1 if role == "a" else 1      # (a) our key is smaller: we start; (b) larger: the node does
+    peer = P.Peer(seed=seed_with_key(order, node.key))
+    mgr = S.SyncManager(peer)
+    if role == "a":
+        mgr.respond = False               # a session the node might start is left unanswered
+    try:
+        shared, node_only, mine = prepare_sets(node, peer, tmp, role)
+        union = shared | node_only | mine
+        check("(%s) sets ready: node holds %d, this side %d, union %d" % (role, len(node.ids()), len(peer.store), len(union)),
+              node.ids() == shared | node_only and set(peer.store) == shared | mine and len(union) == 30)
+        incarnation = random.getrandbits(32)
+        beacon(peer, node, incarnation)
+        peer.handshake(node.addr, 3)
+        if role == "a":
+            peer.run_until(lambda: peer.beacons, 7)
+            count = peer.beacons[-1][1]["count"] if peer.beacons else None
+            mgr.initiate(node.addr, count)
+        else:
+            last = [time.time()]
+
+            def beaconing():
+                if time.time() - last[0] > 2:
+                    last[0] = time.time()
+                    beacon(peer, node, incarnation)
+                return bool(mgr.outcomes)
+            peer.run_until(beaconing, 15)
+        done = peer.run_until(lambda: union <= set(peer.store), 15)
+        node_done = wait_for(lambda: union <= node.ids(), 10)
+        if role == "a":
+            outs = [o for o in mgr.outcomes if o[0] == "initiator"]
+            found = outs and outs[0][2].get("failed") is None and set(outs[0][2]["we_lack"]) == node_only \
+                and set(outs[0][2]["peer_lacks"]) == mine
+            what = "this side initiates: its outcome names the node's 5 and our 5"
+        else:
+            outs = [o for o in mgr.outcomes if o[0] == "responder"]
+            found = bool(outs) and outs[0][2][3] == 0 and len(outs[0][2][1]) == 5 and set(outs[0][2][2]) == mine
+            what = "the node initiates, this side responds: it decodes the node's 5 keys we lack and names our 5 ids"
+        detail = ("outcomes: %s\nerrors: %s\nsession frame by frame:\n%s\ndatagrams:\n%s\nnode log:\n%s" % (
+            S.summarise(mgr.outcomes), mgr.errors, mgr.dump(), peer.dump_trace(60), node.log_tail(25)))
+        check("(%s) reconciliation, %s" % (role, what), found, detail)
+        check("(%s) after the sync both sides hold the union of 30 (here %d, node %d)"
+              % (role, len(set(peer.store) & union), len(node.ids() & union)), done and node_done, detail)
+        if VERBOSE:
+            print(mgr.dump())
+    finally:
+        peer.close()
+
+
+def main():
+    enter_namespace()
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    binary = os.path.abspath(args[0] if args else ".build/release/kabar")
+    if not os.access(binary, os.X_OK):
+        print("FAIL no kabar binary at %s" % binary)
+        return 1
+    t0 = time.time()
+    print("== 1. offline: crypto, bulletins, vectors")
+    try:
+        offline(binary)
+    except Exception:
+        check("offline checks ran without an exception", False, traceback.format_exc())
+    tmp = tempfile.mkdtemp(prefix="kabar-indie-")
+    nodes = []
+    try:
+        for title, name, fn in (("== 2. node A: handshake, push, pull, bundles", "A", node_basics),
+                                ("== 3a. node B: this side initiates a reconciliation", "B",
+                                 lambda n, t: reconcile(n, t, "a")),
+                                ("== 3b. node C: the node initiates, this side responds", "C",
+                                 lambda n, t: reconcile(n, t, "b"))):
+            print(title)
+            node = None
+            try:
+                node = Node(binary, name, tmp)
+                nodes.append(node)
+                node.start()
+                fn(node, tmp)
+            except Exception:
+                check("node %s steps ran without an exception" % name, False,
+                      traceback.format_exc() + ("\nnode log:\n" + node.log_tail() if node else ""))
+            finally:
+                if node:
+                    node.stop()
+    finally:
+        for n in nodes:
+            n.stop()
+        if KEEP:
+            print("kept " + tmp)
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    failed = [n for n, ok in results if not ok]
+    print("== %d checks, %d failed, %.1f s" % (len(results), len(failed), time.time() - t0))
+    for n in failed:
+        print("FAILED: " + n)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
