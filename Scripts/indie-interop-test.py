@@ -19,6 +19,8 @@ Checks, in order:
  3. reconciliation of non-empty sets, 20 shared, 5 only on each side: (a) on node B this side
     initiates; (b) on node C the node initiates and this side responds. Both end with the union
     of 30 on both sides. On failure the session is printed frame by frame.
+ 4. the responder's other answers, this side initiating: give all (on node C, this side empty),
+    list (node C against many more here), want all (a fresh, empty node D).
 
 Prints PASS/FAIL lines; exit status 1 when anything failed. Takes well under two minutes.
 """
@@ -177,6 +179,21 @@ def wait_for(cond, timeout, step=0.1):
             return True
         time.sleep(step)
     return cond()
+
+
+def converge(peer, node, union, timeout, extra=lambda: True):
+    """Pumps the peer (it must keep answering: acknowledgements, pulls, resends) until both
+    sides hold `union` and `extra()` holds; checks the node at most every 0.25 s."""
+    state = {"t": 0.0, "node": False}
+
+    def done():
+        if not union <= set(peer.store) or not extra():
+            return False
+        if time.time() - state["t"] > 0.25:
+            state["t"] = time.time()
+            state["node"] = union <= node.ids()
+        return state["node"]
+    return peer.run_until(done, timeout)
 
 
 def seed_with_key(order, node_key):
@@ -392,8 +409,8 @@ def reconcile(node, tmp, role):
                     beacon(peer, node, incarnation)
                 return bool(mgr.outcomes)
             peer.run_until(beaconing, 15)
-        done = peer.run_until(lambda: union <= set(peer.store), 15)
-        node_done = wait_for(lambda: union <= node.ids(), 10)
+        done = converge(peer, node, union, 15, lambda: bool(mgr.outcomes))
+        node_done = union <= node.ids()
         if role == "a":
             outs = [o for o in mgr.outcomes if o[0] == "initiator"]
             found = outs and outs[0][2].get("failed") is None and set(outs[0][2]["we_lack"]) == node_only \
@@ -412,6 +429,40 @@ def reconcile(node, tmp, role):
             print(mgr.dump())
     finally:
         peer.close()
+
+
+def answer_case(node, name, flags_expected, own):
+    """This side (smaller key) initiates with `own` bulletins of its own; the responder's answer
+    must carry flags_expected; both end with the union."""
+    peer = P.Peer(seed=seed_with_key(-1, node.key))
+    mgr = S.SyncManager(peer)
+    mgr.respond = False
+    try:
+        for i in range(own):
+            peer.add(B.make_post(peer.seed, "kesehatan", "%s %d" % (name, i), "Posyandu").encode())
+        node_ids = node.ids()
+        union = node_ids | set(peer.store)
+        beacon(peer, node, 1)
+        peer.handshake(node.addr, 3)
+        mgr.initiate(node.addr, None)
+        converge(peer, node, union, 10, lambda: bool(mgr.outcomes))
+        flags = [int(e[3].split("flags=")[1].split()[0]) for e in mgr.log if e[3].startswith("result")]
+        ok = flags and all(f == flags_expected for f in flags) and union <= set(peer.store) and union <= node.ids()
+        check("%s: node held %d, this side %d; the node answers result flags %d; both end with %d"
+              % (name, len(node_ids), own, flags_expected, len(union)), ok,
+              "flags seen %s\noutcomes %s\n%s\n%s\n%s" % (flags, S.summarise(mgr.outcomes), mgr.dump(),
+                                                           peer.dump_trace(30), node.log_tail(15)))
+    finally:
+        peer.close()
+
+
+def other_answers(node, tmp):
+    answer_case(node, "give all (this side holds nothing, pulls the whole range)", 4, 0)
+    answer_case(node, "list (the node holds few, this side many)", 2, 3 * len(node.ids()) + 3)
+
+
+def want_all(node, tmp):
+    answer_case(node, "want all (the node holds nothing, this side pushes all)", 1, 4)
 
 
 def main():
@@ -434,20 +485,24 @@ def main():
                                 ("== 3a. node B: this side initiates a reconciliation", "B",
                                  lambda n, t: reconcile(n, t, "a")),
                                 ("== 3b. node C: the node initiates, this side responds", "C",
-                                 lambda n, t: reconcile(n, t, "b"))):
+                                 lambda n, t: reconcile(n, t, "b")),
+                                ("== 4. node C again: the other answers (give all, list)", "C", other_answers),
+                                ("== 4. node D, empty: want all", "D", want_all)):
             print(title)
             node = None
             try:
-                node = Node(binary, name, tmp)
-                nodes.append(node)
-                node.start()
+                same = [n for n in nodes if n.name == name]
+                if same:
+                    node = same[0]
+                else:
+                    node = Node(binary, name, tmp)
+                    nodes.append(node)
+                if node.process is None or node.process.poll() is not None:
+                    node.start()
                 fn(node, tmp)
             except Exception:
                 check("node %s steps ran without an exception" % name, False,
                       traceback.format_exc() + ("\nnode log:\n" + node.log_tail() if node else ""))
-            finally:
-                if node:
-                    node.stop()
     finally:
         for n in nodes:
             n.stop()

@@ -41,6 +41,7 @@ class Peer:
         self.sync_handler = None   # callable(addr, fields) for sync datagrams
         self.beacons = []
         self.log = log
+        self.pending = []          # (encoded, source): stream records not yet checked
 
     # -- sending ------------------------------------------------------------
     def send(self, addr, d):
@@ -63,7 +64,14 @@ class Peer:
         return "\n".join("  %7.3f %s %-16s %s" % e for e in self.trace[-last:])
 
     # -- store ----------------------------------------------------------------
-    def add(self, encoded, source=None):
+    def add(self, encoded, source=None, defer=False):
+        """Checks and stores a bulletin; `defer` queues the check for `pump` (the stream path)."""
+        if defer:
+            self.pending.append((bytes(encoded), source))
+            return None
+        return self._add_now(encoded, source)
+
+    def _add_now(self, encoded, source=None):
         if hashlib.sha256(encoded).digest() in self.store:
             return hashlib.sha256(encoded).digest()
         try:
@@ -94,13 +102,22 @@ class Peer:
             left = end - time.time()
             if left <= 0:
                 break
-            self.sock.settimeout(min(left, 0.05))
+            # Drain the socket first (acknowledgements go out at once), then check one queued
+            # bulletin: pure-Python signature checks are slow, and a sender's retransmission
+            # timeout on loopback is tens of milliseconds.
+            self.sock.settimeout(0 if self.pending else min(left, 0.05))
+            got = False
             try:
-                d, addr = self.sock.recvfrom(2048)
-            except socket.timeout:
-                self.tick()
-                continue
-            self.receive(d, addr)
+                while True:
+                    d, addr = self.sock.recvfrom(2048)
+                    got = True
+                    self.receive(d, addr)
+                    self.sock.settimeout(0)
+            except (socket.timeout, BlockingIOError):
+                pass
+            if self.pending:
+                encoded, source = self.pending.pop(0)
+                self._add_now(encoded, source)
             self.tick()
 
     def run_until(self, cond, timeout):
@@ -283,7 +300,10 @@ class Peer:
             runs = [(b, a) for a, b in runs]
         self.send(addr, self.codec.transfer_ack(f["stream"], False, runs))
         for r in f["records"]:   # acknowledged first: our signature checks are slow
-            self.add(r, addr)
+            self.add(r, addr, defer=True)
 
-    def close(self):
+    def close(self, linger=0.3):
+        """Keeps answering (acknowledgements, requests) for `linger` seconds, then closes."""
+        if linger:
+            self.pump(linger)
         self.sock.close()
