@@ -359,18 +359,29 @@ def node_basics(node, tmp):
 
 
 # -- 3. reconciliation ------------------------------------------------------------------------------
-def prepare_sets(node, peer, tmp, tag):
-    """20 shared (made here, imported by the node), 5 only at the node (`kabar post`), 5 only here."""
-    base = now_ms() - 60000
+def prepare_sets(node, peer, tmp, tag, n_shared=20, n_only=5):
+    """n_shared made here and imported by the node; n_only only at the node (`kabar post` when
+    few, else a bundle from another key made here and not kept); n_only only here."""
+    base = now_ms() - 600000
     shared = [B.make_post(peer.seed, "warga", "%s bersama %d" % (tag, i), "isi %d" % i, created=base + i * 7)
-              for i in range(20)]
+              for i in range(n_shared)]
     path = os.path.join(tmp, tag + "-shared.bundle")
     with open(path, "wb") as f:
         f.write(BU.encode([b.encode() for b in shared]))
     node.kabar("import", path)
-    node_only = [node.post("%s node %d" % (tag, i), "hanya di node") for i in range(5)]
+    if n_only <= 5:
+        node_only = [node.post("%s node %d" % (tag, i), "hanya di node") for i in range(n_only)]
+    else:
+        other = os.urandom(32)
+        made = [B.make_post(other, "pasar", "%s node %d" % (tag, i), "hanya di node", created=base + 3 + i * 11)
+                for i in range(n_only)]
+        path = os.path.join(tmp, tag + "-node-only.bundle")
+        with open(path, "wb") as f:
+            f.write(BU.encode([b.encode() for b in made]))
+        node.kabar("import", path)
+        node_only = [b.id for b in made]
     mine = [B.make_post(peer.seed, "warga", "%s python %d" % (tag, i), "hanya di Python", created=base + 500 + i)
-            for i in range(5)]
+            for i in range(n_only)]
     for b in shared + mine:
         peer.add(b.encode())
     return {b.id for b in shared}, set(node_only), {b.id for b in mine}
@@ -382,21 +393,22 @@ def beacon(peer, node, incarnation):
     peer.send(node.addr, peer.codec.beacon(ed25519.public_key(peer.seed), incarnation, now_ms(), count, fp))
 
 
-def reconcile(node, tmp, role):
-    order = -1 if role == "a" else 1      # (a) our key is smaller: we start; (b) larger: the node does
+def reconcile(node, tmp, role, n_shared=20, n_only=5):
+    order = -1 if role.startswith("a") else 1      # (a) our key is smaller: we start; (b) larger: the node does
     peer = P.Peer(seed=seed_with_key(order, node.key))
     mgr = S.SyncManager(peer)
-    if role == "a":
+    if role.startswith("a"):
         mgr.respond = False               # a session the node might start is left unanswered
     try:
-        shared, node_only, mine = prepare_sets(node, peer, tmp, role)
+        shared, node_only, mine = prepare_sets(node, peer, tmp, role, n_shared, n_only)
         union = shared | node_only | mine
         check("(%s) sets ready: node holds %d, this side %d, union %d" % (role, len(node.ids()), len(peer.store), len(union)),
-              node.ids() == shared | node_only and set(peer.store) == shared | mine and len(union) == 30)
+              node.ids() == shared | node_only and set(peer.store) == shared | mine
+              and len(union) == n_shared + 2 * n_only)
         incarnation = random.getrandbits(32)
         beacon(peer, node, incarnation)
         peer.handshake(node.addr, 3)
-        if role == "a":
+        if role.startswith("a"):
             peer.run_until(lambda: peer.beacons, 7)
             count = peer.beacons[-1][1]["count"] if peer.beacons else None
             mgr.initiate(node.addr, count)
@@ -411,20 +423,21 @@ def reconcile(node, tmp, role):
             peer.run_until(beaconing, 15)
         done = converge(peer, node, union, 15, lambda: bool(mgr.outcomes))
         node_done = union <= node.ids()
-        if role == "a":
+        if role.startswith("a"):
             outs = [o for o in mgr.outcomes if o[0] == "initiator"]
             found = outs and outs[0][2].get("failed") is None and set(outs[0][2]["we_lack"]) == node_only \
                 and set(outs[0][2]["peer_lacks"]) == mine
-            what = "this side initiates: its outcome names the node's 5 and our 5"
+            what = "this side initiates: its outcome names the node's %d and our %d" % (n_only, n_only)
         else:
             outs = [o for o in mgr.outcomes if o[0] == "responder"]
-            found = bool(outs) and outs[0][2][3] == 0 and len(outs[0][2][1]) == 5 and set(outs[0][2][2]) == mine
-            what = "the node initiates, this side responds: it decodes the node's 5 keys we lack and names our 5 ids"
+            found = bool(outs) and outs[0][2][3] == 0 and len(outs[0][2][1]) == n_only and set(outs[0][2][2]) == mine
+            what = "the node initiates, this side responds: it decodes the node's %d keys we lack and names our %d ids" % (
+                n_only, n_only)
         detail = ("outcomes: %s\nerrors: %s\nsession frame by frame:\n%s\ndatagrams:\n%s\nnode log:\n%s" % (
             S.summarise(mgr.outcomes), mgr.errors, mgr.dump(), peer.dump_trace(60), node.log_tail(25)))
         check("(%s) reconciliation, %s" % (role, what), found, detail)
-        check("(%s) after the sync both sides hold the union of 30 (here %d, node %d)"
-              % (role, len(set(peer.store) & union), len(node.ids() & union)), done and node_done, detail)
+        check("(%s) after the sync both sides hold the union of %d (here %d, node %d)"
+              % (role, len(union), len(set(peer.store) & union), len(node.ids() & union)), done and node_done, detail)
         if VERBOSE:
             print(mgr.dump())
     finally:
@@ -486,6 +499,11 @@ def main():
                                  lambda n, t: reconcile(n, t, "a")),
                                 ("== 3b. node C: the node initiates, this side responds", "C",
                                  lambda n, t: reconcile(n, t, "b")),
+                                ("== 3c. node E: 60 shared, 40 only on each side, this side initiates "
+                                 "(request rounds, results over several frames)", "E",
+                                 lambda n, t: reconcile(n, t, "a-large", 60, 40)),
+                                ("== 3d. node F: the same, the node initiates", "F",
+                                 lambda n, t: reconcile(n, t, "b-large", 60, 40)),
                                 ("== 4. node C again: the other answers (give all, list)", "C", other_answers),
                                 ("== 4. node D, empty: want all", "D", want_all)):
             print(title)

@@ -498,6 +498,7 @@ class Responder:
         self.M = len(mine)
         self.end = 0
         self.D = []
+        self.raw = []             # initiator minus ours, never peeled: for the estimate
         self.received = set()
         self.decoded = {}
         self.round_start = 0
@@ -511,6 +512,7 @@ class Responder:
         ours = symbols(self.keymap.keys(), end, self.end)
         for j, s in enumerate(ours, self.end):
             self.D.append([s[0], s[1], -s[2]])
+            self.raw.append([s[0], s[1], -s[2]])
         # keys decoded earlier apply to the new indices too
         for key, sign in self.decoded.items():
             c = checksum(key)
@@ -546,11 +548,32 @@ class Responder:
             return self._send(enc_results(self.part, 0, plus, ids), result=True)
         if self.end >= SYMBOLS_MAX:
             return self._send([enc_abort(self.part, 1)])
-        target = min(self.end + max(8, self.end // 4, 2 * len(self.decoded) + 8), self.end + ROUND_MAX,
-                     SYMBOLS_MAX)
+        d = self._estimate()
+        want = math.ceil(1.35 * d + 3 * math.sqrt(d) + 6)
+        target = min(max(want, self.end + max(8, self.end // 4)), self.end + ROUND_MAX, SYMBOLS_MAX)
         self.round_start = self.end
         self.next_limit = target
         return self._send([enc_request(self.part, self.M, self.end, target)])
+
+    def _estimate(self):
+        """The difference d, from the empty symbols of the raw difference (Reconciliation.md,
+        "Rounds": E[#empty] = sum over received j of (1 - p(j))^d, p(j) = 2 / (j + 2), solved by
+        bisection); with no empty symbol yet, twice the symbols received."""
+        recv = sorted(self.received)
+        empty = sum(1 for j in recv if self.raw[j] == [0, 0, 0])
+        if empty == 0:
+            return 2.0 * max(len(recv), 8)
+
+        def expect(d):
+            return sum((1 - 2.0 / (j + 2)) ** d for j in recv if j > 0)
+        lo, hi = 0.0, 1.0e6
+        for _ in range(60):
+            mid = (lo + hi) / 2
+            if expect(mid) > empty:
+                lo = mid
+            else:
+                hi = mid
+        return max(lo, float(len(self.decoded)))
 
     def _send(self, payloads, result=False):
         self.answered = (self.round_start if not result else self.round_start, payloads)
@@ -598,6 +621,7 @@ class Responder:
                 continue
             new = True
             self.D[j][0] ^= ks; self.D[j][1] ^= cs; self.D[j][2] += cnt
+            self.raw[j][0] ^= ks; self.raw[j][1] ^= cs; self.raw[j][2] += cnt
             self.received.add(j)
             work.append(j)
         if f["roundEnd"] > self.round_end or (self.answered and f["roundEnd"] > self.round_start
