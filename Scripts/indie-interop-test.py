@@ -255,6 +255,23 @@ def offline(binary):
             reasons.append((want, e.reason))
     check("broken bulletins are refused with the documented reason", all(a == b for a, b in reasons), reasons)
 
+    rnd = random.Random(19)
+    for shared, a_only, b_only in ((20, 5, 5), (60, 40, 40), (30, 0, 4), (0, 3, 0)):
+        def item():
+            return (1790000000000 + rnd.randrange(10 ** 9), bytes(rnd.getrandbits(8) for _ in range(32)))
+        common = [item() for _ in range(shared)]
+        a = common + [item() for _ in range(a_only)]
+        b = common + [item() for _ in range(b_only)]
+        ini, res = R.Initiator(a, rnd.getrandbits(64), len(b)), R.Responder(b)
+        queue, hops = [("r", x) for x in ini.start()], 0
+        while queue and hops < 1000:
+            hops += 1
+            who, x = queue.pop(0)
+            queue += [("i", y) for y in res.receive(x)] if who == "r" else [("r", y) for y in ini.receive(x)]
+        check("this implementation reconciles with itself in memory (%d shared, %d / %d only)" % (shared, a_only, b_only),
+              ini.done and ini.failed is None and set(ini.we_lack) == {i for _, i in b[shared:]}
+              and set(ini.peer_lacks) == {i for _, i in a[shared:]}, "failed: %s" % ini.failed)
+
     vecdir = os.path.join(REPO, "Documentation", "Vectors")
     for name, ok, detail in V.check_all(vecdir):
         if ok is None:

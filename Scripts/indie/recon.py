@@ -479,23 +479,26 @@ class Initiator:
 
 # -- responder ----------------------------------------------------------------------------
 class Responder:
+    """One responder session. Rounds: `round_start` and `round_end` bound the round being
+    collected; `pending` is True until it is answered; `last_answer` = (start, payloads) of the
+    last answered round, sent again for the initiator's "still waiting" repeat."""
+
     def __init__(self, items):
         self.items = list(items)
         self.salt = None
         self.part = -1
-        self.answered = None      # (round start, payloads)
+        self.outcomes = []        # (part, initiator keys we lack, our ids it lacks, flags)
         self.results = []
-        self.outcomes = []        # (part, we_lack_keys, peer_lacks_ids, flags)
-        self.log = []
+        self.last_answer = None
+        self.pending = False
 
     def _open(self, f):
         self.salt, self.part = f["salt"], f["part"]
         self.lower, self.upper = f["lower"], f["upper"]
         self.N = f["itemCount"]
-        mine = sorted(it for it in self.items if in_range(it, self.lower, self.upper))
-        self.mine = mine
-        self.keymap = {key_of(i, self.salt): i for _, i in mine}
-        self.M = len(mine)
+        self.mine = sorted(it for it in self.items if in_range(it, self.lower, self.upper))
+        self.keymap = {key_of(i, self.salt): i for _, i in self.mine}
+        self.M = len(self.mine)
         self.end = 0
         self.D = []
         self.raw = []             # initiator minus ours, never peeled: for the estimate
@@ -503,18 +506,19 @@ class Responder:
         self.decoded = {}
         self.round_start = 0
         self.round_end = f["roundEnd"]
-        self.answered = None
+        self.limit = ROUND_MAX    # the largest roundEnd allowed now
+        self.pending = True
+        self.last_answer = None
         self.results = []
 
     def _grow(self, end):
         if end <= self.end:
             return
         ours = symbols(self.keymap.keys(), end, self.end)
-        for j, s in enumerate(ours, self.end):
+        for s in ours:
             self.D.append([s[0], s[1], -s[2]])
             self.raw.append([s[0], s[1], -s[2]])
-        # keys decoded earlier apply to the new indices too
-        for key, sign in self.decoded.items():
+        for key, sign in self.decoded.items():   # keys decoded earlier apply to new indices too
             c = checksum(key)
             for i in walk(key, end):
                 if i >= self.end:
@@ -534,26 +538,6 @@ class Responder:
                     self.D[i][0] ^= key; self.D[i][1] ^= c; self.D[i][2] -= sign
                     if i in self.received:
                         work.append(i)
-
-    def _answer(self):
-        complete = 0 in self.received and all(self.D[j] == [0, 0, 0] for j in self.received)
-        if complete:
-            plus = sorted(k for k, s in self.decoded.items() if s == 1)
-            minus = [k for k, s in self.decoded.items() if s == -1]
-            if any(k in self.keymap for k in plus) or any(k not in self.keymap for k in minus) \
-                    or len(plus) - len(minus) != self.N - self.M:
-                return self._send([enc_abort(self.part, 2)])
-            ids = sorted(self.keymap[k] for k in minus)
-            self.outcomes.append((self.part, plus, ids, 0))
-            return self._send(enc_results(self.part, 0, plus, ids), result=True)
-        if self.end >= SYMBOLS_MAX:
-            return self._send([enc_abort(self.part, 1)])
-        d = self._estimate()
-        want = math.ceil(1.35 * d + 3 * math.sqrt(d) + 6)
-        target = min(max(want, self.end + max(8, self.end // 4)), self.end + ROUND_MAX, SYMBOLS_MAX)
-        self.round_start = self.end
-        self.next_limit = target
-        return self._send([enc_request(self.part, self.M, self.end, target)])
 
     def _estimate(self):
         """The difference d, from the empty symbols of the raw difference (Reconciliation.md,
@@ -575,11 +559,40 @@ class Responder:
                 hi = mid
         return max(lo, float(len(self.decoded)))
 
-    def _send(self, payloads, result=False):
-        self.answered = (self.round_start if not result else self.round_start, payloads)
+    def _answered(self, payloads, result=False):
+        self.last_answer = (self.round_start, payloads)
+        self.pending = False
         if result:
             self.results = payloads
         return payloads
+
+    def _answer(self):
+        complete = 0 in self.received and all(self.D[j] == [0, 0, 0] for j in self.received)
+        if complete:
+            plus = sorted(k for k, s in self.decoded.items() if s == 1)
+            minus = [k for k, s in self.decoded.items() if s == -1]
+            if any(k in self.keymap for k in plus) or any(k not in self.keymap for k in minus) \
+                    or len(plus) - len(minus) != self.N - self.M:
+                return self._answered([enc_abort(self.part, 2)])
+            ids = sorted(self.keymap[k] for k in minus)
+            self.outcomes.append((self.part, plus, ids, 0))
+            return self._answered(enc_results(self.part, 0, plus, ids), result=True)
+        if self.end >= SYMBOLS_MAX:
+            return self._answered([enc_abort(self.part, 1)])
+        d = self._estimate()
+        want = math.ceil(1.35 * d + 3 * math.sqrt(d) + 6)
+        target = min(max(want, self.end + max(8, self.end // 4)), self.end + ROUND_MAX, SYMBOLS_MAX)
+        out = self._answered([enc_request(self.part, self.M, self.end, target)])
+        # the next round: [end, target), unanswered
+        self.round_start, self.round_end, self.limit = self.end, target, target
+        self.pending = True
+        return out
+
+    def timeout(self):
+        """500 ms without a payload: answer an incomplete round with what arrived."""
+        if self.pending and any(j >= self.round_start for j in self.received):
+            return self._answer()
+        return []
 
     def receive(self, payload):
         f = parse(payload)
@@ -591,52 +604,41 @@ class Responder:
         if t != 1:
             raise ReconError("unexpected payload type %d for a responder" % t)
         if f["salt"] != self.salt or f["part"] > self.part:
-            if f["part"] < self.part and f["salt"] == self.salt:
-                return []
-            self._open(f)
             if f["roundEnd"] > ROUND_MAX:
-                raise ReconError("limitExceeded")
+                raise ReconError("limitExceeded: first round past 4096")
+            self._open(f)
             fp_mine = fingerprint([i for _, i in self.mine])[1]
             if f["fingerprint"] is not None and f["fingerprint"] == fp_mine and self.N == self.M:
-                return self._send([enc_insync(self.part)])
+                return self._answered([enc_insync(self.part)])
             if self.M == 0:
                 self.outcomes.append((self.part, "want all", [], 1))
-                return self._send(enc_results(self.part, 1, [], []), result=True)
+                return self._answered(enc_results(self.part, 1, [], []), result=True)
             if self.N == 0:
                 self.outcomes.append((self.part, [], "give all", 4))
-                return self._send(enc_results(self.part, 4, [], []), result=True)
-            # We always decode (a list or a split is allowed but not needed for our sizes).
+                return self._answered(enc_results(self.part, 4, [], []), result=True)
+            # otherwise decode (a list or a split would be allowed; not needed at our sizes)
         elif f["part"] < self.part:
             return []
-        # add to the current part
-        if self.answered is not None and not self.results and self.answered[1] and \
-                self.answered[1][0][0] == 2 and f["roundEnd"] > getattr(self, "next_limit", 0):
+        if f["roundEnd"] > max(self.limit, self.round_end if self.round_start == 0 else 0):
             raise ReconError("round past the target asked for")
-        new = False
         self._grow(max(self.end, f["roundEnd"]))
         work = []
         for k, (ks, cs, cnt) in enumerate(f["symbols"]):
             j = f["firstIndex"] + k
             if j in self.received:
                 continue
-            new = True
             self.D[j][0] ^= ks; self.D[j][1] ^= cs; self.D[j][2] += cnt
             self.raw[j][0] ^= ks; self.raw[j][1] ^= cs; self.raw[j][2] += cnt
             self.received.add(j)
             work.append(j)
-        if f["roundEnd"] > self.round_end or (self.answered and f["roundEnd"] > self.round_start
-                                              and self.answered[1][0][0] == 2):
-            self.round_end = f["roundEnd"]
-        if not new:
-            if self.answered is not None and f["firstIndex"] == self.answered[0]:
-                return self.answered[1]
-            if self.answered is None and f["firstIndex"] == self.round_start:
-                return self._answer()
+        if not work:
+            if self.last_answer is not None and f["firstIndex"] == self.last_answer[0] \
+                    and not (self.pending and f["firstIndex"] == self.round_start):
+                return self.last_answer[1]
+            if self.pending and f["firstIndex"] == self.round_start:
+                return self._answer()      # "still waiting": answer with what arrived
             return []
         self._peel(work)
-        if self.results:
-            return []
-        if all(j in self.received for j in range(self.round_start, f["roundEnd"])):
-            self.round_end = f["roundEnd"]
+        if self.pending and all(j in self.received for j in range(self.round_start, self.round_end)):
             return self._answer()
         return []

@@ -130,6 +130,9 @@ class SyncManager:
         for addr, st in list(self.responders.items()):
             if now - st["heard"] > 3.0:
                 del self.responders[addr]
+            elif now - st["heard"] > 0.5 and now - st["sent"] > 0.5:
+                st["sent"] = now
+                self._send(addr, st["session"], 0, st["engine"].timeout())
 
     def dump(self):
         return "\n".join("  %7.3f %-2s session %10d  %s" % e for e in self.log)
