@@ -134,8 +134,11 @@ class SyncManager:
                 st["sent"] = now
                 self._send(addr, st["session"], 0, st["engine"].timeout())
 
-    def dump(self):
-        return "\n".join("  %7.3f %-2s session %10d  %s" % e for e in self.log)
+    def dump(self, head=50, tail=30):
+        lines = ["  %7.3f %-2s session %10d  %s" % e for e in self.log]
+        if len(lines) > head + tail:
+            lines = lines[:head] + ["  ... %d frames left out ..." % (len(lines) - head - tail)] + lines[-tail:]
+        return "\n".join(lines)
 
 
 def summarise(outcomes):
