@@ -3,7 +3,7 @@
 Documentation/ and Documentation/Vectors/ alone (Scripts/indie/, Python standard library only),
 against a running `kabar run` node on loopback.
 
-    python3 Scripts/indie-interop-test.py [PATH_TO_KABAR] [--keep] [--no-netns] [--verbose]
+    python3 Scripts/indie-interop-test.py [PATH_TO_KABAR] [--keep] [--no-netns] [--verbose] [--vectors DIR]
 
 PATH_TO_KABAR defaults to .build/release/kabar. Where `unshare -rn` works (an unprivileged user
 and network namespace), the test re-runs itself inside one, so the nodes' broadcasts reach no
@@ -52,6 +52,9 @@ from indie import sync as S  # noqa: E402
 from indie import vectors as V  # noqa: E402
 
 VERBOSE = "--verbose" in sys.argv
+# --vectors DIR (repeatable) reads vectors from DIR instead of this tree's Documentation/Vectors.
+VECTOR_DIRS = [os.path.abspath(sys.argv[i + 1]) for i, a in enumerate(sys.argv[:-1]) if a == "--vectors"] \
+    or [os.path.join(REPO, "Documentation", "Vectors")]
 KEEP = "--keep" in sys.argv
 results = []
 
@@ -272,12 +275,12 @@ def offline(binary):
               ini.done and ini.failed is None and set(ini.we_lack) == {i for _, i in b[shared:]}
               and set(ini.peer_lacks) == {i for _, i in a[shared:]}, "failed: %s" % ini.failed)
 
-    vecdir = os.path.join(REPO, "Documentation", "Vectors")
-    for name, ok, detail in V.check_all(vecdir):
-        if ok is None:
-            print("SKIP " + name + (": " + detail if detail else ""))
-        else:
-            check(name, ok, detail)
+    for vecdir in VECTOR_DIRS:
+        for name, ok, detail in V.check_all(vecdir):
+            if ok is None:
+                print("SKIP " + name + (": " + detail if detail else ""))
+            else:
+                check(name, ok, detail)
 
 
 # -- 2. node A: handshake, push, pull, bundles ----------------------------------------------------
@@ -497,7 +500,7 @@ def want_all(node, tmp):
 
 def main():
     enter_namespace()
-    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    args = [a for i, a in enumerate(sys.argv[1:], 1) if not a.startswith("--") and sys.argv[i - 1] != "--vectors"]
     binary = os.path.abspath(args[0] if args else ".build/release/kabar")
     if not os.access(binary, os.X_OK):
         print("FAIL no kabar binary at %s" % binary)

@@ -349,6 +349,18 @@ def enc_results(part, flags, keys, ids):
     return out
 
 
+def enc_result_frame(part, flags, index, count, keys, ids):
+    b = bytearray([4]) + v(part) + bytes([flags]) + v(index) + v(count) + v(len(keys))
+    for key in keys:
+        b += struct.pack(">Q", key)
+    return bytes(b + v(len(ids)) + b"".join(ids))
+
+
+def enc_split(part, bounds, counts):
+    return bytes([7]) + v(part) + v(len(bounds)) + b"".join(enc_bound(b) for b in bounds) \
+        + b"".join(v(c) for c in counts)
+
+
 def in_range(item, lower, upper):
     created, i = item
     k = (created, int.from_bytes(i[:8], "big"))
@@ -616,7 +628,12 @@ class Responder:
             if self.N == 0:
                 self.outcomes.append((self.part, [], "give all", 4))
                 return self._answered(enc_results(self.part, 4, [], []), result=True)
-            # otherwise decode (a list or a split would be allowed; not needed at our sizes)
+            if self.M <= 2048 and self.M <= abs(self.N - self.M):
+                # list, as Kabar does: all our ids in item order (created, then id)
+                ids = [i for _, i in self.mine]
+                self.outcomes.append((self.part, "list", ids, 2))
+                return self._answered(enc_results(self.part, 2, [], ids), result=True)
+            # otherwise decode (a split would be allowed past 4,000; not needed at our sizes)
         elif f["part"] < self.part:
             return []
         if f["roundEnd"] > max(self.limit, self.round_end if self.round_start == 0 else 0):

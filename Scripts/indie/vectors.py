@@ -37,3 +37,307 @@ def check_all(vecdir):
         except Exception as e:  # a format this checker misread is a failure to report, not a crash
             import traceback
             yield ("vectors %s: checker ran" % fname, False, traceback.format_exc())
+
+
+# -- reconciliation (Documentation/Vectors/README.md, "Reconciliation") ---------------------------
+import hashlib  # noqa: E402
+import struct  # noqa: E402
+
+from . import recon as R  # noqa: E402
+from . import wire  # noqa: E402
+
+
+def vid(n):
+    return hashlib.sha256(b"kabar-vector-id-%d" % n).digest()
+
+
+def vitem(n):
+    return (1790000000000 + 1000 * n, vid(n))
+
+
+def h64(x):
+    return int(x, 16)
+
+
+@handler("fingerprints.json")
+def _fingerprints(d):
+    bad = [m for m in d["mix"] if R.mix(h64(m["input"])) != h64(m["output"])]
+    yield ("mix (SplitMix64 finaliser), %d inputs" % len(d["mix"]), not bad, bad)
+    bad = []
+    for e in d["idHash"]:
+        i = bytes.fromhex(e["id"])
+        if i != vid(e["n"]) or R.id_hash(i) != (h64(e["high"]), h64(e["low"])):
+            bad.append(e)
+    yield ("idHash of ids by rule, %d ids" % len(d["idHash"]), not bad, bad)
+    bad = []
+    for e in d["sets"]:
+        ids = [vid(n) for n in e.get("n", [])] or [bytes.fromhex(x) for x in e.get("ids", [])]
+        if e.get("ids") and [bytes.fromhex(x) for x in e["ids"]] != ids:
+            bad.append((e["name"], "ids differ from the rule"))
+        count, fp = R.fingerprint(ids)
+        if count != e["count"] or fp.hex() != e["fingerprint"]:
+            bad.append((e["name"], count, fp.hex(), e["fingerprint"]))
+    yield ("set fingerprints (%s)" % ", ".join(e["name"] for e in d["sets"]), not bad, bad)
+
+
+@handler("reconciliation-symbols.json")
+def _symbols(d):
+    bad = []
+    for e in d["siphashReference"]:
+        k0, k1 = struct.unpack("<QQ", bytes.fromhex(e["key"]))
+        h = R.siphash24(k0, k1, bytes.fromhex(e["message"]))
+        if h != h64(e["hash"]) or struct.pack("<Q", h).hex() != e["hashBytesLittleEndian"]:
+            bad.append(e)
+    yield ("SipHash-2-4 reference, %d messages" % len(d["siphashReference"]), not bad, bad)
+    bad = []
+    for e in d["saltKeys"]:
+        k0, k1 = R.sip_keys(h64(e["salt"]))
+        if k0 != h64(e["k0"]) or k1 != h64(e["k1"]) or struct.pack("<QQ", k0, k1).hex() != e["sipKey"]:
+            bad.append(e)
+    yield ("SipHash key from the salt, %d salts" % len(d["saltKeys"]), not bad, bad)
+    bad = []
+    for e in d["keys"]:
+        i = bytes.fromhex(e["id"])
+        key = R.key_of(i, h64(e["salt"]))
+        problems = []
+        if i != vid(e["n"]):
+            problems.append("id")
+        if key != h64(e["key"]):
+            problems.append("key %016x" % key)
+        if R.checksum(key) != h64(e["checksum"]):
+            problems.append("checksum %08x" % R.checksum(key))
+        if R.walk(key, 1000) != e["walkBelow1000"]:
+            problems.append("walk %s" % R.walk(key, 1000)[:16])
+        index = 0
+        for st in e.get("firstSteps", []):
+            random = R.mix(((key ^ 0x77616C6B73656564) + st["steps"] * 0x9E3779B97F4A7C15) & R.M64)
+            r = (float(random >> 11) + 1.0) * 2.0 ** -53
+            rbits = struct.unpack(">Q", struct.pack(">d", r))[0]
+            if random != h64(st["random"]) or rbits != h64(st["rBits"]):
+                problems.append("step %d random/r" % st["steps"])
+            w = R.walk(key, st["index"] + 1)
+            if len(w) <= st["steps"] or w[st["steps"]] != st["index"]:
+                problems.append("step %d index" % st["steps"])
+        if problems:
+            bad.append((e["n"], problems))
+    yield ("keys, checksums, walks below 1,000 and first steps for %d ids" % len(d["keys"]), not bad, bad)
+    sk = d["sketch"]
+    salt = h64(sk["salt"])
+    keys = [R.key_of(vid(n), salt) for n in sk["n"]]
+    end = max(e["index"] for e in sk["symbols"]) + 1
+    S = R.symbols(keys, end)
+    bad = []
+    for e in sk["symbols"]:
+        j = e["index"]
+        mine = S[j]
+        exp = R.expected(j, sk["itemCount"])
+        if (mine[0], mine[1], mine[2], exp, mine[2] - exp) != (h64(e["keySum"]), h64(e["checkSum"]), e["count"],
+                                                              e["expected"], e["deviation"]):
+            bad.append((j, mine, e))
+    yield ("sketch: symbols 0-%d of ids %s" % (end - 1, sk["n"][:3] + ["..."]), not bad, bad[:3])
+    fp = R.fingerprint([vid(n) for n in sk["n"]])[1]
+    payload = R.enc_symbols(salt, 0, None, None, sk["itemCount"], fp, end, 0, S)
+    yield ("sketch: the symbols payload (%s)" % sk.get("payloadNote", ""), payload.hex() == sk["payload"],
+           "mine   %s\nvector %s" % (payload.hex()[:120], sk["payload"][:120]))
+
+
+def _bound(b):
+    return None if b is None else (b["created"], h64(b["idPrefix"]))
+
+
+def _encode_decoded(dd):
+    t = dd["type"]
+    if t == "symbols":
+        syms = [(h64(x["keySum"]), h64(x["checkSum"]), x["count"]) for x in dd["symbols"]]
+        fp = bytes.fromhex(dd["fingerprint"]) if dd.get("fingerprint") else None
+        return R.enc_symbols(h64(dd["salt"]), dd["part"], _bound(dd.get("lower")), _bound(dd.get("upper")),
+                             dd["itemCount"], fp, dd["roundEnd"], dd["firstIndex"], syms)
+    if t == "request":
+        return R.enc_request(dd["part"], dd["responderCount"], dd["from"], dd["to"])
+    if t == "inSync":
+        return R.enc_insync(dd["part"])
+    if t == "result":
+        return R.enc_result_frame(dd["part"], dd["flags"], dd["frameIndex"], dd["frameCount"],
+                                  [h64(k) for k in dd["keys"]], [bytes.fromhex(i) for i in dd["ids"]])
+    if t == "resend":
+        return R.enc_resend(dd["part"], dd["frameCount"], dd["missing"])
+    if t == "abort":
+        return R.enc_abort(dd["part"], dd["reason"])
+    if t == "split":
+        return R.enc_split(dd["part"], [_bound(b) for b in dd["bounds"]], dd["counts"])
+    raise ValueError("unknown type " + t)
+
+
+TYPES = {1: "symbols", 2: "request", 3: "inSync", 4: "result", 5: "resend", 6: "abort", 7: "split"}
+
+
+def _compare_decoded(f, dd):
+    """Compares this parser's fields with a vector's decoded fields; returns differences."""
+    diffs = []
+    if TYPES.get(f["type"]) != dd["type"]:
+        return ["type %s" % f["type"]]
+    for k in ("part", "itemCount", "roundEnd", "firstIndex", "responderCount", "from", "to", "flags",
+              "frameIndex", "frameCount", "reason", "counts", "missing"):
+        if k in dd and k != "flags" and f.get(k) != dd[k]:
+            diffs.append((k, f.get(k), dd[k]))
+    if dd["type"] == "result" and f["flags"] != dd["flags"]:
+        diffs.append(("flags", f["flags"], dd["flags"]))
+    if "salt" in dd and f["salt"] != h64(dd["salt"]):
+        diffs.append("salt")
+    if dd["type"] == "symbols":
+        if (f["fingerprint"].hex() if f["fingerprint"] else None) != dd.get("fingerprint"):
+            diffs.append("fingerprint")
+        for k in ("lower", "upper"):
+            if f[k] != _bound(dd.get(k)):
+                diffs.append((k, f[k]))
+        mine = [(ks, cs, c) for ks, cs, c in f["symbols"]]
+        theirs = [(h64(x["keySum"]), h64(x["checkSum"]), x["count"]) for x in dd["symbols"]]
+        if mine != theirs:
+            diffs.append("symbols")
+    if "keys" in dd and f["keys"] != [h64(k) for k in dd["keys"]]:
+        diffs.append("keys")
+    if "ids" in dd and [i.hex() for i in f["ids"]] != dd["ids"]:
+        diffs.append("ids")
+    if "bounds" in dd and f["bounds"] != [_bound(b) for b in dd["bounds"]]:
+        diffs.append("bounds")
+    return diffs
+
+
+def _replay(sess, role, network_id):
+    """Replays a recorded session with this side in `role` ('initiator' or 'responder').
+    Returns (exact frames?, final ids agree?, detail)."""
+    init_items = [vitem(n) for n in sess["initiator"]["n"]]
+    resp_items = [vitem(n) for n in sess["responder"]["n"]]
+    salt = h64(sess["salt"])
+    mine_dir = "initiator->responder" if role == "initiator" else "responder->initiator"
+    if role == "initiator":
+        eng = R.Initiator(init_items, salt, sess["responder"]["count"] if sess["peerCountKnown"] else None)
+    else:
+        eng = R.Responder(resp_items)
+    frames = sess["frames"]
+    theirs = [f for f in frames if f["direction"] != mine_dir]
+    ours = [f for f in frames if f["direction"] == mine_dir]
+    queue, delivered, exact, notes = [], 0, True, []
+    started = False
+    pos = {id(f): n for n, f in enumerate(frames)}
+    for k, rec in enumerate(ours):
+        if rec.get("after", "").endswith("timeout") and not queue:
+            # The other side's frames recorded before this timer fired have arrived, except
+            # those its own timer sent at the same moment (they crossed in flight).
+            while delivered < len(theirs) and pos[id(theirs[delivered])] < pos[id(rec)] \
+                    and not theirs[delivered].get("after", "").endswith("timeout"):
+                f = theirs[delivered]
+                delivered += 1
+                if not f.get("lost"):
+                    queue += eng.receive(bytes.fromhex(f["payload"]))
+        while not queue:
+            if rec.get("after") == "start" and not started and role == "initiator":
+                started = True
+                queue += eng.start()
+            elif rec.get("after", "").endswith("timeout") and not queue:
+                queue += eng.timeout()
+                if not queue:
+                    break
+            elif delivered < len(theirs):
+                f = theirs[delivered]
+                delivered += 1
+                if not f.get("lost"):
+                    queue += eng.receive(bytes.fromhex(f["payload"]))
+            else:
+                break
+            if rec.get("after", "").endswith("timeout") and queue:
+                break
+        if not queue:
+            exact = False
+            notes.append("frame %d: this side sent nothing, the recording has %s" % (k, rec["decoded"]["type"]))
+            break
+        got = queue.pop(0)
+        if got.hex() != rec["payload"]:
+            exact = False
+            notes.append("frame %d differs: here %s, recorded %s" % (k, _short(got), _short(bytes.fromhex(rec["payload"]))))
+            break
+    if exact and queue:
+        exact = False
+        notes.append("this side sent %d more frames than recorded: %s" % (len(queue), _short(queue[0])))
+    # then play the rest without comparing, for the outcome
+    for f in theirs[delivered:]:
+        if not f.get("lost"):
+            try:
+                eng.receive(bytes.fromhex(f["payload"]))
+            except R.ReconError as e:
+                notes.append("refused: %s" % e)
+    if role == "responder" and eng.pending:
+        eng.timeout()
+    if role == "initiator":
+        o = sess["initiatorOutcome"]
+        ranges = [(_bound(r["lower"]), _bound(r["upper"])) for r in o["weLackRanges"]]
+        agree = eng.done and eng.failed is None and sorted(i.hex() for i in eng.we_lack) == sorted(o["weLack"]) \
+            and sorted(i.hex() for i in eng.peer_lacks) == sorted(o["peerLacks"]) and eng.we_lack_ranges == ranges
+        if not agree:
+            notes.append("outcome here: weLack %d peerLacks %d ranges %s failed %s" % (
+                len(eng.we_lack), len(eng.peer_lacks), eng.we_lack_ranges, eng.failed))
+    else:
+        # what the initiator lacks is what must agree (the recorded initiatorOutcome), plus the keys
+        o = sess["initiatorOutcome"]
+        ro = sess["responderOutcomes"]
+        agree = bool(eng.outcomes)
+        if agree:
+            part, keys, ids, flags = eng.outcomes[-1]
+            if flags == 0:
+                agree = sorted(i.hex() for i in ids) == sorted(o["weLack"]) and \
+                    sorted("%016x" % k for k in keys) == sorted(ro[-1]["weLackKeys"])
+            elif flags == 2:
+                theirs_ids = {i.hex() for i in ids}
+                init_ids = {i.hex() for _, i in init_items}
+                agree = sorted(theirs_ids - init_ids) == sorted(o["weLack"])
+            elif flags == 1:
+                agree = sorted(i.hex() for _, i in init_items) == sorted(o["peerLacks"])
+            elif flags == 4:
+                agree = bool(o["weLackRanges"])
+        elif sess["initiatorOutcome"]["weLack"] == [] and sess["initiatorOutcome"]["peerLacks"] == [] \
+                and not sess["initiatorOutcome"]["weLackRanges"]:
+            agree = eng.last_answer is not None and eng.last_answer[1][0][0] == 3   # inSync
+        if not agree:
+            notes.append("outcome here: %s" % (eng.outcomes[-1:] if eng.outcomes else None))
+    # the datagrams: the sync envelope around each payload
+    codec = wire.Codec()
+    dg_ok = codec.net.hex() == network_id and all(
+        codec.sync(sess["session"], 1 if f["direction"] == "initiator->responder" else 0,
+                   bytes.fromhex(f["payload"])).hex() == f["datagram"] for f in frames if "datagram" in f)
+    return exact, agree, dg_ok, "; ".join(notes)
+
+
+def _short(p):
+    try:
+        from .sync import describe
+        return describe(p)
+    except Exception:
+        return p[:16].hex()
+
+
+@handler("reconciliation-session.json")
+def _session(d):
+    bad = []
+    for m in d["messages"]:
+        payload = bytes.fromhex(m["payload"])
+        try:
+            f = R.parse(payload)
+        except R.ReconError as e:
+            bad.append((m["decoded"]["type"], "refused: %s" % e))
+            continue
+        diffs = _compare_decoded(f, m["decoded"])
+        enc = _encode_decoded(m["decoded"])
+        if diffs or enc != payload:
+            bad.append((m["decoded"]["type"], diffs, "encoded here %s" % enc.hex()[:60] if enc != payload else ""))
+    yield ("one payload of every type: decoded fields and re-encoded bytes (%d payloads)" % len(d["messages"]),
+           not bad, bad)
+    for sess in d["sessions"]:
+        for role in ("initiator", "responder"):
+            exact, agree, dg_ok, notes = _replay(sess, role, d["networkID"])
+            if role == "initiator":
+                yield ("session '%s' replayed as initiator: every frame as recorded, outcome agrees"
+                       % sess["name"], exact and agree and dg_ok, notes)
+            else:
+                # Frames match only under Kabar's own policy (README): the outcome must agree.
+                yield ("session '%s' replayed as responder: outcome agrees%s"
+                       % (sess["name"], "" if exact else " (frames differ by policy, allowed)"), agree and dg_ok, notes)
