@@ -9,14 +9,15 @@ MAX_BYTES = 16384
 DOMAIN = b"kabar-bulletin-v1\x00"
 KINDS = {1: "post", 2: "retraction", 3: "grant", 4: "hide"}
 TIME_MAX = 2**53 - 1
-CHANNEL_RE = re.compile(rb"^[a-z][a-z0-9-]{0,31}$")
+CHANNEL_RE = re.compile(rb"^[a-z][a-z0-9-]*\Z")
 DAY = 86400000
 
 
 class BulletinError(Exception):
-    def __init__(self, reason, detail=""):
-        super().__init__(reason + (": " + detail if detail else ""))
+    def __init__(self, reason, field=None, detail=""):
+        super().__init__(reason + ("(%s)" % field if field else "") + (": " + detail if detail else ""))
         self.reason = reason
+        self.field = field
 
 
 def varint(n):
@@ -113,31 +114,46 @@ def make_post(seed, channel, title, body=None, created=None, lifetime=DAY, extra
     return b.sign(seed)
 
 
-def _check_text(value, allow_newline):
+TEXT_FIELDS = {2: "title", 3: "body"}
+FIELD_NAMES = {1: "channel", 2: "title", 3: "body", 4: "references", 5: "supersedes", 6: "attachments",
+               7: "grant"}
+
+
+def text_allowed(ch, body):
+    """Bulletin.md "Text": which scalars a title or a body may hold."""
+    o = ord(ch)
+    if o <= 0x1F or 0x7F <= o <= 0x9F:           # Cc
+        return body and ch in "\t\n"
+    if o in (0x2028, 0x2029):
+        return False
+    if 0x202A <= o <= 0x202E or 0x2066 <= o <= 0x2069:
+        return body
+    return True
+
+
+def _check_text(value, tag):
+    name = TEXT_FIELDS[tag]
+    limit = 200 if tag == 2 else 15000
+    if len(value) > limit:
+        raise BulletinError("fieldTooLong", name)
     try:
         text = value.decode("utf-8")
     except UnicodeDecodeError:
-        raise BulletinError("badUTF8")
+        raise BulletinError("badUTF8", name)
     for ch in text:
-        o = ord(ch)
-        # "control character": taken as Unicode Cc (gap 11 of issue 19).
-        if o < 0x20 or 0x7F <= o <= 0x9F:
-            if allow_newline and ch in "\n\t":
-                continue
-            raise BulletinError("controlCharacter")
+        if not text_allowed(ch, tag == 3):
+            raise BulletinError("controlCharacter", name)
 
 
 def decode(data, now=None, check_signature=True):
     """Decodes and validates bytes into a Bulletin; raises BulletinError.
 
-    The order of checks is Bulletin.md's: size, structure and canonical form, signature, dates.
-    `now` (ms) enables the time rules (future bound, expiry, the 365-day hard maximum)."""
+    Structure in the order of Bulletin.md "Rejections", then the signature, then (with `now`, ms)
+    the dates: future bound, expiry, the channel's maximum lifetime (default table)."""
     data = bytes(data)
     if len(data) > MAX_BYTES:
         raise BulletinError("tooLarge")
     if len(data) < 50 + 64:
-        if len(data) >= 1 and data[0] != 1:
-            raise BulletinError("unknownVersion")
         raise BulletinError("truncated")
     version, kind = data[0], data[1]
     if version != 1:
@@ -146,6 +162,10 @@ def decode(data, now=None, check_signature=True):
         raise BulletinError("reservedKind")
     author = data[2:34]
     created, expires = struct.unpack(">QQ", data[34:50])
+    if created > TIME_MAX or expires > TIME_MAX:
+        raise BulletinError("timeOutOfRange")
+    if expires <= created:
+        raise BulletinError("invalidTimes")
     end = len(data) - 64
     pos = 50
     fields = {}
@@ -154,26 +174,29 @@ def decode(data, now=None, check_signature=True):
     while pos < end:
         tag = data[pos]
         pos += 1
-        length, pos = read_varint(data, pos)
-        if pos + length > end:
-            raise BulletinError("truncated", "field %d" % tag)
         if tag <= last_tag:
-            raise BulletinError("nonCanonical", "tags not increasing")
+            raise BulletinError("nonCanonical", None, "tags not increasing")
+        try:
+            length, pos = read_varint(data[:end], pos)
+        except BulletinError as e:
+            raise BulletinError(e.reason, None, "field length")
         if length == 0:
-            raise BulletinError("nonCanonical", "empty field")
-        fields[tag] = data[pos:pos + length]
+            raise BulletinError("nonCanonical", None, "empty field")
+        if pos + length > end:
+            raise BulletinError("truncated", None, "field %d" % tag)
+        value = data[pos:pos + length]
         pos += length
         last_tag = tag
         if tag >= 8:
             unknown += 1
-    if unknown > 16:
-        raise BulletinError("fieldTooLong", "more than 16 unknown fields")
+            if unknown > 16:
+                raise BulletinError("fieldTooLong", "unknown")
+        _check_field(tag, value)
+        fields[tag] = value
     b = Bulletin(kind, author, created, expires, fields, data[end:])
+    _check_kind(b)
     if b.encode() != data:
         raise BulletinError("nonCanonical")
-    _check_fields(b)
-    if created > TIME_MAX or expires > TIME_MAX or expires <= created:
-        raise BulletinError("invalidTimes")
     if check_signature and not b.verify_signature():
         raise BulletinError("badSignature")
     if now is not None:
@@ -181,77 +204,89 @@ def decode(data, now=None, check_signature=True):
             raise BulletinError("tooFarInFuture")
         if expires <= now:
             raise BulletinError("expired")
-        if expires - created > 365 * DAY:
+        if expires - created > max_lifetime(b.channel):
             raise BulletinError("lifetimeTooLong")
     return b
 
 
-def _ids(value, name, lo=1, hi=16):
-    if len(value) % 32 or not lo <= len(value) // 32 <= hi:
-        raise BulletinError("fieldTooLong", name)
+MAX_LIFETIME_DAYS = {"resmi": 180, "pengumuman": 90, "warga": 60, "pasar": 30, "kesehatan": 60,
+                     "darurat": 14, "kabar": 365}
+
+
+def max_lifetime(channel):
+    return MAX_LIFETIME_DAYS.get(channel, 60) * DAY
+
+
+def _ids(value, name):
+    if len(value) % 32:
+        raise BulletinError("truncated", None, name)
     ids = [value[i:i + 32] for i in range(0, len(value), 32)]
+    if len(ids) > 16:
+        raise BulletinError("fieldTooLong", name)
     if len(set(ids)) != len(ids):
-        raise BulletinError("nonCanonical", name + " repeats an id")
+        raise BulletinError("nonCanonical", None, name + " repeats an id")
     return ids
 
 
-def _check_fields(b):
-    f = b.fields
-    if 1 not in f:
-        raise BulletinError("missingField", "channel")
-    if len(f[1]) > 32:
-        raise BulletinError("fieldTooLong", "channel")
-    if not CHANNEL_RE.match(f[1]):
-        raise BulletinError("invalidChannelName")
-    if 2 in f:
-        if len(f[2]) > 200:
-            raise BulletinError("fieldTooLong", "title")
-        _check_text(f[2], False)
-    if 3 in f:
-        if len(f[3]) > 15000:
-            raise BulletinError("fieldTooLong", "body")
-        _check_text(f[3], True)
-    if 4 in f:
-        _ids(f[4], "references")
-    if 5 in f and len(f[5]) != 32:
-        raise BulletinError("fieldTooLong", "supersedes")
-    if 6 in f:
-        _ids(f[6], "attachments")
-    if 7 in f:
-        g = f[7]
-        if len(g) < 34:
-            raise BulletinError("truncated", "grant")
-        flags, count = g[32], g[33]
-        if flags & ~3:
-            raise BulletinError("nonCanonical", "grant flags")
-        if not 1 <= count <= 16:
-            raise BulletinError("fieldTooLong", "grant channels")
-        pos = 34
-        names = []
-        for _ in range(count):
-            if pos >= len(g):
-                raise BulletinError("truncated", "grant")
-            n = g[pos]
-            name = g[pos + 1:pos + 1 + n]
-            if len(name) != n:
-                raise BulletinError("truncated", "grant")
-            if not CHANNEL_RE.match(name):
-                raise BulletinError("invalidChannelName")
-            names.append(name)
-            pos += 1 + n
-        if pos != len(g):
-            raise BulletinError("nonCanonical", "grant trailing bytes")
-        if names != sorted(set(names)):
-            raise BulletinError("nonCanonical", "grant channels not sorted and unique")
-    must, must_not = {
-        1: ({1, 2}, {7}),
-        2: ({1, 4}, {2, 3, 5, 6, 7}),
-        3: ({1, 7}, {2, 3, 4, 5, 6}),
-        4: ({1, 4}, {2, 3, 5, 6, 7}),
-    }.get(b.kind, ({1}, set()))
-    for tag in sorted(must):
-        if tag not in f:
-            raise BulletinError("missingField", str(tag))
-    for tag in sorted(must_not):
-        if tag in f:
-            raise BulletinError("unexpectedField", str(tag))
+def parse_grant(g):
+    if len(g) < 34:
+        raise BulletinError("truncated", None, "grant")
+    flags, count = g[32], g[33]
+    if flags & ~3:
+        raise BulletinError("nonCanonical", None, "grant flags")
+    if count == 0:
+        raise BulletinError("missingField", "grant")
+    if count > 16:
+        raise BulletinError("fieldTooLong", "grant")
+    pos = 34
+    names = []
+    for _ in range(count):
+        if pos >= len(g):
+            raise BulletinError("truncated", None, "grant")
+        n = g[pos]
+        name = g[pos + 1:pos + 1 + n]
+        if len(name) != n:
+            raise BulletinError("truncated", None, "grant")
+        if not CHANNEL_RE.match(name):
+            raise BulletinError("invalidChannelName")
+        names.append(name)
+        pos += 1 + n
+    if pos != len(g):
+        raise BulletinError("nonCanonical", None, "grant trailing bytes")
+    if names != sorted(set(names)):
+        raise BulletinError("nonCanonical", None, "grant channels not sorted and unique")
+    return {"grantee": g[:32], "may_grant": bool(flags & 1), "moderator": bool(flags & 2),
+            "channels": [n.decode() for n in names]}
+
+
+def _check_field(tag, value):
+    if tag == 1:
+        if not CHANNEL_RE.match(value) or len(value) > 32:
+            raise BulletinError("invalidChannelName")
+    elif tag in (2, 3):
+        _check_text(value, tag)
+    elif tag in (4, 6):
+        _ids(value, FIELD_NAMES[tag])
+    elif tag == 5:
+        if len(value) != 32:
+            raise BulletinError("fieldTooLong", "supersedes")
+    elif tag == 7:
+        parse_grant(value)
+
+
+KIND_RULES = {   # kind: (must carry, must not carry), in the table's order
+    1: ([1, 2], [7]),
+    2: ([1, 4], [2, 3, 5, 6, 7]),
+    3: ([1, 7], [2, 3, 4, 5, 6]),
+    4: ([1, 4], [2, 3, 5, 6, 7]),
+}
+
+
+def _check_kind(b):
+    must, must_not = KIND_RULES.get(b.kind, ([1], []))
+    for tag in must:
+        if tag not in b.fields:
+            raise BulletinError("missingField", FIELD_NAMES[tag])
+    for tag in must_not:
+        if tag in b.fields:
+            raise BulletinError("unexpectedField", FIELD_NAMES[tag])

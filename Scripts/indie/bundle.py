@@ -12,9 +12,8 @@ class BundleError(Exception):
         self.records = records
 
 
-# Which bytes the checksum covers: Bundle.md says "every byte before the checksum (header,
-# records and end marker)", which names everything but the count (issue 19, gap 1).
-# HASH_COUNT selects the reading; the test driver checks which one the node takes.
+# The checksum covers the header, the records and the end marker: not the count (Bundle.md,
+# "Trailer"; it said otherwise before issue 19).
 HASH_COUNT = False
 
 
@@ -36,15 +35,17 @@ def encode(bulletins, hash_count=None):
 
 
 def decode(data, hash_count=None):
-    """Returns (records, problem) where records is a list of (kind, bytes) with kind 'bulletin'
-    or 'block', and problem None or a BundleError for damage after some records."""
+    """Returns (records, problem): records a list of (kind, bytes), kind 'bulletin' or 'block';
+    problem None, or a BundleError for damage after those records. Bundle.md's order of checks."""
     if hash_count is None:
         hash_count = HASH_COUNT
-    if len(data) < 12 or data[:8] != MAGIC or data[9:12] != b"\x00\x00\x00":
+    if len(data) < 12 or data[:8] != MAGIC:
         raise BundleError("notABundle")
     version = data[8]
     if version not in (1, 2):
-        raise BundleError("unsupportedVersion(%d)" % version)
+        raise BundleError("unsupportedVersion")
+    if data[9:12] != b"\x00\x00\x00":
+        raise BundleError("notABundle")
     pos = 12
     records = []
     while True:
@@ -69,6 +70,8 @@ def decode(data, hash_count=None):
     end_marker = pos
     if pos + 36 > len(data):
         return records, BundleError("truncated", len(records))
+    if pos + 36 != len(data):
+        return records, BundleError("trailingBytes", len(records))
     (count,) = struct.unpack(">I", data[pos:pos + 4])
     digest = data[pos + 4:pos + 36]
     if count != len(records):
@@ -76,6 +79,4 @@ def decode(data, hash_count=None):
     covered = data[:end_marker + 4] if hash_count else data[:end_marker]
     if hashlib.sha256(covered).digest() != digest:
         return records, BundleError("checksumMismatch", len(records))
-    if pos + 36 != len(data):
-        return records, BundleError("trailingBytes", len(records))
     return records, None

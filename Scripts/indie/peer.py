@@ -12,10 +12,6 @@ from . import bulletin as B
 from . import wire
 
 
-# Transfer.md does not say which end of a run comes first (gap 3 in gaps-from-P.md).
-ACK_RUN_HIGH_FIRST = True
-
-
 def short(x):
     return x.hex()[:12] if isinstance(x, (bytes, bytearray)) else x
 
@@ -87,7 +83,7 @@ class Peer:
 
     # -- handshake --------------------------------------------------------------
     def hello(self, addr):
-        cookie = struct.unpack(">Q", os.urandom(8))[0]
+        cookie = struct.unpack(">Q", os.urandom(8))[0] | 1   # never 0 (Protocol.md)
         self.cookies[addr] = cookie
         self.send(addr, self.codec.challenge(cookie))
 
@@ -295,9 +291,7 @@ class Peer:
                 runs[-1][0] = s
             else:
                 runs.append([s, s])
-        runs = [(a, b) for a, b in runs[:32]]
-        if ACK_RUN_HIGH_FIRST:
-            runs = [(b, a) for a, b in runs]
+        runs = [(high, low) for low, high in runs[:32]]   # highest seq first (Transfer.md)
         self.send(addr, self.codec.transfer_ack(f["stream"], False, runs))
         for r in f["records"]:   # acknowledged first: our signature checks are slow
             self.add(r, addr, defer=True)

@@ -341,3 +341,238 @@ def _session(d):
                 # Frames match only under Kabar's own policy (README): the outcome must agree.
                 yield ("session '%s' replayed as responder: outcome agrees%s"
                        % (sess["name"], "" if exact else " (frames differ by policy, allowed)"), agree and dg_ok, notes)
+
+
+# -- bulletins, datagrams, bundles (Documentation/Vectors/README.md) ------------------------------
+from . import bulletin as B  # noqa: E402
+from . import bundle as BU  # noqa: E402
+from . import ed25519  # noqa: E402
+
+KIND_NAMES = {1: "post", 2: "retraction", 3: "grant", 4: "hide", 5: "vouch", 6: "report"}
+
+
+def bulletin_fields(b):
+    f = b.fields
+    ids = lambda v: [v[i:i + 32].hex() for i in range(0, len(v), 32)] if v else []  # noqa: E731
+    grant = None
+    if 7 in f:
+        g = B.parse_grant(f[7])
+        grant = {"channels": g["channels"], "grantee": g["grantee"].hex(), "may_grant": g["may_grant"],
+                 "moderator": g["moderator"]}
+    return {
+        "version": b.version, "kind": b.kind, "kind_name": KIND_NAMES.get(b.kind, "kind-%d" % b.kind),
+        "author": b.author.hex(), "created": b.created, "expires": b.expires,
+        "channel": f[1].decode(), "title": f.get(2, b"").decode(), "body": f.get(3, b"").decode(),
+        "references": ids(f.get(4)), "attachments": ids(f.get(6)),
+        "supersedes": f[5].hex() if 5 in f else None, "grant": grant,
+        "unknown_fields": [{"tag": t, "value": f[t].hex()} for t in sorted(f) if t >= 8],
+        "signature": b.signature.hex(),
+    }
+
+
+def bulletin_from_fields(fd):
+    fields = {1: fd["channel"].encode()}
+    if fd["title"]:
+        fields[2] = fd["title"].encode()
+    if fd["body"]:
+        fields[3] = fd["body"].encode()
+    if fd["references"]:
+        fields[4] = b"".join(bytes.fromhex(i) for i in fd["references"])
+    if fd["supersedes"]:
+        fields[5] = bytes.fromhex(fd["supersedes"])
+    if fd["attachments"]:
+        fields[6] = b"".join(bytes.fromhex(i) for i in fd["attachments"])
+    if fd["grant"]:
+        g = fd["grant"]
+        v = bytes.fromhex(g["grantee"]) + bytes([(1 if g["may_grant"] else 0) | (2 if g["moderator"] else 0),
+                                                len(g["channels"])])
+        for c in g["channels"]:
+            v += bytes([len(c)]) + c.encode()
+        fields[7] = v
+    for u in fd["unknown_fields"]:
+        fields[u["tag"]] = bytes.fromhex(u["value"])
+    return B.Bulletin(fd["kind"], bytes.fromhex(fd["author"]), fd["created"], fd["expires"], fields,
+                      version=fd["version"])
+
+
+@handler("bulletins.json")
+def _bulletins(d):
+    seeds = {bytes.fromhex(k["public_key"]): bytes.fromhex(k["seed"]) for k in d["keys"]}
+    kb = [k for k in d["keys"] if ed25519.public_key(bytes.fromhex(k["seed"])).hex() != k["public_key"]]
+    yield ("author keys from their seeds (%d)" % len(d["keys"]), not kb, kb)
+    yield ("signing domain", B.DOMAIN.hex() == d["signing_domain_hex"], d["signing_domain_hex"])
+    now = d["now"]
+    for v in d["valid"]:
+        data = bytes.fromhex(v["hex"])
+        problems = []
+        try:
+            b = B.decode(data, now=now)
+            mine = bulletin_fields(b)
+            diff = [k for k in v["fields"] if mine.get(k) != v["fields"][k]]
+            if diff:
+                problems.append("fields differ: %s" % diff)
+            again = bulletin_from_fields(v["fields"])
+            seed = seeds.get(again.author)
+            if seed is None or again.sign(seed).encode() != data:
+                problems.append("encoding and signing the fields here gives other bytes")
+            if b.id.hex() != v["id"] or len(data) != v["size"]:
+                problems.append("id or size")
+            stamp = _stamp_bits(data)
+            if stamp != v["stamp_bits"]:
+                problems.append("stamp_bits %d" % stamp)
+        except B.BulletinError as e:
+            problems.append("refused: %s" % e)
+        yield ("valid '%s' (%d B): decodes to its fields, re-encodes and re-signs to the same bytes, "
+               "verifies, dates pass" % (v["name"], v["size"]), not problems, "; ".join(problems))
+    bad = []
+    for v in d["invalid"]:
+        data = bytes.fromhex(v["hex"])
+        got = None
+        try:
+            if v["stage"] == "decode":
+                B.decode(data, check_signature=False)
+            elif v["stage"] == "signature":
+                B.decode(data, check_signature=False)   # must decode,
+                B.decode(data)                          # and fail here
+            else:
+                B.decode(data)
+                B.decode(data, now=now)
+            got = ("accepted", None)
+        except B.BulletinError as e:
+            got = (e.reason, e.field)
+        if got != (v["error"], v.get("field")):
+            bad.append((v["name"], "expected %s(%s), got %s(%s)" % (v["error"], v.get("field"), got[0], got[1])))
+    yield ("%d invalid bulletins refused with the expected error and field" % len(d["invalid"]), not bad,
+           "\n".join("%s: %s" % x for x in bad))
+
+
+def _stamp_bits(data):
+    digest = hashlib.sha256(data[:-64]).digest()
+    bits = 0
+    for byte in digest:
+        if byte == 0:
+            bits += 8
+            continue
+        bits += 8 - byte.bit_length()
+        break
+    return bits
+
+
+def datagram_fields(t, f):
+    if t == wire.BEACON:
+        return {"key": f["key"].hex(), "incarnation": f["incarnation"], "wall_clock": f["clock"],
+                "store_count": f["count"], "fingerprint": f["fingerprint"].hex(), "flags": f["flags"]}
+    if t in (wire.CHALLENGE, wire.RESPONSE):
+        return {"cookie": "%016x" % f["cookie"]}
+    if t in (wire.ANNOUNCE, wire.REQUEST, wire.BLOCK_REQUEST, wire.BLOCK_MISSING):
+        return {"ids": [i.hex() for i in f["ids"]]}
+    if t == wire.BULLETIN:
+        return {"bulletin": f["bytes"].hex(), "id": hashlib.sha256(f["bytes"]).hexdigest()}
+    if t == wire.FRAGMENT:
+        return {"id": f["id"].hex(), "index": f["index"], "count": f["count"], "payload": f["payload"].hex()}
+    if t == wire.FRAGMENT_REQUEST:
+        return {"id": f["id"].hex(), "missing": f["bitmap"]}
+    if t == wire.SYNC:
+        return {"session": f["session"], "from_initiator": f["direction"] == 1, "payload": f["payload"].hex()}
+    if t == wire.TRANSFER_REQUEST:
+        def bound(b):
+            return None if b is None else {"created": b[0], "id_prefix": "%016x" % b[1]}
+        return {"stream": f["stream"], "ranges": [{"lower": bound(lo), "upper": bound(hi)} for lo, hi in f["ranges"]],
+                "ids": [i.hex() for i in f["ids"]]}
+    if t == wire.TRANSFER_DATA:
+        return {"stream": f["stream"], "seq": f["seq"], "is_last": f["last"], "records": [r.hex() for r in f["records"]]}
+    if t == wire.TRANSFER_ACK:
+        return {"stream": f["stream"], "stop": f["stop"], "ranges": [{"high": h, "low": lo} for h, lo in f["runs"]]}
+    if t == wire.BLOCK_DATA:
+        return {"block": f["bytes"].hex(), "id": hashlib.sha256(f["bytes"]).hexdigest()}
+    return None
+
+
+def datagram_from_fields(codec, t, fd):
+    H = bytes.fromhex
+    if t == wire.BEACON:
+        return codec.beacon(H(fd["key"]), fd["incarnation"], fd["wall_clock"], fd["store_count"],
+                            H(fd["fingerprint"]), fd["flags"])
+    if t == wire.CHALLENGE:
+        return codec.challenge(int(fd["cookie"], 16))
+    if t == wire.RESPONSE:
+        return codec.response(int(fd["cookie"], 16))
+    if t in (wire.ANNOUNCE, wire.REQUEST, wire.BLOCK_REQUEST, wire.BLOCK_MISSING):
+        return codec.datagram(t, bytes([len(fd["ids"])]) + b"".join(H(i) for i in fd["ids"]))
+    if t == wire.BULLETIN:
+        return codec.bulletin(H(fd["bulletin"]))
+    if t == wire.FRAGMENT:
+        return codec.datagram(t, H(fd["id"]) + bytes([fd["index"], fd["count"]]) + H(fd["payload"]))
+    if t == wire.FRAGMENT_REQUEST:
+        return codec.fragment_request(H(fd["id"]), fd["missing"])
+    if t == wire.SYNC:
+        return codec.sync(fd["session"], 1 if fd["from_initiator"] else 0, H(fd["payload"]))
+    if t == wire.TRANSFER_REQUEST:
+        def bound(b):
+            return None if b is None else (b["created"], int(b["id_prefix"], 16))
+        return codec.transfer_request(fd["stream"], [(bound(r["lower"]), bound(r["upper"])) for r in fd["ranges"]],
+                                      [H(i) for i in fd["ids"]])
+    if t == wire.TRANSFER_DATA:
+        return codec.transfer_data(fd["stream"], fd["seq"], fd["is_last"], [H(r) for r in fd["records"]])
+    if t == wire.TRANSFER_ACK:
+        return codec.transfer_ack(fd["stream"], fd["stop"], [(r["high"], r["low"]) for r in fd["ranges"]])
+    if t == wire.BLOCK_DATA:
+        return codec.datagram(t, H(fd["block"]))
+    return None
+
+
+@handler("datagrams.json")
+def _datagrams(d):
+    codec = wire.Codec(d.get("network_name", "kabar"))
+    yield ("network id of '%s'" % d.get("network_name", "kabar"), codec.net.hex() == d["network_id"], codec.net.hex())
+    for v in d["valid"]:
+        data = bytes.fromhex(v["hex"])
+        problems = []
+        try:
+            t, f = codec.parse(data)
+            if t != v["type"]:
+                problems.append("type %d" % t)
+            mine = datagram_fields(t, f)
+            if mine != v["fields"]:
+                problems.append("fields differ: %s" % [k for k in v["fields"] if (mine or {}).get(k) != v["fields"][k]])
+            again = datagram_from_fields(codec, t, v["fields"])
+            if again != data:
+                problems.append("encoded here: %s" % (again.hex()[:80] if again else None))
+        except wire.WireError as e:
+            problems.append("refused: %s" % e)
+        yield ("datagram '%s' (%s, %d B): decodes to its fields and encodes back" % (v["name"], v["type_name"], v["size"]),
+               not problems, "; ".join(problems))
+    bad = []
+    for v in d["invalid"]:
+        try:
+            codec.parse(bytes.fromhex(v["hex"]))
+            got = "accepted"
+        except wire.WireError as e:
+            got = e.reason
+        if got != v["error"]:
+            bad.append("%s: expected %s, got %s" % (v["name"], v["error"], got))
+    yield ("%d invalid datagrams refused with the expected WireError" % len(d["invalid"]), not bad, "\n".join(bad))
+
+
+@handler("bundles.json")
+def _bundles(d):
+    for v in d["bundles"]:
+        data = bytes.fromhex(v["hex"])
+        try:
+            recs, problem = BU.decode(data)
+            error = problem.reason if problem else None
+        except BU.BundleError as e:
+            recs, error = [], e.reason
+        mine = []
+        for kind, r in recs:
+            if kind == "block":
+                mine.append({"kind": "block", "id": hashlib.sha256(r).hexdigest()})
+                continue
+            try:
+                b = B.decode(r, check_signature=False)
+                mine.append({"kind": "bulletin", "id": b.id.hex()})
+            except B.BulletinError:
+                mine.append({"kind": "undecodable", "id": hashlib.sha256(r).hexdigest()})
+        ok = mine == v["records"] and error == v["error"] and len(data) == v["size"]
+        yield ("bundle '%s': records %d, stops with %s" % (v["name"], len(v["records"]), v["error"]), ok,
+               "here: %s, %s" % (mine, error))
