@@ -26,6 +26,7 @@ Prints PASS/FAIL lines; exit status 1 when anything failed. Takes well under two
 """
 
 import fcntl
+import hashlib
 import json
 import os
 import random
@@ -364,6 +365,59 @@ def node_basics(node, tmp):
         check("bundle: `kabar export` is read here, checksum and count good, every bulletin verifies, "
               "ids = the node's list", problem is None and ids == node.ids() and all(b.verify_signature() for b in bulletins),
               "problem %s, %d records, %d listed" % (problem, len(recs), len(node.ids())))
+
+        # Protocol.md: a fragment request is answered with exactly the pieces asked
+        peer.trace.clear()
+        peer.send(node.addr, peer.codec.fragment_request(id2, 0b110))
+        peer.pump(0.5)
+        got = sorted(e[3].get("index") for e in peer.trace if e[1] == "<" and e[2] == "fragment")
+        check("fragment request for pieces 1 and 2 of a node's bulletin is answered with exactly those",
+              got == [1, 2], peer.dump_trace(10))
+
+        # Protocol.md: one cut only; a piece other than the last that is not 1158 bytes is refused
+        cut = B.make_post(peer.seed, "warga", "Potongan lain", "z" * 3000).encode()
+        before = node.status()["counters"].get("rejected_datagrams", 0)
+        pieces = [cut[i:i + 1000] for i in range(0, len(cut), 1000)]
+        cut_id = hashlib.sha256(cut).digest()
+        for i, piece in enumerate(pieces):
+            peer.sock.sendto(peer.codec.datagram(7, cut_id + bytes([i, len(pieces)]) + piece), node.addr)
+        peer.pump(0.5)
+        after = node.status()["counters"].get("rejected_datagrams", 0)
+        check("fragments cut in 1000-byte pieces: each but the last refused and counted, nothing stored "
+              "(Protocol.md: one cut only)",
+              cut_id not in node.ids() and after - before == len(pieces) - 1,
+              "rejected +%d of %d pieces, stored: %s" % (after - before, len(pieces), cut_id in node.ids()))
+
+        # Transfer.md: a request for a stream that ended is answered with one bare `last`
+        sid = peer.pull(node.addr, ids=[id1])
+        peer.pump(0.8)
+        peer.trace.clear()
+        peer.send(node.addr, peer.codec.transfer_request(sid, [], [id1]))
+        peer.pump(0.5)
+        answers = [e[3] for e in peer.trace if e[1] == "<" and e[2] == "transferData"]
+        check("a request for a stream that ended is answered with one bare `last` (seq 0xFFFFFFFF)",
+              len(answers) == 1 and answers[0]["seq"] == 0xFFFFFFFF and answers[0]["last"] and answers[0]["records"] == 0,
+              peer.dump_trace(10))
+
+        # Protocol.md "Before the echo": transferData from an address not proven: ack with stop, not read
+        stranger = P.Peer()
+        try:
+            b = B.make_post(stranger.seed, "warga", "Tanpa bukti", "x")
+            stranger.send(node.addr, stranger.codec.transfer_data(77, 0, True, [b.encode()]))
+            stranger.pump(0.5)
+            acks = [e[3] for e in stranger.trace if e[1] == "<" and e[2] == "transferAck"]
+            check("transferData from an address that has not echoed a cookie: transferAck with stop, records not read",
+                  acks and acks[0]["stop"] and b.id not in node.ids(), stranger.dump_trace(10))
+        finally:
+            stranger.close(linger=0)
+
+        # Protocol.md "Compatibility": unknown beacon flag bits are ignored
+        before = node.status()["counters"].get("rejected_datagrams", 0)
+        peer.send(node.addr, peer.codec.beacon(ed25519.public_key(peer.seed), 5, now_ms(), len(peer.store),
+                                               R.fingerprint(list(peer.store))[1], 0x81))
+        peer.pump(0.3)
+        check("a beacon with unknown flag bits (0x81) is accepted, not counted as rejected",
+              node.status()["counters"].get("rejected_datagrams", 0) == before)
 
         before = node.status()["counters"].get("rejected_datagrams", 0)
         peer.send_raw = peer.sock.sendto
