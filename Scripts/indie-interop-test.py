@@ -556,6 +556,8 @@ def main():
     enter_namespace()
     args = [a for i, a in enumerate(sys.argv[1:], 1) if not a.startswith("--") and sys.argv[i - 1] != "--vectors"]
     binary = os.path.abspath(args[0] if args else ".build/release/kabar")
+    if not args and not os.access(binary, os.X_OK):
+        binary = os.path.join(REPO, ".build", "release", "kabar")
     if not os.access(binary, os.X_OK):
         print("FAIL no kabar binary at %s" % binary)
         return 1
