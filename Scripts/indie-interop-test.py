@@ -518,6 +518,47 @@ def reconcile(node, tmp, role, n_shared=20, n_only=5):
         peer.close()
 
 
+def split_case(node, tmp):
+    """The node holds 4,100, this side 5 of them and 3 of its own: |N - M| > 4,000, so the node
+    answers with a split; this side runs the pieces as parts (bounds, per-piece counts), and
+    pulls ranges and lists. Signatures of the 4,095 pulled are not checked here (pure Python)."""
+    path = os.path.join(tmp, "backlog.bundle")
+    subprocess.run([node.binary, "debug", "backlog", "--count", "4100", "--authors", "10", "--body-bytes", "40",
+                    path], check=True, capture_output=True, timeout=60)
+    node.kabar("import", path)
+    with open(path, "rb") as f:
+        recs, problem = BU.decode(f.read())
+    peer = P.Peer(seed=seed_with_key(-1, node.key))
+    peer.verify = False
+    mgr = S.SyncManager(peer)
+    mgr.respond = False
+    try:
+        for kind, r in recs[:5]:
+            peer.add(r)
+        for i in range(3):
+            peer.add(B.make_post(peer.seed, "warga", "pecah %d" % i, "x").encode())
+        node_ids = node.ids()
+        union = node_ids | set(peer.store)
+        check("split: sets ready (node %d, this side %d, union %d)" % (len(node_ids), len(peer.store), len(union)),
+              problem is None and len(node_ids) == 4100 and len(union) == 4103)
+        beacon(peer, node, 1)
+        peer.handshake(node.addr, 3)
+        mgr.initiate(node.addr, None)
+        converge(peer, node, union, 40, lambda: bool(mgr.outcomes))
+        kinds = [e[3].split()[0] for e in mgr.log]
+        outs = [o for o in mgr.outcomes if o[0] == "initiator"]
+        o = outs[0][2] if outs else {}
+        parts = max([int(e[3].split("part=")[1].split()[0]) for e in mgr.log if "part=" in e[3]] or [0])
+        check("split: the node answers split, this side runs %d parts and its outcome covers the difference" % parts,
+              "split" in kinds and o.get("failed") is None and len(o.get("peer_lacks", [])) == 3,
+              "outcome %s\n%s" % (S.summarise(mgr.outcomes), mgr.dump()))
+        check("split: both end with the union of %d (here %d, node %d)"
+              % (len(union), len(set(peer.store) & union), len(node.ids() & union)),
+              union <= set(peer.store) and union <= node.ids(), mgr.dump() + "\n" + node.log_tail(15))
+    finally:
+        peer.close()
+
+
 def answer_case(node, name, flags_expected, own):
     """This side (smaller key) initiates with `own` bulletins of its own; the responder's answer
     must carry flags_expected; both end with the union."""
@@ -580,6 +621,8 @@ def main():
                                  lambda n, t: reconcile(n, t, "a-large", 60, 40)),
                                 ("== 3d. node F: the same, the node initiates", "F",
                                  lambda n, t: reconcile(n, t, "b-large", 60, 40)),
+                                ("== 3e. node G: 4,100 against 8: the node splits, this side runs the parts", "G",
+                                 split_case),
                                 ("== 4. node C again: the other answers (give all, list)", "C", other_answers),
                                 ("== 4. node D, empty: want all", "D", want_all)):
             print(title)

@@ -452,14 +452,20 @@ class Initiator:
         if t == 4:
             if self.frame_count is None:
                 self.frame_count, self.flags = f["frameCount"], f["flags"]
-            if f["frameCount"] != self.frame_count or f["flags"] != self.flags:
-                raise ReconError("result frames disagree")
+            if f["frameCount"] != self.frame_count:
+                raise ReconError("a result frame's frameCount differs from the first frame's")
+            if f["flags"] != self.flags:
+                self.done = True; self.failed = "inconsistent: result frames disagree on flags"
+                return []
             self.frames.setdefault(f["frameIndex"], (f["keys"], f["ids"]))
             if len(self.frames) < self.frame_count:
                 return []
             keys = [k for n in range(self.frame_count) for k in self.frames[n][0]]
             ids = [i for n in range(self.frame_count) for i in self.frames[n][1]]
             mine = set(self.mine_ids)
+            if self.flags in (1, 2, 4) and keys or self.flags in (1, 4) and ids:
+                self.done = True; self.failed = "inconsistent: keys or ids in a %d result" % self.flags
+                return []
             if self.flags == 4:
                 if mine:
                     self.done = True; self.failed = "inconsistent: give all but we hold items"
@@ -469,6 +475,9 @@ class Initiator:
                 self.peer_lacks += self.mine_ids
             elif self.flags == 2:
                 theirs = set(ids)
+                if len(theirs) != len(ids):
+                    self.done = True; self.failed = "inconsistent: an id twice in a list"
+                    return []
                 self.we_lack += [i for i in ids if i not in mine]
                 self.peer_lacks += [i for i in self.mine_ids if i not in theirs]
             else:
@@ -656,6 +665,6 @@ class Responder:
                 return self._answer()      # "still waiting": answer with what arrived
             return []
         self._peel(work)
-        if self.pending and all(j in self.received for j in range(self.round_start, self.round_end)):
+        if self.pending and all(j in self.received for j in range(self.round_end)):
             return self._answer()
         return []
