@@ -125,7 +125,7 @@ def text_allowed(ch, body):
     if o <= 0x1F or 0x7F <= o <= 0x9F:           # Cc
         return body and ch in "\t\n"
     if o in (0x2028, 0x2029):
-        return False
+        return body
     if 0x202A <= o <= 0x202E or 0x2066 <= o <= 0x2069:
         return body
     return True
