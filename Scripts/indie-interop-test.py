@@ -11,14 +11,21 @@ real interface; elsewhere it runs on 127.0.0.1 as it is.
 
 Checks, in order:
  1. offline: Ed25519 (RFC 8032 section 7.1) and bulletins built and verified here, both checked
-    by the binary's own `kabar crypto`; every vector file of Documentation/Vectors/ it knows;
+    by the binary's own `kabar crypto`; both reconciliation roles of this implementation against
+    each other in memory; every vector file of Documentation/Vectors/ (bulletins, datagrams,
+    bundles, fingerprints, symbols, recorded sessions replayed in both roles);
  2. node A: the handshake (cookie echo both ways), a bulletin pushed whole and one in fragments
     (stored: `kabar list --json`), posts pulled through announce, request and bulletin or
-    fragments, and verified here; a bundle made here imported (`kabar import`), a damaged one
-    refused, an exported one (`kabar export`) read and verified here;
+    fragments, and verified here; a pull by transferRequest; a bundle made here imported
+    (`kabar import`), a damaged one refused, an exported one (`kabar export`) read and verified
+    here; documented behaviours: a fragment request, one fragment cut only, a bare `last` for an
+    ended stream, transferData from an unproven address, unknown beacon flags, and an unknown
+    type, a higher version and junk counted as rejected;
  3. reconciliation of non-empty sets, 20 shared, 5 only on each side: (a) on node B this side
-    initiates; (b) on node C the node initiates and this side responds. Both end with the union
-    of 30 on both sides. On failure the session is printed frame by frame.
+    initiates; (b) on node C the node initiates and this side responds; then 60 shared and 40
+    only on each side, both roles (request rounds, results of several frames; nodes E, F); then
+    a split (node G holds 4,100, this side 8). Each ends with the union on both sides. On
+    failure the session is printed frame by frame, with the datagrams and the node's log.
  4. the responder's other answers, this side initiating: give all (on node C, this side empty),
     list (node C against many more here), want all (a fresh, empty node D).
 

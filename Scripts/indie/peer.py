@@ -135,6 +135,13 @@ class Peer:
                     del st["inflight"][seq]
                     st["queue"] = ids + st["queue"]
             self._send_stream(sid)
+        for sid, st in self.in_streams.items():
+            if not st["runs"] and st.get("requests") and st["attempts"] < 4 \
+                    and now - st["asked"] > 0.25 * st["attempts"]:
+                st["attempts"] += 1
+                st["asked"] = now
+                for d in st["requests"]:
+                    self.send(st["addr"], d)
         if self.sync_handler is not None and hasattr(self.sync_handler, "tick"):
             self.sync_handler.tick()
 
@@ -272,12 +279,17 @@ class Peer:
     def pull(self, addr, ids=(), ranges=()):
         sid = struct.unpack(">I", os.urandom(4))[0]
         ids, ranges = list(ids), list(ranges)
+        requests = []
         first = True
         while first or ids or ranges:
             first = False
-            self.send(addr, self.codec.transfer_request(sid, ranges[:8], ids[:32]))
+            requests.append(self.codec.transfer_request(sid, ranges[:8], ids[:32]))
             ids, ranges = ids[32:], ranges[8:]
-        self.in_streams.setdefault(sid, {"runs": set(), "last": False, "addr": addr})
+        for d in requests:
+            self.send(addr, d)
+        st = self.in_streams.setdefault(sid, {"runs": set(), "last": False, "addr": addr})
+        # Transfer.md: a pull without its first data is asked again, 4 attempts in all
+        st.update(requests=requests, asked=time.time(), attempts=1)
         return sid
 
     def receive_transfer(self, addr, f):
