@@ -566,6 +566,48 @@ def split_case(node, tmp):
         peer.close()
 
 
+def large_responder_case(node, tmp):
+    """The node initiates against 2,100 here (over 2,048: this side must decode, not list):
+    2,000 shared, 50 only at the node, 100 only here (from `kabar debug backlog`)."""
+    path = os.path.join(tmp, "backlog-2150.bundle")
+    subprocess.run([node.binary, "debug", "backlog", "--count", "2150", "--authors", "10", "--body-bytes", "40",
+                    "--seed", "2", path], check=True, capture_output=True, timeout=60)
+    with open(path, "rb") as f:
+        recs = [r for kind, r in BU.decode(f.read())[0]]
+    to_node = os.path.join(tmp, "backlog-node.bundle")
+    with open(to_node, "wb") as f:
+        f.write(BU.encode(recs[:2050]))
+    node.kabar("import", to_node)
+    peer = P.Peer(seed=seed_with_key(1, node.key))
+    peer.verify = False
+    mgr = S.SyncManager(peer)
+    try:
+        for r in recs[:2000] + recs[2050:]:
+            peer.add(r)
+        union = node.ids() | set(peer.store)
+        incarnation = random.getrandbits(32)
+        beacon(peer, node, incarnation)
+        peer.handshake(node.addr, 3)
+        last = [time.time()]
+
+        def beaconing():
+            if time.time() - last[0] > 2:
+                last[0] = time.time()
+                beacon(peer, node, incarnation)
+            return bool(mgr.outcomes)
+        peer.run_until(beaconing, 15)
+        converge(peer, node, union, 20)
+        outs = [o for o in mgr.outcomes if o[0] == "responder"]
+        ok = bool(outs) and outs[0][2][3] == 0 and len(outs[0][2][1]) == 50 and len(outs[0][2][2]) == 100
+        check("responder over 2,048 items: the node initiates, this side decodes 50 keys it lacks and names "
+              "100 ids", ok, "outcomes %s\n%s" % (S.summarise(mgr.outcomes), mgr.dump()))
+        check("responder over 2,048 items: both end with the union of %d (here %d, node %d)"
+              % (len(union), len(set(peer.store) & union), len(node.ids() & union)),
+              union <= set(peer.store) and union <= node.ids(), mgr.dump() + "\n" + node.log_tail(15))
+    finally:
+        peer.close()
+
+
 def answer_case(node, name, flags_expected, own):
     """This side (smaller key) initiates with `own` bulletins of its own; the responder's answer
     must carry flags_expected; both end with the union."""
@@ -630,6 +672,8 @@ def main():
                                  lambda n, t: reconcile(n, t, "b-large", 60, 40)),
                                 ("== 3e. node G: 4,100 against 8: the node splits, this side runs the parts", "G",
                                  split_case),
+                                ("== 3f. node H: the node initiates against 2,100 here (this side must decode)",
+                                 "H", large_responder_case),
                                 ("== 4. node C again: the other answers (give all, list)", "C", other_answers),
                                 ("== 4. node D, empty: want all", "D", want_all)):
             print(title)
