@@ -396,8 +396,7 @@ class Initiator:
         elif peer_count is None or abs(peer_count - n) > 4000:
             e = 16
         else:
-            D = max(abs(peer_count - n), 1)
-            e = min(max(math.ceil(1.35 * D + 3 * math.sqrt(D) + 6), 16), 4096)
+            e = min(max(symbols_needed(abs(peer_count - n)), 16), 4096)
         self.n = n
         self.fp = fingerprint(self.mine_ids)[1]
         self.frames, self.frame_count = {}, None
@@ -498,6 +497,72 @@ class Initiator:
         raise ReconError("unexpected payload type %d for an initiator" % t)
 
 
+# -- Kabar's responder policy, exactly (Reconciliation.md) ---------------------------------------
+LN2 = 0.6931471805599453
+
+
+def kln(x):
+    m, e = math.frexp(x)          # x = m * 2^e, 0.5 <= m < 1
+    m, e = m * 2.0, float(e - 1)  # 1 <= m < 2
+    if m > 1.414213562373095:
+        m = m / 2.0
+        e = e + 1.0
+    s = (m - 1.0) / (m + 1.0)
+    sq = s * s
+    term = s
+    total = 0.0
+    den = 1.0
+    for _ in range(12):
+        total = total + term / den
+        term = term * sq
+        den = den + 2.0
+    return 2.0 * total + e * LN2
+
+
+def kexp(x):
+    if x < -745.0:
+        return 0.0
+    if x > 709.0:
+        return float("inf")
+    q = x / LN2
+    w = int(math.floor(abs(q) + 0.5)) * (1 if q >= 0 else -1)   # halves away from zero
+    r = x - w * LN2
+    term = 1.0
+    total = 1.0
+    for k in range(1, 19):
+        term = term * (r / float(k))
+        total = total + term
+    return math.ldexp(total, w)
+
+
+def symbols_needed(n):
+    d = float(max(n, 1))
+    return int(math.ceil(1.35 * d + 3.0 * math.sqrt(d) + 6.0))
+
+
+def _solve(target, log_misses):
+    if not log_misses:
+        return 0.0
+
+    def E(d):
+        total = 0.0
+        for m in log_misses:
+            total = total + kexp(d * m)
+        return total
+    if E(0.0) <= target:
+        return 0.0
+    low, high = 0.0, 1.0
+    while E(high) > target and high < 1.0e7:
+        high = high * 2.0
+    for _ in range(40):
+        mid = (low + high) / 2.0
+        if E(mid) > target:
+            low = mid
+        else:
+            high = mid
+    return (low + high) / 2.0
+
+
 # -- responder ----------------------------------------------------------------------------
 class Responder:
     """One responder session. Rounds: `round_start` and `round_end` bound the round being
@@ -509,6 +574,7 @@ class Responder:
         self.salt = None
         self.part = -1
         self.outcomes = []        # (part, initiator keys we lack, our ids it lacks, flags)
+        self.part_ranges = {}     # part -> (lower, upper)
         self.results = []
         self.last_answer = None
         self.pending = False
@@ -516,6 +582,7 @@ class Responder:
     def _open(self, f):
         self.salt, self.part = f["salt"], f["part"]
         self.lower, self.upper = f["lower"], f["upper"]
+        self.part_ranges[self.part] = (self.lower, self.upper)
         self.N = f["itemCount"]
         self.mine = sorted(it for it in self.items if in_range(it, self.lower, self.upper))
         self.keymap = {key_of(i, self.salt): i for _, i in self.mine}
@@ -561,24 +628,45 @@ class Responder:
                         work.append(i)
 
     def _estimate(self):
-        """The difference d, from the empty symbols of the raw difference (Reconciliation.md,
-        "Rounds": E[#empty] = sum over received j of (1 - p(j))^d, p(j) = 2 / (j + 2), solved by
-        bisection); with no empty symbol yet, twice the symbols received."""
-        recv = sorted(self.received)
-        empty = sum(1 for j in recv if self.raw[j] == [0, 0, 0])
-        if empty == 0:
-            return 2.0 * max(len(recv), 8)
+        """Reconciliation.md, "Kabar's responder policy, exactly": estimateDifference()."""
+        c0 = float(self.raw[0][2]) if 0 in self.received else 0.0
+        log_misses, empties, spread, weight = [], 0, 0.0, 0.0
+        for j in range(1, self.end):
+            if j not in self.received:
+                continue
+            p = 2.0 / (float(j) + 2.0)
+            log_misses.append(kln(1.0 - p))
+            if self.raw[j] == [0, 0, 0]:
+                empties += 1
+            dev = float(self.raw[j][2]) - p * c0
+            spread = spread + dev * dev
+            weight = weight + p * (1.0 - p)
+        sharp = empties >= 2
+        if sharp:
+            guess = _solve(float(empties), log_misses)
+        else:
+            guess = max(_solve(0.5, log_misses), spread / weight if weight > 0 else 0.0)
+        guess = max(guess, abs(c0), float(len(self.decoded) + 1))
+        return int(math.ceil(min(guess, 32768.0))), sharp
 
-        def expect(d):
-            return sum((1 - 2.0 / (j + 2)) ** d for j in recv if j > 0)
-        lo, hi = 0.0, 1.0e6
-        for _ in range(60):
-            mid = (lo + hi) / 2
-            if expect(mid) > empty:
-                lo = mid
-            else:
-                hi = mid
-        return max(lo, float(len(self.decoded)))
+    def _split(self, differences):
+        """split(differences): bounds cut at our items of the part's range, with counts."""
+        M = self.M
+        pieces = min(differences // 2000 + 2, 33)
+        piece_items = (M + pieces - 1) // pieces
+        n = min(max(2, (M + piece_items - 1) // max(piece_items, 1)), 33)
+        bounds = []
+        for k in range(1, n):
+            created, i = self.mine[(k * M) // n]
+            b = (created, int.from_bytes(i[:8], "big"))
+            if (self.lower is not None and b <= tuple(self.lower)) or (bounds and b <= bounds[-1]):
+                continue
+            bounds.append(b)
+        if not bounds:
+            return None
+        edges = [self.lower] + bounds + [self.upper]
+        counts = [sum(1 for it in self.mine if in_range(it, edges[k], edges[k + 1])) for k in range(len(bounds) + 1)]
+        return enc_split(self.part, bounds, counts)
 
     def _answered(self, payloads, result=False):
         self.last_answer = (self.round_start, payloads)
@@ -598,11 +686,18 @@ class Responder:
             ids = sorted(self.keymap[k] for k in minus)
             self.outcomes.append((self.part, plus, ids, 0))
             return self._answered(enc_results(self.part, 0, plus, ids), result=True)
-        if self.end >= SYMBOLS_MAX:
-            return self._answered([enc_abort(self.part, 1)])
-        d = self._estimate()
-        want = math.ceil(1.35 * d + 3 * math.sqrt(d) + 6)
-        target = min(max(want, self.end + max(8, self.end // 4)), self.end + ROUND_MAX, SYMBOLS_MAX)
+        estimate, sharp = self._estimate()
+        if self.end >= SYMBOLS_MAX or estimate > 4000:
+            split = self._split(estimate)
+            if split is not None:
+                return self._answered([split])
+            if self.end >= SYMBOLS_MAX:
+                return self._answered([enc_abort(self.part, 1)])
+        share = 0.5 if len(self.received) < 64 else 0.85
+        planned = estimate if sharp else int(float(estimate) * share)
+        target = symbols_needed(planned)
+        target = max(target, self.end + max(8, self.end // 4))
+        target = min(target, self.end + ROUND_MAX, SYMBOLS_MAX)
         out = self._answered([enc_request(self.part, self.M, self.end, target)])
         # the next round: [end, target), unanswered
         self.round_start, self.round_end, self.limit = self.end, target, target
@@ -642,7 +737,11 @@ class Responder:
                 ids = [i for _, i in self.mine]
                 self.outcomes.append((self.part, "list", ids, 2))
                 return self._answered(enc_results(self.part, 2, [], ids), result=True)
-            # otherwise decode (a split would be allowed past 4,000; not needed at our sizes)
+            if abs(self.N - self.M) > 4000:
+                split = self._split(abs(self.N - self.M))
+                if split is not None:
+                    return self._answered([split])
+            # otherwise decode
         elif f["part"] < self.part:
             return []
         if f["roundEnd"] > max(self.limit, self.round_end if self.round_start == 0 else 0):
