@@ -80,6 +80,11 @@ def now_ms():
     return int(time.time() * 1000)
 
 
+# A mesh name of this run's own: nodes of other runs or on the LAN never mix with these
+# (Protocol.md: the network id is SHA-256("kabar-network:" + name)).
+NETWORK = "indie-%08x" % random.getrandbits(32)
+
+
 # -- the namespace ------------------------------------------------------------------------------
 def enter_namespace():
     """Re-runs this script inside `unshare -rn` when possible; brings up lo there."""
@@ -122,7 +127,7 @@ class Node:
         self.dir = os.path.join(root, name)
         os.mkdir(self.dir, 0o700)
         with open(os.path.join(self.dir, "kabar.conf"), "w") as f:
-            f.write("web.enabled = off\nreport = off\nlog_level = debug\n")
+            f.write("web.enabled = off\nreport = off\nlog_level = debug\nnetwork = %s\n" % NETWORK)
         self.port = free_udp_port()
         self.addr = ("127.0.0.1", self.port)
         self.process = None
@@ -293,7 +298,7 @@ def offline(binary):
 
 # -- 2. node A: handshake, push, pull, bundles ----------------------------------------------------
 def node_basics(node, tmp):
-    peer = P.Peer()
+    peer = P.Peer(network=NETWORK)
     try:
         ok = peer.handshake(node.addr, 3)
         st = node.status()
@@ -407,7 +412,7 @@ def node_basics(node, tmp):
               peer.dump_trace(10))
 
         # Protocol.md "Before the echo": transferData from an address not proven: ack with stop, not read
-        stranger = P.Peer()
+        stranger = P.Peer(network=NETWORK)
         try:
             b = B.make_post(stranger.seed, "warga", "Tanpa bukti", "x")
             stranger.send(node.addr, stranger.codec.transfer_data(77, 0, True, [b.encode()]))
@@ -476,7 +481,7 @@ def beacon(peer, node, incarnation):
 
 def reconcile(node, tmp, role, n_shared=20, n_only=5):
     order = -1 if role.startswith("a") else 1      # (a) our key is smaller: we start; (b) larger: the node does
-    peer = P.Peer(seed=seed_with_key(order, node.key))
+    peer = P.Peer(network=NETWORK, seed=seed_with_key(order, node.key))
     mgr = S.SyncManager(peer)
     if role.startswith("a"):
         mgr.respond = False               # a session the node might start is left unanswered
@@ -535,7 +540,7 @@ def split_case(node, tmp):
     node.kabar("import", path)
     with open(path, "rb") as f:
         recs, problem = BU.decode(f.read())
-    peer = P.Peer(seed=seed_with_key(-1, node.key))
+    peer = P.Peer(network=NETWORK, seed=seed_with_key(-1, node.key))
     peer.verify = False
     mgr = S.SyncManager(peer)
     mgr.respond = False
@@ -578,7 +583,7 @@ def large_responder_case(node, tmp):
     with open(to_node, "wb") as f:
         f.write(BU.encode(recs[:2050]))
     node.kabar("import", to_node)
-    peer = P.Peer(seed=seed_with_key(1, node.key))
+    peer = P.Peer(network=NETWORK, seed=seed_with_key(1, node.key))
     peer.verify = False
     mgr = S.SyncManager(peer)
     try:
@@ -611,7 +616,7 @@ def large_responder_case(node, tmp):
 def answer_case(node, name, flags_expected, own):
     """This side (smaller key) initiates with `own` bulletins of its own; the responder's answer
     must carry flags_expected; both end with the union."""
-    peer = P.Peer(seed=seed_with_key(-1, node.key))
+    peer = P.Peer(network=NETWORK, seed=seed_with_key(-1, node.key))
     mgr = S.SyncManager(peer)
     mgr.respond = False
     try:
