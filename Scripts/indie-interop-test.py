@@ -5,7 +5,9 @@ against a running `kabar run` node on loopback.
 
     python3 Scripts/indie-interop-test.py [PATH_TO_KABAR] [--keep] [--no-netns] [--verbose] [--vectors DIR]
 
-PATH_TO_KABAR defaults to .build/release/kabar. Where `unshare -rn` works (an unprivileged user
+PATH_TO_KABAR defaults to .build/release/kabar. Each run uses a mesh name of its own
+(`network = indie-XXXXXXXX`). --vectors DIR (repeatable) reads vectors from DIR instead of
+this tree's Documentation/Vectors; --keep keeps the nodes' folders and logs. Where `unshare -rn` works (an unprivileged user
 and network namespace), the test re-runs itself inside one, so the nodes' broadcasts reach no
 real interface; elsewhere it runs on 127.0.0.1 as it is.
 
@@ -24,7 +26,8 @@ Checks, in order:
  3. reconciliation of non-empty sets, 20 shared, 5 only on each side: (a) on node B this side
     initiates; (b) on node C the node initiates and this side responds; then 60 shared and 40
     only on each side, both roles (request rounds, results of several frames; nodes E, F); then
-    a split (node G holds 4,100, this side 8). Each ends with the union on both sides. On
+    a split (node G holds 4,100, this side 8); then the node initiating against 2,100 here, over
+    the 2,048 a responder may list (node H). Each ends with the union on both sides. On
     failure the session is printed frame by frame, with the datagrams and the node's log.
  4. the responder's other answers, this side initiating: give all (on node C, this side empty),
     list (node C against many more here), want all (a fresh, empty node D).
@@ -432,7 +435,6 @@ def node_basics(node, tmp):
               node.status()["counters"].get("rejected_datagrams", 0) == before)
 
         before = node.status()["counters"].get("rejected_datagrams", 0)
-        peer.send_raw = peer.sock.sendto
         peer.sock.sendto(b"KB\x02\x63" + peer.codec.net + b"\x00" * 4, node.addr)   # unknown type 99
         peer.sock.sendto(b"KB\x09\x01" + peer.codec.net + b"\x00" * 65, node.addr)  # a later version
         peer.sock.sendto(b"XX" + os.urandom(30), node.addr)                        # not Kabar

@@ -103,11 +103,9 @@ class Peer:
             # bulletin: pure-Python signature checks are slow, and a sender's retransmission
             # timeout on loopback is tens of milliseconds.
             self.sock.settimeout(0 if self.pending else min(left, 0.05))
-            got = False
             try:
                 while True:
                     d, addr = self.sock.recvfrom(2048)
-                    got = True
                     self.receive(d, addr)
                     self.sock.settimeout(0)
             except (socket.timeout, BlockingIOError):

@@ -34,7 +34,7 @@ def check_all(vecdir):
         try:
             for name, ok, detail in fn(data):
                 yield ("vectors %s: %s" % (fname, name), ok, detail)
-        except Exception as e:  # a format this checker misread is a failure to report, not a crash
+        except Exception:  # a format this checker misread is a failure to report, not a crash
             import traceback
             yield ("vectors %s: checker ran" % fname, False, traceback.format_exc())
 
@@ -108,7 +108,6 @@ def _symbols(d):
             problems.append("checksum %08x" % R.checksum(key))
         if R.walk(key, 1000) != e["walkBelow1000"]:
             problems.append("walk %s" % R.walk(key, 1000)[:16])
-        index = 0
         for st in e.get("firstSteps", []):
             random = R.mix(((key ^ 0x77616C6B73656564) + st["steps"] * 0x9E3779B97F4A7C15) & R.M64)
             r = (float(random >> 11) + 1.0) * 2.0 ** -53
