@@ -21,8 +21,9 @@ Checks, in order:
     fragments, and verified here; a pull by transferRequest; a bundle made here imported
     (`kabar import`), a damaged one refused, an exported one (`kabar export`) read and verified
     here; documented behaviours: a fragment request, one fragment cut only, a bare `last` for an
-    ended stream, transferData from an unproven address, unknown beacon flags, and an unknown
-    type, a higher version and junk counted as rejected;
+    ended stream, transferData from an unproven address, unknown beacon flags, a 16,385-byte
+    bulletin in fragments refused, a refused sync payload counted, a retraction made here and
+    how `kabar list --json` shows it, and an unknown type, a higher version and junk counted;
  3. reconciliation of non-empty sets, 20 shared, 5 only on each side: (a) on node B this side
     initiates; (b) on node C the node initiates and this side responds; then 60 shared and 40
     only on each side, both roles (request rounds, results of several frames; nodes E, F); then
@@ -433,6 +434,56 @@ def node_basics(node, tmp):
         peer.pump(0.3)
         check("a beacon with unknown flag bits (0x81) is accepted, not counted as rejected",
               node.status()["counters"].get("rejected_datagrams", 0) == before)
+
+        # Protocol.md fragments: a correct 16,385-byte bulletin in 15 pieces is refused as tooLarge
+        huge = B.make_post(peer.seed, "warga", "Terlalu besar", "b" * 15000, extra={8: b"u" * 1200})
+        enc = huge.encode()
+        pad = 16385 - len(enc)
+        huge = B.make_post(peer.seed, "warga", "Terlalu besar", "b" * 15000, extra={8: b"u" * (1200 + pad)})
+        enc = huge.encode()
+        counters = node.status()["counters"]
+        for fr in peer.codec.fragments(enc):
+            peer.send(node.addr, fr)
+        peer.pump(0.5)
+        after = node.status()["counters"]
+        check("a correct %d-byte bulletin in %d fragments is refused (too large), counted as a rejected bulletin"
+              % (len(enc), len(peer.codec.fragments(enc))),
+              len(enc) == 16385 and huge.id not in node.ids()
+              and after.get("rejected_bulletins", 0) == counters.get("rejected_bulletins", 0) + 1,
+              "rejected_bulletins %s -> %s; %s" % (counters.get("rejected_bulletins"), after.get("rejected_bulletins"),
+                                                   node.log_tail(3)))
+
+        # Reconciliation.md "Sessions in the node": a refused sync payload counts in status. From
+        # a second, fresh address: the node may hold an initiator session with the first (it
+        # reconciles at once with the first peer that proves its address), and then drops a
+        # payload from it unread while it does not know its key.
+        other = P.Peer(network=NETWORK)
+        try:
+            other.handshake(node.addr, 3)
+            other.pump(0.2)
+            before = node.status()["counters"].get("rejected_datagrams", 0)
+            other.send(node.addr, other.codec.sync(4242, 1, b"\x09\x00"))
+            other.pump(0.3)
+            after = node.status()["counters"].get("rejected_datagrams", 0)
+            check("a sync payload the engine refuses (unknown payload type 9) counts in status rejected_datagrams",
+                  after == before + 1, "before %d after %d\n%s" % (before, after, other.dump_trace(10)))
+        finally:
+            other.close(linger=0)
+
+        # Bulletin.md / Trust.md / CLI.md: a retraction made here withdraws its target, and
+        # `kabar list --json` shows the retraction, its absent title and body as ""
+        target = B.make_post(peer.seed, "warga", "Akan ditarik", "isi")
+        peer.send(node.addr, peer.codec.bulletin(target.encode()))
+        wait_for(lambda: target.id in node.ids(), 3)
+        retraction = B.Bulletin(2, ed25519.public_key(peer.seed), now_ms(), now_ms() + 86400000,
+                                {1: b"warga", 4: target.id}).sign(peer.seed)
+        peer.send(node.addr, peer.codec.bulletin(retraction.encode()))
+        wait_for(lambda: retraction.id in node.ids(), 3)
+        listed = {b["id"]: b for b in json.loads(node.kabar("list", "--json", "--limit", "10000").stdout)}
+        entry = listed.get(retraction.id.hex(), {})
+        check("a retraction made here withdraws its target; `kabar list --json` shows it, title and body \"\"",
+              target.id.hex() not in listed and entry.get("kind") == "retraction" and entry.get("title") == ""
+              and entry.get("body") == "", json.dumps(entry))
 
         before = node.status()["counters"].get("rejected_datagrams", 0)
         peer.sock.sendto(b"KB\x02\x63" + peer.codec.net + b"\x00" * 4, node.addr)   # unknown type 99
