@@ -702,6 +702,8 @@ def want_all(node, tmp):
 
 def main():
     enter_namespace()
+    # SIGTERM (a CI timeout) unwinds like an error, so the nodes are stopped and folders removed
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args = [a for i, a in enumerate(sys.argv[1:], 1) if not a.startswith("--") and sys.argv[i - 1] != "--vectors"]
     binary = os.path.abspath(args[0] if args else ".build/release/kabar")
     if not args and not os.access(binary, os.X_OK):
