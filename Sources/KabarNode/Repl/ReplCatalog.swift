@@ -140,7 +140,9 @@ public enum ReplCatalog {
             en: "search WORDS    find bulletins whose title or message holds all the words",
             id: "search KATA     cari buletin yang judul atau pesannya memuat semua kata"),
         .helpPeers: Localized(en: "peers           show the other halls this node hears", id: "peers           tampilkan balai lain yang terdengar"),
-        .helpReach: Localized(en: "reach N|ID      which halls hold a bulletin, by their reports", id: "reach N|ID      balai mana yang memegang buletin, menurut laporannya"),
+        .helpReach: Localized(
+            en: "reach N|ID      which halls hold a bulletin, by their reports (--svg FILE: the chart)",
+            id: "reach N|ID      balai mana yang memegang buletin, menurut laporannya (--svg FILE: grafiknya)"),
         .helpHalls: Localized(en: "halls           every hall known by its reports", id: "halls           semua balai yang dikenal dari laporannya"),
         .helpStatus: Localized(en: "status          show how this node is doing", id: "status          tampilkan keadaan node ini"),
         .helpChannels: Localized(
