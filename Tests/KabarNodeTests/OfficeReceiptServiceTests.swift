@@ -95,6 +95,7 @@ import Testing
         // The same record, the same bytes; Indonesian words on request.
         #expect(svg == ReachChart.svg(record, language: .english))
         #expect(ReachChart.svg(record, language: .indonesian).contains("2 dari 4 balai"))
+        #expect([0.84, 95, 150, 180, 5_400, 9_000, 10_800, 190_000].map(SVGText.span) == ["840ms", "95s", "2m30s", "3m", "90m", "2h30m", "3h", "2d4h"])
         // The REPL takes `reach N --svg FILE` (the chart is written once the record arrives).
         #expect(try Repl.trustRequest("reach", ["3fa2b9c1", "--svg", "r.svg"]) == .reach(TargetParameters(id: "3fa2b9c1")))
     }

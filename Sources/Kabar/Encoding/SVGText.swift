@@ -18,6 +18,21 @@ public enum SVGText {
         return "\(Int((seconds / 3_600).rounded()))h"
     }
 
+    /// A span exact to what an axis or a table needs: `840ms`, `95s`, `2m30s`, `90m`, `2h30m`,
+    /// `3h`, `2d4h` (`duration` rounds to one unit, which would print `3m` for both 150 s and
+    /// 180 s).
+    public static func span(_ seconds: Double) -> String {
+        if seconds < 1 { return "\(Int((seconds * 1_000).rounded()))ms" }
+        let whole = Int(seconds.rounded())
+        if whole < 120 { return "\(whole)s" }
+        func two(_ big: Int, _ bigUnit: String, _ small: Int, _ smallUnit: String) -> String {
+            "\(big)\(bigUnit)" + (small == 0 ? "" : "\(small)\(smallUnit)")
+        }
+        if whole < 7_200 { return two(whole / 60, "m", whole % 60, "s") }
+        if whole < 172_800 { return two(whole / 3_600, "h", whole / 60 % 60, "m") }
+        return two(whole / 86_400, "d", whole / 3_600 % 24, "h")
+    }
+
     /// `text` safe inside an element or an attribute: `&`, `<`, `>` and `"` escaped.
     public static func escape(_ text: String) -> String {
         text.replacing("&", with: "&amp;").replacing("<", with: "&lt;").replacing(">", with: "&gt;").replacing("\"", with: "&quot;")

@@ -71,7 +71,7 @@ public enum ReachChart {
         var at = 0.0
         while at <= end {
             out += SVGText.line(x(at), top, x(at), plotBottom, "stroke=\"#eee\"")
-            out += SVGText.text(x(at), plotBottom + 16, at == 0 ? "0" : "+" + SVGText.duration(at), "text-anchor=\"middle\"")
+            out += SVGText.text(x(at), plotBottom + 16, at == 0 ? "0" : "+" + SVGText.span(at), "text-anchor=\"middle\"")
             at += tick
         }
         out += SVGText.axes(left: left, right: right, width: width, plotTop: top, plotBottom: plotBottom)
@@ -111,7 +111,7 @@ public enum ReachChart {
         func words(_ text: Localized) -> String { text[language] }
         func since(_ milliseconds: Int64) -> String {
             let seconds = Double(milliseconds - origin) / 1_000
-            return (seconds < 0 ? "−" : "+") + SVGText.duration(abs(seconds))
+            return (seconds < 0 ? "−" : "+") + SVGText.span(abs(seconds))
         }
         var out = SVGText.text(left, top, words(Localized(en: "hall", id: "balai")), "font-weight=\"bold\"")
         out += SVGText.text(left + 260, top, words(Localized(en: "status", id: "keadaan")), "font-weight=\"bold\"")
