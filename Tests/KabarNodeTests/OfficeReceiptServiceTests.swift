@@ -59,6 +59,11 @@ import Testing
         #expect(hall.send(.get, "/b/\(message.id.hex)?lang=en").text.contains("Received by the regency office"))
         let api = hall.send(.get, "/api/bulletins/\(message.id.hex)").text
         #expect(api.contains("\"office_received\":\(received.milliseconds)"))
+        // The REPL's `read` says it too, in the REPL's language.
+        var lines: [String] = []
+        let repl = Repl(backend: ServiceReplBackend(link: ServiceLink(service: hall.service)), language: .english) { lines.append($0) }
+        try repl.readPrefix(message.id.hex)
+        #expect(lines.contains("✓ received by the regency office " + ReplFormat.dateTime(received)), "\(lines)")
         // Lists leave the key out; show --json always has it.
         #expect(!BulletinJSON.object(message).contains("office_received"))
         #expect(BulletinJSON.object(message, replies: [], officeReceived: .some(nil)).contains("\"office_received\":null"))

@@ -27,7 +27,7 @@ public enum ReplKey: String, CaseIterable, Sendable {
     case helpAuthority, helpGrant, helpRetract, helpEdit, helpHide, helpBlock, helpUnblock, helpReply, helpReload
     case goodbye, lineCancelled, firstRun, nodeStarted, logGoesTo
     case textControl, lifetimeDays, postNothingSaved
-    case readAttachment
+    case readAttachment, readOfficeReceived
     case pendingNone, pendingHeader, pendingLine, pendingUsage, approved, rejected
     case helpPending, helpApprove, helpReject
 }
@@ -84,6 +84,7 @@ public enum ReplCatalog {
             id: "ID perlu minimal 8 digit heksa (0-9, a-f); '{0}' bukan ID."),
         .readHeader: Localized(en: "#{0}  {1}", id: "#{0}  {1}"),
         .readMeta: Localized(en: "from {0}, {1}, id {2}", id: "dari {0}, {1}, id {2}"),
+        .readOfficeReceived: Localized(en: "✓ received by the regency office {0}", id: "✓ diterima kantor kabupaten {0}"),
         .readReplyOne: Localized(en: "1 reply (reply --body \"...\" to answer):", id: "1 balasan (reply --body \"...\" untuk menjawab):"),
         .replySaved: Localized(en: "Reply saved and shared: {0}.", id: "Balasan tersimpan dan dibagikan: {0}."),
         .readReplies: Localized(en: "{0} replies (reply --body \"...\" to answer):", id: "{0} balasan (reply --body \"...\" untuk menjawab):"),
