@@ -5,10 +5,17 @@ import Kabar
 // (`OfficeReceipt`) decides.
 extension NodeService {
     /// The office's receipt of `bulletin`, by the newest reports of this node's authorities.
+    /// Reads one report per authority from the store (not every hall's: a board page stays
+    /// cheap with hundreds of halls).
     public func officeReceipt(of bulletin: Bulletin) -> OfficeReceipt? {
-        let authorities = officeKeys()
-        guard !authorities.isEmpty else { return nil }
-        return OfficeReceipt.of(bulletin, reports: latestReports(), authorities: authorities)
+        let (authorities, ids): (Set<AuthorKey>, [BulletinID]) = host.withNode { node, now in
+            guard let policy = node.admission as? TrustPolicy else { return (([], []), []) }
+            let wall = node.clock?.now ?? now.wall
+            let authorities = policy.rules.authorities
+            return ((authorities, authorities.compactMap { policy.latestReport(by: $0, at: wall) }), [])
+        }
+        guard !ids.isEmpty else { return nil }
+        return OfficeReceipt.of(bulletin, reports: ids.compactMap { store.bulletin($0) }, authorities: authorities)
     }
 
     /// The keys this node takes for the regency office: the authorities of its trust rules
