@@ -24,9 +24,10 @@ Checks:
  1. The office posts a notice on `resmi`; `kabar reach ID --json` at the office must show every
     hall (office, h1, h2, h3) reached within five minutes of the post: printed.
  2. A villager's message on `aspirasi` (posted at h2): `kabar show ID --json` at h2 must give
-    `office_received` once the office's report lists it. Only a build whose office reports list
-    office-channel bulletins can: the test reads the office's report (`kabar halls --json`,
-    its holdings) and, when it lists the official notice alone, prints why it skips this check.
+    `office_received` within five minutes of the post, and `kabar show` the line "received by
+    the regency office". Only a build with the `office` channel flag can (its office's reports
+    list office-channel posts): the test asks the binary (`netns_lab.office_channels`, a
+    kabar.conf line it takes or refuses) and, without the flag, prints why it skips this check.
  3. The office replies to the message (`kabar reply`); the reply must show in `kabar show` at h2.
  4. The forger's reports (a fresh key naming hall h1, listing the notice) must be refused: the
     office's `kabar halls --json` never lists the forger's key, and reach stays at the four halls.
@@ -43,15 +44,17 @@ import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in Scripts/
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from netns_lab import Lab, Node, TestFailure, probe_namespaces, wait_until  # noqa: E402
+from netns_lab import Lab, Node, TestFailure, office_channels, probe_namespaces, wait_until  # noqa: E402
 
 PREFIX = "kr-"
 NET = "10.53.0"
 # The issue's bound: every hall shows in `reach` within five minutes of the post.
 REACH_BOUND_S = 300.0
-# After the office's report lists the message, h2 must have that report within this.
-RECEIPT_BOUND_S = 60.0
+# The villager must see "received" within this of the post (the issue's five minutes, as for
+# reach: the office reports 2 minutes after new bulletins of its channels, then gossip).
+RECEIPT_BOUND_S = 300.0
 POLL_S = 1.0
 
 figures = []
@@ -147,25 +150,23 @@ def run(kabar, work, lab, nodes, chart=None):
     seconds, replies = wait_until(replied, 30, "the office's reply at h2", poll=POLL_S)
     record("office's reply shown at h2", f"{seconds:.1f} s", f"({replies[0]['id'][:12]}; {reply_id[:12]})")
 
-    # 2. "Received by the regency office" at h2, when the office's reports list office channels.
+    # 2. "Received by the regency office" at h2, when this build's office reports list office channels.
     print("2. the villager's message received by the office, at h2", flush=True)
-    own = [hall for hall in halls_of(office) if hall["node"] == office.key]
-    holdings = own[0]["holdings"] if own else 0
-    if holdings < 2:
-        print(f"   SKIPPED: the office's newest report lists {holdings} holding(s), the official notice alone: "
-              "this build's reports carry no office-channel holdings (the `office` channel flag of issue 18), "
-              "so no report can say the office received the message", flush=True)
-        record("received by the office", "skipped", "(no office-channel holdings in the office's reports)")
+    known, why = office_channels(kabar)
+    if not known:
+        print(f"   SKIPPED: {why}", flush=True)
+        record("received by the office", "skipped", "(no office channel flag in this build)")
     else:
         def received():
             return (halls[1].json("show", message) or {}).get("office_received")
 
-        seconds, at = wait_until(received, RECEIPT_BOUND_S, "office_received at h2", poll=POLL_S)
+        left = max(1.0, RECEIPT_BOUND_S - (time.monotonic() - posted))
+        wait_until(received, left, "office_received at h2", poll=POLL_S)
         text = halls[1].cli("show", message, "--lang", "en").stdout
         if "received by the regency office" not in text:
             raise TestFailure(f"kabar show at h2 does not say 'received by the regency office':\n{text}")
-        record("received by the office, shown at h2", f"{time.monotonic() - posted:.1f} s after the post",
-               f"(office_received {at})")
+        record("received by the office, shown at h2", f"{time.monotonic() - posted:.1f} s after the post (at most)",
+               f"(bound {RECEIPT_BOUND_S:.0f} s)")
     # The office's own notice is listed by its own report, but the office does not "receive"
     # what it wrote: no node may say so.
     for node in halls:
