@@ -44,6 +44,11 @@ Checks, in order (each line printed as `ok` or `FAIL`):
      fields); the bulletin page shows it, so does A's board;
  11. within 30 s it is on B's board and in B's `kabar list --json`;
  12. on B, the bulletin page's reply form posts a reply; within 30 s A's thread shows it;
+ 12b. issue 18: A's key is an authority on both nodes (the regency office; A reports 30 s after
+     its start); a message on `aspirasi` posted at B at the start, A's `kabar reply` to it shows
+     on B's page within 30 s, marked "Kantor kabupaten"; with a build that has the `office`
+     channel flag, B's page must say "Diterima kantor kabupaten" within 30 s of A's first report
+     made after the message (without it: printed as skipped, saying why);
  13. `/search?q=WORD` and the search form on `/` find it;
  14. the language link switches to English (`<html lang="en">`, an English word, cookie
      `kabar_lang` kept on the next page), `?lang=id` switches back;
@@ -96,6 +101,7 @@ import zlib
 sys.dont_write_bytecode = True  # no __pycache__ in Scripts/
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import board_lab  # noqa: E402
+import netns_lab  # noqa: E402  (the office-channel probe)
 from board_lab import LabError, Page, http_request, resolve  # noqa: E402
 
 PREFIX = "kbw"
@@ -1120,6 +1126,50 @@ def step_browser_reply(run, browser):
                 f"the reply from B is in A's thread within {SYNC_BOUND_S:.0f} s")
 
 
+def step_browser_office(run, browser):
+    """Issue 18: A is the regency office (its key an authority on both nodes). A villager's
+    message on `aspirasi`, posted at B at the start (setup); A replies; B's page shows the reply
+    marked as the office's, and "Diterima kantor kabupaten" once A's report lists the message.
+    A reports 30 s after its start and after new bulletins of its channels (`report_delay = 30s`
+    in A's kabar.conf). A build without the `office` channel flag (netns_lab.office_channels)
+    lists no message in the office's reports: the receipt check is skipped, saying so."""
+    checks, a, b = run.checks, run.a, run.b
+    message = run.need("office_message", "the aspirasi message posted at B in setup")
+    office_key = run.need("office_key", "A's key")
+    board_lab.wait_until(lambda: a.cli("show", message, "--json", check=False).returncode == 0, SYNC_BOUND_S,
+                         "the message at A", 0.2)
+    answer = f"Terima kasih, perbaikan dijadwalkan. {run.tag}"
+    a.cli("reply", message, "--body", answer)
+    started_at = time.monotonic()
+    wait_thread(run, browser, b, message, answer, started_at, "08-office-reply-b.png",
+                f"the office's reply is on B's page of the message within {SYNC_BOUND_S:.0f} s")
+    checks.check("the reply is marked as the regency office's", "Kantor kabupaten" in browser.text(),
+                 browser.shot("08-office-reply-b.png"))
+    known, why = netns_lab.office_channels(a.kabar)
+    if not known:
+        print(f"  skip  'Diterima kantor kabupaten': {why}", flush=True)
+        return
+    created = json.loads(b.cli("show", message, "--json").stdout)["created"]
+
+    def office_report():
+        halls = json.loads(a.cli("halls", "--json").stdout or "[]")
+        return any(hall["node"] == office_key and hall["last_report"] > created + 2000 for hall in halls)
+
+    board_lab.wait_until(office_report, 90, "A's report made after the message arrived", 1.0)
+
+    def received():
+        browser.visit(b.url(f"/b/{message}"))
+        return "Diterima kantor kabupaten" in browser.text()
+
+    try:
+        _, seconds = board_lab.wait_until(received, SYNC_BOUND_S, "the receipt on B's page", 1.0)
+        checks.check("B's page of the message says 'Diterima kantor kabupaten'", True,
+                     f"{seconds:.1f} s after A's report listed it; {browser.shot('09-office-received-b.png')}")
+    except LabError as error:
+        checks.check("B's page of the message says 'Diterima kantor kabupaten'", False,
+                     f"{error}; {browser.shot('09-office-received-b.png')}")
+
+
 def step_browser_search(run, browser):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -1255,6 +1305,7 @@ def run_browser(run, arguments, shots_dir):
         run_step(run, "10c. a voice note recorded in the browser", step_browser_voice, browser)
         run_step(run, "11. the post on B", step_browser_on_b, browser)
         run_step(run, "12. reply on B, read on A", step_browser_reply, browser)
+        run_step(run, "12b. the regency office's reply and receipt on B", step_browser_office, browser)
         run_step(run, "13. search", step_browser_search, browser)
         run_step(run, "14. language", step_browser_language, browser)
         run_step(run, "15. hostile bulletin in the browser", step_browser_hostile, browser)
@@ -1283,8 +1334,20 @@ def setup(run, kabar, work, backlog):
         imported = a.cli("import", bundle)
         checks.require(f"A imports a backlog of {backlog}", imported.stdout.startswith(f"added {backlog},"),
                        imported.stdout.strip())
+    # Issue 18: A's key is the regency office's (an authority on both nodes), so its reply and
+    # its reports count as the office's (step 12b).
+    office_key = a.cli("id").stdout.strip()
+    run.state["office_key"] = office_key
+    for node in (a, b):
+        node.conf_lines = list(node.conf_lines) + [f"authority = {office_key}"]
+    a.conf_lines.append("report_delay = 30s")
     a.start()
     b.start()
+    # A villager's message to the regency, posted now so that A's first report (30 s) can list it.
+    message = b.cli("post", "--channel", "aspirasi", "--title", f"Jalan ke sekolah rusak {run.tag}",
+                    "--body", "Berlubang di depan SD.").stdout.strip()
+    checks.check("B posts a message on aspirasi", re.fullmatch(r"[0-9a-f]{64}", message) is not None, message)
+    run.state["office_message"] = message
     checks.check("both daemons answer on their control socket and web port", True,
                  f"A {a.origin()}, B {b.origin()}")
     web = json.loads(a.cli("status", "--json").stdout).get("web")

@@ -181,28 +181,42 @@ enum ShowCommand: Command {
     static func run(_ arguments: ParsedArguments, _ context: CommandContext) throws -> Int32 {
         var post: Bulletin?
         var replies: [Bulletin] = []
-        _ = try ServiceCommand.perform(.show(TargetParameters(id: arguments.positionals[0])), arguments, context) { bulletin, role in
+        let result = try ServiceCommand.perform(.show(TargetParameters(id: arguments.positionals[0])), arguments, context) { bulletin, role in
             if role == "reply" { replies.append(bulletin) } else { post = bulletin }
         }
         guard let post else { throw CLIError.failed(ServiceError.badReply.message) }
         let infos = try AttachmentCommands.info(for: [post] + replies, arguments, context)
         if arguments.flag("--json") {
-            context.print(BulletinJSON.object(post, replies: replies, attachments: infos))
+            context.print(BulletinJSON.object(post, replies: replies, attachments: infos, officeReceived: .some(result.officeReceived)))
             return 0
         }
         context.write(details(post, context))
+        if let received = result.officeReceived {
+            context.write("\n" + context.text(officeReceivedLine(UnixTime(milliseconds: received))) + "\n")
+        }
         context.write(AttachmentCommands.lines(post, infos, context))
+        let offices = Set(result.officeAuthors ?? [])
         if !replies.isEmpty {
             context.write("\n" + context.text(Localized(
                 en: "\(replies.count) \(replies.count == 1 ? "reply" : "replies"):", id: "\(replies.count) balasan:")) + "\n")
             for reply in replies {
+                let office = offices.contains(reply.author.hex) ? context.text(officeAuthor) : ""
                 context.write("\n  " + reply.id.short + "  " + TimeText.local(reply.created, seconds: false) + "  "
-                    + reply.author.short + "  " + reply.title + "\n")
+                    + reply.author.short + office + "  " + reply.title + "\n")
                 for line in reply.body.split(separator: "\n", omittingEmptySubsequences: false) { context.write("  " + line + "\n") }
             }
         }
         return 0
     }
+
+    /// `received by the regency office 2026-12-06 09:30` (Documentation/Reach.md).
+    static func officeReceivedLine(_ time: UnixTime) -> Localized {
+        let when = TimeText.local(time, seconds: false)
+        return Localized(en: "✓ received by the regency office \(when)", id: "✓ diterima kantor kabupaten \(when)")
+    }
+
+    /// Marks a reply by the office (an authority key of this node's rules).
+    static let officeAuthor = Localized(en: " (regency office)", id: " (kantor kabupaten)")
 
     static func details(_ bulletin: Bulletin, _ context: CommandContext) -> String {
         var rows: [(Localized, String)] = [

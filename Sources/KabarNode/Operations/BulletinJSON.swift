@@ -37,8 +37,12 @@ public enum BulletinJSON {
     }
 
     /// One bulletin as a JSON object, with `"replies"` (an array of objects, oldest first) when
-    /// there are any: the thread `kabar show` prints.
-    public static func object(_ bulletin: Bulletin, replies: [Bulletin], attachments: [String: AttachmentInfo] = [:]) -> String {
+    /// there are any: the thread `kabar show` prints. `officeReceived` adds `"office_received"`
+    /// (`kabar show --json`): `.some(ms)` when the regency office received it, `.some(nil)` for
+    /// null; `nil` (lists, replies) leaves the key out.
+    public static func object(
+        _ bulletin: Bulletin, replies: [Bulletin], attachments: [String: AttachmentInfo] = [:], officeReceived: Int64?? = nil
+    ) -> String {
         let references = bulletin.references.map { quote($0.hex) }.joined(separator: ",")
         var fields: [(String, String)] = [
             ("attachments", attachmentsValue(bulletin, attachments)),
@@ -57,8 +61,9 @@ public enum BulletinJSON {
         fields += [
             ("id", quote(bulletin.id.hex)),
             ("kind", quote(bulletin.kind.name)),
-            ("references", "[" + references + "]"),
         ]
+        if let officeReceived { fields.append(("office_received", officeReceived.map(String.init) ?? "null")) }
+        fields.append(("references", "[" + references + "]"))
         if !replies.isEmpty {
             fields.append(("replies", "[" + replies.map { object($0, replies: [], attachments: attachments) }.joined(separator: ",") + "]"))
         }

@@ -44,6 +44,7 @@ extension Repl {
         guard found.count == 1 else { return say(.readAmbiguous, prefix) }
         say(.readHeader, bulletin.channel, bulletin.title)
         say(.readMeta, bulletin.author, ReplFormat.dateTime(bulletin.created), bulletin.id)
+        if let received = bulletin.officeReceived { say(.readOfficeReceived, ReplFormat.dateTime(received)) }
         output("")
         for line in bulletin.body.split(separator: "\n", omittingEmptySubsequences: false) {
             output(String(line))

@@ -67,7 +67,7 @@ extension Repl {
             let target = TargetParameters(id: try one(try options(words, valued: []), "ID"))
             return name == "hide" ? .hide(target) : .retract(target)
         case "reach":
-            let parsed = try options(words, valued: [])
+            let parsed = try options(words, valued: ["--svg"])
             guard parsed.positionals.count <= 1 else {
                 throw .failed(Localized(en: "'reach' takes one ID", id: "'reach' menerima satu ID"))
             }
@@ -140,6 +140,12 @@ extension Repl {
         if case .reply = request, let id = result.id { return say(.replySaved, String(id.prefix(12))) }
         let shown = ResultWords(request, result)
         for text in shown.lines + shown.notes { output(text[language]) }
+        // `reach N --svg FILE`: the chart, written by the CLI's writer.
+        if case .reach = request, let reach = result.reach,
+            let path = try Repl.options(Array(words.dropFirst()), valued: ["--svg"]).value("--svg") {
+            try ReachChart.write(reach, language: language, to: path)
+            output(Localized(en: "chart written to \(path)", id: "grafik ditulis ke \(path)")[language])
+        }
     }
 
     /// `reload`: the node reads kabar.conf again; says what changed.

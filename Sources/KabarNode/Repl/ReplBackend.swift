@@ -27,6 +27,9 @@ public struct ReplBulletin: Sendable, Equatable {
 
     /// Its attachments' ids (64 hex each), in the post's order.
     public var attachments: [String] = []
+    /// When the regency office received it, by the office's report (Reach.md); nil: not, or
+    /// not asked (listings).
+    public var officeReceived: UnixTime?
 
     /// A bulletin for display, from a stored bulletin.
     public init(_ bulletin: Bulletin) {

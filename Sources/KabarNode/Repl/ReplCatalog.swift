@@ -27,7 +27,7 @@ public enum ReplKey: String, CaseIterable, Sendable {
     case helpAuthority, helpGrant, helpRetract, helpEdit, helpHide, helpBlock, helpUnblock, helpReply, helpReload
     case goodbye, lineCancelled, firstRun, nodeStarted, logGoesTo
     case textControl, lifetimeDays, postNothingSaved
-    case readAttachment
+    case readAttachment, readOfficeReceived
     case pendingNone, pendingHeader, pendingLine, pendingUsage, approved, rejected
     case helpPending, helpApprove, helpReject
 }
@@ -84,6 +84,7 @@ public enum ReplCatalog {
             id: "ID perlu minimal 8 digit heksa (0-9, a-f); '{0}' bukan ID."),
         .readHeader: Localized(en: "#{0}  {1}", id: "#{0}  {1}"),
         .readMeta: Localized(en: "from {0}, {1}, id {2}", id: "dari {0}, {1}, id {2}"),
+        .readOfficeReceived: Localized(en: "✓ received by the regency office {0}", id: "✓ diterima kantor kabupaten {0}"),
         .readReplyOne: Localized(en: "1 reply (reply --body \"...\" to answer):", id: "1 balasan (reply --body \"...\" untuk menjawab):"),
         .replySaved: Localized(en: "Reply saved and shared: {0}.", id: "Balasan tersimpan dan dibagikan: {0}."),
         .readReplies: Localized(en: "{0} replies (reply --body \"...\" to answer):", id: "{0} balasan (reply --body \"...\" untuk menjawab):"),
@@ -140,7 +141,9 @@ public enum ReplCatalog {
             en: "search WORDS    find bulletins whose title or message holds all the words",
             id: "search KATA     cari buletin yang judul atau pesannya memuat semua kata"),
         .helpPeers: Localized(en: "peers           show the other halls this node hears", id: "peers           tampilkan balai lain yang terdengar"),
-        .helpReach: Localized(en: "reach N|ID      which halls hold a bulletin, by their reports", id: "reach N|ID      balai mana yang memegang buletin, menurut laporannya"),
+        .helpReach: Localized(
+            en: "reach N|ID      which halls hold a bulletin, by their reports (--svg FILE: the chart)",
+            id: "reach N|ID      balai mana yang memegang buletin, menurut laporannya (--svg FILE: grafiknya)"),
         .helpHalls: Localized(en: "halls           every hall known by its reports", id: "halls           semua balai yang dikenal dari laporannya"),
         .helpStatus: Localized(en: "status          show how this node is doing", id: "status          tampilkan keadaan node ini"),
         .helpChannels: Localized(

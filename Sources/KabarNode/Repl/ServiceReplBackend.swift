@@ -37,9 +37,10 @@ public final class ServiceReplBackend: ReplBackend {
         var post: ReplBulletin?
         var replies: [ReplBulletin] = []
         do {
-            _ = try link.perform(.show(TargetParameters(id: idPrefix))) { bulletin, role in
+            let result = try link.perform(.show(TargetParameters(id: idPrefix))) { bulletin, role in
                 if role == "reply" { replies.append(ReplBulletin(bulletin)) } else { post = ReplBulletin(bulletin) }
             }
+            post?.officeReceived = result.officeReceived.map(UnixTime.init(milliseconds:))
         } catch let error as ServiceError where error.code == "not_found" {
             return nil
         }

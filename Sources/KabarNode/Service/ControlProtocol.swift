@@ -438,6 +438,11 @@ public struct ControlResult: Codable, Sendable, Equatable {
     public var reach: ReachRecord?
     /// `halls`.
     public var halls: [HallRecord]?
+    /// `show`: when the regency office received the bulletin (Unix milliseconds), by its report
+    /// (Documentation/Reach.md, "Received by the office"); nil when not.
+    public var officeReceived: Int64?
+    /// `show`: the authors of the thread who are the office (authority keys, hex, sorted).
+    public var officeAuthors: [String]?
     /// A warning the front end should show (a key named by kabar.conf still trusted...).
     public var warning: LocalizedText?
 

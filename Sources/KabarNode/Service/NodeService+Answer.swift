@@ -62,6 +62,7 @@ extension NodeService {
         case .show(let parameters):
             let (bulletin, replies) = try thread(parameters)
             result.count = 1 + replies.count
+            describeOffice(bulletin, replies: replies, into: &result)
             return ReplyStream(bulletins: [(bulletin, nil)] + replies.map { ($0, "reply") }, final: .done(result))
         case .export(let parameters):
             result.count = try export(parameters)

@@ -31,6 +31,10 @@ public struct ReachRecord: Codable, Sendable, Equatable {
     public var hallsReached: Int
     public var hallsKnown: Int
     public var halls: [ReachHall]
+    /// When the bulletin was created (Unix milliseconds) and its title, when this node holds it
+    /// (the chart's origin and heading, `kabar reach --svg`).
+    public var created: Int64?
+    public var title: String?
 }
 
 /// A hall in `kabar halls --json`: its newest report.
@@ -58,7 +62,7 @@ extension NodeService {
 
     /// `reach ID`: which halls' newest reports list the bulletin (Reach.md).
     public func reach(_ parameters: TargetParameters) throws(ServiceError) -> ReachRecord {
-        let (id, created) = try reachTarget(parameters.id)
+        let (id, created, title) = try reachTarget(parameters.id)
         let reach = Reach.of(id, created: created, reports: latestReports())
         let halls = reach.halls.map { hall in
             var record = ReachHall(node: hall.node.hex, label: hall.label, firstSeen: nil, lastReport: hall.lastReport.milliseconds, status: "")
@@ -72,7 +76,9 @@ extension NodeService {
             }
             return record
         }
-        return ReachRecord(id: id.hex, hallsReached: reach.reachedCount, hallsKnown: reach.knownCount, halls: halls)
+        return ReachRecord(
+            id: id.hex, hallsReached: reach.reachedCount, hallsKnown: reach.knownCount, halls: halls,
+            created: created?.milliseconds, title: title)
     }
 
     /// `halls`: every hall with a live report, sorted by label then key.
@@ -96,12 +102,12 @@ extension NodeService {
         return ids.compactMap { store.bulletin($0) }
     }
 
-    /// The id and creation time of `text`: a bulletin held here (by id or unique prefix), or a
-    /// full id of one this node lacks (its creation time is then unknown).
-    private func reachTarget(_ text: String) throws(ServiceError) -> (BulletinID, UnixTime?) {
-        if let id = BulletinID(hex: text.trimmingSpaces), store.bulletin(id) == nil { return (id, nil) }
+    /// The id, creation time and title of `text`: a bulletin held here (by id or unique prefix),
+    /// or a full id of one this node lacks (its creation time and title are then unknown).
+    private func reachTarget(_ text: String) throws(ServiceError) -> (BulletinID, UnixTime?, String?) {
+        if let id = BulletinID(hex: text.trimmingSpaces), store.bulletin(id) == nil { return (id, nil, nil) }
         let bulletin = try find(text)
-        return (bulletin.id, bulletin.created)
+        return (bulletin.id, bulletin.created, bulletin.title)
     }
 
     // MARK: Events the reports need (the deciding is `HallReporter`'s)

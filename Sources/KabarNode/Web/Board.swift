@@ -254,7 +254,9 @@ public final class Board {
             return apiError(.notFound, "no bulletin \(id.hex) on this node")
         }
         let infos = attachmentInfo([bulletin] + replies)
-        return HTTPResponse(status: .ok, headers: json, body: Array((BulletinJSON.object(bulletin, replies: replies, attachments: infos) + "\n").utf8))
+        let received = service.officeReceipt(of: bulletin)?.receivedAt.milliseconds
+        let object = BulletinJSON.object(bulletin, replies: replies, attachments: infos, officeReceived: .some(received))
+        return HTTPResponse(status: .ok, headers: json, body: Array((object + "\n").utf8))
     }
 
     /// `/a/ID`: an attachment this node holds whole, of a type the board serves, with its name
@@ -417,7 +419,8 @@ public final class Board {
             attachments: { [unowned self] bulletin in
                 let infos = self.attachmentInfo([bulletin])
                 return bulletin.content.attachments.compactMap { infos[$0.hex] }
-            }, attachmentBytesMax: Int(clamping: service.settings.attachmentBytesMax))
+            }, attachmentBytesMax: Int(clamping: service.settings.attachmentBytesMax),
+            officeReceived: { [unowned self] in self.service.officeReceipt(of: $0)?.receivedAt }, officeKeys: service.officeKeys())
     }
 
     private func fallbackContext(_ exchange: Exchange) -> BoardPages.Context {

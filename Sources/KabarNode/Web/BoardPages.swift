@@ -29,6 +29,11 @@ struct BoardPages {
         var attachments: (Bulletin) -> [AttachmentInfo] = { _ in [] }
         /// The largest file a phone may attach (the node's `attachment_max`).
         var attachmentBytesMax = 0
+        /// When the regency office received a bulletin, by its report (Reach.md); nil: not.
+        var officeReceived: (Bulletin) -> UnixTime? = { _ in nil }
+        /// The keys of the regency office (this node's authorities): their posts and replies on
+        /// community channels are marked as the office's.
+        var officeKeys: Set<AuthorKey> = []
     }
 
     let context: Context
@@ -76,6 +81,9 @@ struct BoardPages {
         if isOfficial(bulletin) {
             let label = context.authorityLabel(bulletin).map { " · " + HTML.escape($0) } ?? ""
             parts.append("<span class=\"ok\">✓ \(t(BoardText.official))\(label)</span>")
+        } else if context.officeKeys.contains(bulletin.author) {
+            let label = context.authorityLabel(bulletin).map { " · " + HTML.escape($0) } ?? ""
+            parts.append("<span class=\"ok\">✓ \(t(BoardText.office))\(label)</span>")
         } else if let hall = context.voucher(bulletin) {
             let name = hall == context.hallKey ? t(BoardText.thisHall) : t(BoardText.hall) + " " + hall.short
             parts.append("<span class=\"ph\">\(t(BoardText.fromPhone)) \(name)</span>")
@@ -113,7 +121,7 @@ struct BoardPages {
     func bulletin(_ bulletin: Bulletin, replies: [Bulletin], error: Localized?) -> String {
         var main = """
             <article\(isOfficial(bulletin) ? " class=\"official\"" : "")><h1>\(HTML.escape(bulletin.title))</h1>\
-            <p class="m">\(meta(bulletin))</p><p class="body">\(HTML.paragraphs(bulletin.body))</p>\(attachments(bulletin))</article>
+            <p class="m">\(meta(bulletin))</p>\(officeReceipt(bulletin))<p class="body">\(HTML.paragraphs(bulletin.body))</p>\(attachments(bulletin))</article>
             """
         if !replies.isEmpty {
             main += "<h2>\(t(BoardText.replies)) (\(replies.count))</h2><ul class=\"r\">"
@@ -129,6 +137,12 @@ struct BoardPages {
                 """
         }
         return page(title: bulletin.title, path: "/b/\(bulletin.id.hex)", main)
+    }
+
+    /// "Received by the regency office" with the time, when the office's report lists it.
+    func officeReceipt(_ bulletin: Bulletin) -> String {
+        guard let time = context.officeReceived(bulletin) else { return "" }
+        return "<p class=\"ok rcv\">✓ \(t(BoardText.officeReceived)) \(HTML.escape(BoardText.date(time, context.language)))</p>"
     }
 
     /// The media types the board serves (issue 15): the images and audio phones may attach

@@ -10,6 +10,8 @@ enum BoardText {
     static let searchHint = Localized(en: "Search the board", id: "Cari di papan")
     static let official = Localized(en: "Official · verified", id: "Resmi · terverifikasi")
     static let fromPhone = Localized(en: "Sent from a phone at", id: "Dikirim dari ponsel di")
+    static let office = Localized(en: "Regency office", id: "Kantor kabupaten")
+    static let officeReceived = Localized(en: "Received by the regency office", id: "Diterima kantor kabupaten")
     static let thisHall = Localized(en: "this hall", id: "balai ini")
     static let hall = Localized(en: "hall", id: "balai")
     static let new = Localized(en: "new", id: "baru")
