@@ -22,7 +22,6 @@ import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 
 POLL_S = 0.2
@@ -67,26 +66,6 @@ def wait_until(condition, timeout, what, poll=POLL_S):
         if time.monotonic() - start > timeout:
             raise TestFailure(f"timed out after {timeout:.0f} s waiting for {what}")
         time.sleep(poll)
-
-
-def office_channels(kabar):
-    """Whether this kabar build knows the `office` channel flag (issue 18: the regency office's
-    reports list what it holds of `office` channels, `aspirasi`): it takes a kabar.conf line
-    `channel.aspirasi = community office`, or refuses it as a config error. Returns (known,
-    why) so a test can print why it skips what needs it."""
-    folder = tempfile.mkdtemp(prefix="kabar-office-probe")
-    try:
-        sh(kabar, "init", "--data", folder)
-        with open(os.path.join(folder, "kabar.conf"), "w") as conf:
-            conf.write("channel.aspirasi = community office\n")
-        result = sh(kabar, "status", "--data", folder, check=False)
-        if result.returncode == 0:
-            return True, "kabar.conf takes `channel.aspirasi = community office`"
-        return False, ("this build has no `office` channel flag (kabar.conf `channel.aspirasi = community office` "
-                       f"is refused: {result.stderr.strip().splitlines()[-1] if result.stderr.strip() else result.returncode}), "
-                       "so the office's reports list no message to the regency")
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
 
 
 class Lab:
