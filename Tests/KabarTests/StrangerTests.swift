@@ -288,6 +288,82 @@ import Testing
         #expect(node.submit(freshPost(&prng, body: 100, created: later.wall), durability: .lazy, at: later).0 == .added)
     }
 
+    // MARK: Two full shares
+
+    /// Two hall nodes whose strangers' shares are full of different strangers: each refuses
+    /// what the other holds, so a reconciliation finds the same difference and gains nothing.
+    /// Once each side has seen that (Documentation/Reconciliation.md, "Sessions in the node"),
+    /// no session starts while nothing changes; a new post on either side still moves by
+    /// reconciliation, and then the pair settles again.
+    @Test func nodesWhoseStrangersDifferStopReconcilingUntilSomethingChanges() throws {
+        var rules = strangerRules(bytesMax: 4_000, stampBits: 20)
+        rules.known = [TestKeys.author(villager)]
+        var mesh = trustMesh(count: 2, rules: rules, line: false)
+        // Apart while each fills its share with strangers of its own.
+        mesh.drop = { _, _, _, _ in true }
+        var prng = PRNG(seed: 77)
+        var held = [0, 0]
+        for node in 0..<2 {
+            for _ in 0..<40 where mesh.nodes[node].submit(freshPost(&prng, body: 100), durability: .lazy, at: mesh.time(mesh.now)).0 == .added {
+                held[node] += 1
+            }
+        }
+        #expect(held.allSatisfy { $0 > 5 && $0 < 40 }, "\(held)")
+        mesh.run(for: .seconds(1))
+        mesh.drop = { _, _, _, _ in false }
+        func sessions(since start: Int) -> Int {
+            mesh.events[start...].filter { if case .syncFinished = $0.event { return true } else { return false } }.count
+        }
+        // They meet: each pulls the other's strangers once and refuses them, then settles.
+        var start = mesh.events.count
+        mesh.run(for: .seconds(60))
+        let meeting = sessions(since: start)
+        #expect(meeting >= 2 && meeting <= 6, "\(meeting) sessions while meeting")
+        #expect(mesh.nodes[0].storeFingerprint != mesh.nodes[1].storeFingerprint)
+        #expect(!mesh.rejections(at: 0).isEmpty && !mesh.rejections(at: 1).isEmpty)
+        // Ten minutes of beacons (over a hundred rounds, each past the cooldown): not one session.
+        start = mesh.events.count
+        mesh.run(for: .minutes(10))
+        #expect(sessions(since: start) == 0)
+        // A new post on either side, not pushed (the link drops it): reconciliation carries it.
+        for (index, origin) in [1, 0].enumerated() {
+            let post = makePost(by: villager, title: "Panen \(index)", created: testEpoch + .minutes(Int64(20 + index)))
+            mesh.drop = { _, _, _, _ in true }
+            #expect(mesh.nodes[origin].submit(post, durability: .lazy, at: mesh.time(mesh.now)).0 == .added)
+            mesh.run(for: .milliseconds(500))
+            mesh.drop = { _, _, _, _ in false }
+            start = mesh.events.count
+            mesh.run(for: .seconds(20))
+            #expect(mesh.holds(post.id) == [true, true], "post at node \(origin)")
+            #expect(sessions(since: start) >= 1)
+            // And quiet again.
+            start = mesh.events.count
+            mesh.run(for: .minutes(2))
+            #expect(sessions(since: start) == 0)
+        }
+    }
+
+    /// The pair settled is only a deferral: after `syncSettledRecheck` it is reconciled once more.
+    @Test func aSettledPairIsCheckedAgainAfterTheRecheckInterval() throws {
+        var rules = strangerRules(bytesMax: 4_000, stampBits: 20)
+        rules.known = [TestKeys.author(villager)]
+        var mesh = TestMesh(count: 2) { $0.syncSettledRecheck = .minutes(5) }
+        for node in mesh.nodes.indices { mesh.nodes[node].installTrust(TrustPolicy(rules: rules), at: mesh.time(mesh.now)) }
+        mesh.drop = { _, _, _, _ in true }
+        var prng = PRNG(seed: 78)
+        for node in 0..<2 {
+            for _ in 0..<40 { _ = mesh.nodes[node].submit(freshPost(&prng, body: 100), durability: .lazy, at: mesh.time(mesh.now)) }
+        }
+        mesh.run(for: .seconds(1))
+        mesh.drop = { _, _, _, _ in false }
+        mesh.run(for: .seconds(60))
+        let start = mesh.events.count
+        mesh.run(for: .minutes(11))
+        let later = mesh.events[start...].filter { if case .syncFinished = $0.event { return true } else { return false } }.count
+        // One recheck each side per five minutes: a few, not one every cooldown (about 80).
+        #expect(later >= 2 && later <= 8, "\(later)")
+    }
+
     // MARK: Helpers
 
     func strangerRules(bytesMax: Int64, stampBits: Int) -> TrustRules {

@@ -209,6 +209,7 @@ extension Node {
             peer.validated = peer.isStatic
             peer.proven = false
             peer.lastSync = nil
+            peer.settled = nil
             transfer.forget(source)
         }
         peer.key = beacon.key

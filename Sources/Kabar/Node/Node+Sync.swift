@@ -16,6 +16,9 @@ struct SyncSession: Sendable {
     var quietRetries = 0
     /// A finished responder lingers to answer resends until the initiator falls silent.
     var finished = false
+    /// Initiator: our fingerprint and the peer's (from its beacon, if known) when it started,
+    /// remembered as settled if the session leaves us nothing to pull (`SettledSync`).
+    var fingerprints: (ours: [UInt8], theirs: [UInt8]?)?
 
     var isInitiator: Bool {
         if case .initiator = role { return true }
@@ -72,6 +75,11 @@ extension Node {
             guard let theirs = peer.fingerprint, theirs != beaconFingerprint else { return }
             if let last = peer.lastSync, now.monotonic - last < configuration.syncCooldown { return }
             if let stored = lastStored, now.monotonic - stored < configuration.syncSettle { return }
+            // The last session with these very fingerprints left us nothing to pull: another
+            // would find the same difference (bulletins each side refuses) and gain nothing.
+            if let settled = peer.settled,
+                settled.holds(ours: beaconFingerprint, theirs: theirs, at: now.monotonic, recheck: configuration.syncSettledRecheck)
+            { return }
             // One side starts: the smaller key, or either once the difference has persisted.
             let ourTurn = peer.key.map { key < $0 } ?? true
             guard ourTurn || eager || peer.mismatchedBeacons >= 2 else { return }
@@ -81,7 +89,8 @@ extension Node {
         let frames = initiator.start()
         sync.sessions[address] = SyncSession(
             role: .initiator(initiator), id: id, started: now.monotonic, lastHeard: now.monotonic,
-            retryAt: now.monotonic + configuration.requestTimeout * 2)
+            retryAt: now.monotonic + configuration.requestTimeout * 2,
+            fingerprints: (ours: beaconFingerprint, theirs: peer.fingerprint))
         peers[address]?.lastSync = now.monotonic
         sendSync(frames, session: id, fromInitiator: true, to: address, at: now.monotonic)
     }
@@ -167,7 +176,7 @@ extension Node {
             return
         }
         sync.sessions[source] = nil
-        apply(outcome, with: source, at: now)
+        apply(outcome, with: source, started: session.fingerprints, at: now)
     }
 
     /// A sync payload the engine refused: counted like any rejected datagram, in the node's
@@ -180,7 +189,12 @@ extension Node {
     }
 
     /// Pulls what we lack and pushes what the peer lacks, each as one bulk stream.
-    private mutating func apply(_ outcome: ReconciliationOutcome, with peer: PeerAddress, at now: NodeTime) {
+    /// `started` holds both fingerprints when the session began: if we are left with nothing
+    /// to pull, that pair is settled (`SettledSync`) and no session with this peer starts
+    /// again until one of them changes.
+    private mutating func apply(
+        _ outcome: ReconciliationOutcome, with peer: PeerAddress, started: (ours: [UInt8], theirs: [UInt8]?)?, at now: NodeTime
+    ) {
         // A give-all answer names ranges, not ids: count the peer's store (from its beacon).
         let wholeRanges = outcome.weLackRanges.isEmpty ? 0 : peers[peer]?.storeCount ?? 0
         emit(.syncFinished(
@@ -188,6 +202,14 @@ extension Node {
             bytesReceived: outcome.bytesReceived, differences: outcome.weLackCount + outcome.peerLacks.count + wholeRanges))
         let lacking = outcome.weLack.filter { id in
             !store.contains(id) && !store.isRemoved(id) && !refused.contains(id, at: now.monotonic)
+        }
+        // Settled only when nothing is left to pull: what we pull now may be refused on arrival,
+        // and the next session, finding it refused, settles then. What we push may be stored by
+        // the peer, which changes its fingerprint and so unsettles the pair by itself.
+        if outcome.complete, outcome.weLackRanges.isEmpty, lacking.isEmpty, let started, let theirs = started.theirs {
+            peers[peer]?.settled = SettledSync(ours: started.ours, theirs: theirs, at: now.monotonic)
+        } else {
+            peers[peer]?.settled = nil
         }
         pull(ranges: outcome.weLackRanges, ids: lacking, from: peer, at: now.monotonic)
         push(outcome.peerLacks, to: peer, at: now.monotonic)

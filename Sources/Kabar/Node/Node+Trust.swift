@@ -33,8 +33,15 @@ extension Node {
         var policy = policy
         let removals = policy.rebuild(from: store, at: wallNow(now))
         admission = policy
-        refused.clear()
+        forgetRefusals()
         remove(removals)
+    }
+
+    /// Forgets every refusal, and with them every settled pair (`SettledSync`): a session that
+    /// gained nothing because we refused may gain now, so each peer is reconciled again.
+    mutating func forgetRefusals() {
+        refused.clear()
+        for address in peers.keys { peers[address]?.settled = nil }
     }
 
     /// Drops everything the store holds by `key` (after the key was added to the block list).
@@ -57,7 +64,7 @@ extension Node {
     /// Called once for every bulletin stored: lets the trust layer act on it.
     mutating func applyTrust(after bulletin: Bulletin, at now: NodeTime) {
         // A new grant or vouch may make a refused post admissible: let reconciliation pull again.
-        if bulletin.kind == .grant || Vouch.isVouchKind(bulletin) { refused.clear() }
+        if bulletin.kind == .grant || Vouch.isVouchKind(bulletin) { forgetRefusals() }
         let wall = wallNow(now)
         guard let removals = admission?.didStore(bulletin, at: wall, store: store), !removals.isEmpty else { return }
         remove(removals)

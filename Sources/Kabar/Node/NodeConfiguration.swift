@@ -36,6 +36,10 @@ public struct NodeConfiguration: Sendable {
     public var syncSettle = TimeSpan.seconds(1)
     /// Least time between two reconciliations with one peer.
     public var syncCooldown = TimeSpan.seconds(8)
+    /// A pair of fingerprints that reconciled and left nothing to pull is not reconciled again
+    /// while both stay the same (`SettledSync`), except once this long has passed: a safety
+    /// net, so a refusal forgotten or a transfer lost is not stuck forever.
+    public var syncSettledRecheck = TimeSpan.minutes(60)
     /// A reconciliation session with no progress for this long is dropped.
     public var syncTimeout = TimeSpan.seconds(3)
     /// How often expired bulletins are dropped.

@@ -41,6 +41,9 @@ public struct Peer: Sendable {
     var mismatchedBeacons = 0
     /// When we last finished (or started) a reconciliation with it.
     var lastSync: Instant?
+    /// Our last session with it that left us nothing to pull: no new session while both
+    /// fingerprints are still these (Documentation/Reconciliation.md, "Sessions in the node").
+    var settled: SettledSync?
     /// The cookie we challenged it with, and when.
     var cookie: UInt64 = 0
     var challengeSent: Instant?
@@ -53,5 +56,24 @@ public struct Peer: Sendable {
         self.firstHeard = now
         self.lastHeard = now
         self.budget = TokenBucket(ratePerSecond: bytesPerSecond, now: now)
+    }
+}
+
+/// A reconciliation that found nothing this node could store (every id it lacked is held,
+/// removed or refused): the fingerprints both sides had, and when. While both sides still
+/// show exactly these fingerprints another session would find the same difference and gain
+/// nothing, so none starts until one changes or `NodeConfiguration.syncSettledRecheck` passes.
+/// One per peer, and peers are bounded.
+struct SettledSync: Sendable, Equatable {
+    /// Our fingerprint when the session started.
+    let ours: [UInt8]
+    /// The peer's fingerprint (from its beacon) when the session started.
+    let theirs: [UInt8]
+    /// When the session ended.
+    let at: Instant
+
+    /// True while a session with fingerprints `ours` and `theirs` at `now` would repeat this one.
+    func holds(ours: [UInt8], theirs: [UInt8], at now: Instant, recheck: TimeSpan) -> Bool {
+        ours == self.ours && theirs == self.theirs && now - at < recheck
     }
 }
