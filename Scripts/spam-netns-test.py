@@ -55,6 +55,9 @@ import tempfile
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from netns_lab import TestFailure, probe_namespaces, sh  # noqa: E402  (the harness the network tests share)
+
 PREFIX = "ks-"
 SUBNET = "10.51.0"
 FLOOD_COUNT = 100_000
@@ -75,37 +78,8 @@ MEDIAN_SLACK_S = 0.25
 figures = []
 
 
-class TestFailure(Exception):
-    pass
-
-
-def sh(*args, check=True, timeout=None):
-    """Runs a command; raises with its output when it fails and `check` is set."""
-    result = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
-    if check and result.returncode != 0:
-        raise TestFailure(f"command failed ({result.returncode}): {' '.join(args)}\n{result.stderr.strip()}")
-    return result
-
-
 def ns(name):
     return PREFIX + name
-
-
-def skip(reason):
-    print(f"spam netns test SKIPPED: {reason}")
-    sys.exit(0)
-
-
-def probe_namespaces():
-    if os.geteuid() != 0:
-        skip("not running as root (network namespaces need CAP_SYS_ADMIN)")
-    if shutil.which("ip") is None:
-        skip("iproute2's 'ip' is not installed")
-    probe = ns("probe")
-    result = sh("ip", "netns", "add", probe, check=False)
-    if result.returncode != 0:
-        skip(f"'ip netns add' failed here: {result.stderr.strip()}")
-    sh("ip", "netns", "del", probe, check=False)
 
 
 class Network:
@@ -544,7 +518,7 @@ def main():
     if not os.access(kabar, os.X_OK):
         print(f"spam netns test: no kabar binary at {kabar}; build it first (swift build -c release)")
         return 1
-    probe_namespaces()
+    probe_namespaces(PREFIX, "spam netns test")
     # A SIGTERM (a CI timeout) unwinds like a failure, so the daemons, namespaces and data go.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     work = tempfile.mkdtemp(prefix="ks")
