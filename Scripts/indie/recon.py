@@ -4,6 +4,8 @@ Pure: no IO. `Initiator` and `Responder` take payloads and return payloads to se
 import math
 import struct
 
+from .bulletin import varint
+
 M64 = (1 << 64) - 1
 PAYLOAD_MAX = 1100
 SYMBOLS_MAX = 8192
@@ -126,16 +128,7 @@ def expected(index, item_count):
 
 
 # -- varints ----------------------------------------------------------------------
-def v(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        if n:
-            out.append(b | 0x80)
-        else:
-            out.append(b)
-            return bytes(out)
+v = varint  # Bulletin.md's varint, the same in payloads (Reconciliation.md)
 
 
 def zz(x):
